@@ -1,0 +1,158 @@
+"""The sales method's vocabulary (see shared/coach-domain.md): visit types, methods, stages, checklists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from coach.i18n import N_
+
+
+class VisitType(StrEnum):
+    FIRST = "first"
+    FOLLOWUP = "followup"
+    QUOTE = "quote"
+    AFTERSALES = "aftersales"
+
+
+VISIT_TYPE_LABELS = {
+    VisitType.FIRST: N_("First / orientation visit"),
+    VisitType.FOLLOWUP: N_("Follow-up after the inventory"),
+    VisitType.QUOTE: N_("Quote discussion / closing visit"),
+    VisitType.AFTERSALES: N_("Existing customer, after-sales"),
+}
+
+
+@dataclass(frozen=True)
+class SalesMethod:
+    name: str
+    about: str
+
+
+SALES_METHODS = {
+    VisitType.FIRST: SalesMethod(
+        N_("needs-oriented"), N_("map their wishes and needs: listen and ask many open questions")
+    ),
+    VisitType.FOLLOWUP: SalesMethod(
+        N_("problem-solving"), N_("propose a solution that fits within the customer's requirements")
+    ),
+    VisitType.QUOTE: SalesMethod(
+        N_("process-oriented"),
+        N_("restate the benefits, agree the conditions (price, delivery) and close, or learn why not"),
+    ),
+    VisitType.AFTERSALES: SalesMethod(
+        N_("relationship-advisory"),
+        N_("solve problems fast, inform proactively and grow into a business partner"),
+    ),
+}
+
+
+class Stage(StrEnum):
+    SUSPECT = "suspect"
+    PROSPECT = "prospect"
+    HOT_PROSPECT = "hot prospect"
+    QUOTE = "quote"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Stage.WON, Stage.LOST)
+
+
+STAGE_LABELS = {
+    Stage.SUSPECT: N_("suspect"),
+    Stage.PROSPECT: N_("prospect"),
+    Stage.HOT_PROSPECT: N_("hot prospect"),
+    Stage.QUOTE: N_("quote"),
+    Stage.WON: N_("won"),
+    Stage.LOST: N_("lost"),
+}
+
+# Words users type or CRMs export for a stage, English and Dutch, lower case.
+STAGE_ALIASES = {
+    "suspect": Stage.SUSPECT,
+    "prospect": Stage.PROSPECT,
+    "hot prospect": Stage.HOT_PROSPECT,
+    "hot": Stage.HOT_PROSPECT,
+    "hete prospect": Stage.HOT_PROSPECT,
+    "warme prospect": Stage.HOT_PROSPECT,
+    "quote": Stage.QUOTE,
+    "quotation": Stage.QUOTE,
+    "offerte": Stage.QUOTE,
+    "proposal": Stage.QUOTE,
+    "won": Stage.WON,
+    "closed won": Stage.WON,
+    "gewonnen": Stage.WON,
+    "lost": Stage.LOST,
+    "closed lost": Stage.LOST,
+    "verloren": Stage.LOST,
+}
+
+
+def parse_stage(text: str) -> Stage | None:
+    return STAGE_ALIASES.get(" ".join(text.strip().lower().replace("_", " ").replace("-", " ").split()))
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    key: str
+    title: str
+    hint: str
+
+
+PREPARATION_STEPS = (
+    ChecklistStep("online", N_("Online research"), N_(
+        "Size (staff, revenue, sites, parent group), industry, their customers (possible references), "
+        "CSR policy and what it asks of suppliers. Set a news alert for key accounts.")),
+    ChecklistStep("vis", N_("Sales information system"), N_(
+        "Earlier business with this account: what, how much, when, on which conditions.")),
+    ChecklistStep("crm", N_("CRM"), N_(
+        "Earlier contacts: since when, with whom, what was concluded, why no deal, the follow-up date.")),
+    ChecklistStep("contact", N_("The contact person"), N_(
+        "Background from social networks: education, role, interests.")),
+    ChecklistStep("route", N_("Route and planning"), N_(
+        "Address, travel time, a phone number in case of delay. Cluster visits per area.")),
+    ChecklistStep("docs", N_("Documentation"), N_(
+        "Product brochures and a company presentation: look for cross-selling chances.")),
+    ChecklistStep("cards", N_("Business cards"), N_("Enough of them with you.")),
+    ChecklistStep("writing", N_("Writing material"), N_(
+        "Take notes on paper rather than a laptop in a first meeting; never record the conversation.")),
+    ChecklistStep("alternatives", N_("Alternative addresses"), N_(
+        "Prospects nearby in case the visit is cancelled or short.")),
+    ChecklistStep("questions", N_("Prepared questions"), N_(
+        "As keywords, not full sentences; tick them off during the visit. We plan them below.")),
+)
+
+
+@dataclass(frozen=True)
+class ObjectiveItem:
+    key: str
+    shorthand: str
+    label: str
+
+
+INTERNAL_OBJECTIVE_ITEMS = (
+    ObjectiveItem("naw", "NAW", N_("Full contact details")),
+    ObjectiveItem("dmu", "DMU", N_("The decision-making unit: who decides")),
+    ObjectiveItem("newsletter", "@", N_("Consent for the newsletter")),
+    ObjectiveItem("interest", "INT", N_("Product interest")),
+    ObjectiveItem("supplier", "lev", N_("Current supplier")),
+    ObjectiveItem("potential", "€-TTL", N_("Revenue potential")),
+    ObjectiveItem("competitor_prices", "€-CONC", N_("Competitor prices")),
+    ObjectiveItem("contract_end", "afl. contr.", N_("Contract end date")),
+    ObjectiveItem("account_class", "A/B/C", N_("Account class A, B or C")),
+    ObjectiveItem("chance", "vk%", N_("Chance of an order in % and when the decision falls")),
+    ObjectiveItem("next_appointment", "afspr.", N_("A next appointment")),
+)
+
+# The five conditions under which a quote is justified.
+QUOTE_CRITERIA = (
+    ("solution", N_("a real solution for their needs")),
+    ("budget", N_("the price can reasonably meet their budget")),
+    ("chance", N_("a fact-based chance of the order above 35%")),
+    ("term", N_("a decision within an acceptable term")),
+    ("dmu", N_("it is clear who decides (DMU)")),
+)
+QUOTE_MIN_CHANCE = 35
+QUOTE_MAX_DECISION_DAYS = 92

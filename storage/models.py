@@ -1,0 +1,168 @@
+"""Typed SQLAlchemy models. Money is Decimal (Numeric), times are aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    working_hours: Mapped[str] = mapped_column(String(120), default="mon-fri 08:00-18:00")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Platform-qualified: "console:alice", "slack:U0123", "teams:<aad-object-id>".
+    identity: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+
+
+class Account(Base):
+    """A customer or prospect. Scoped to a team, or to one user while they have no team."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("scope", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))  # "team:<id>" or "user:<id>"
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))  # case- and space-folded name
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        UniqueConstraint("account_id", "quote_ref"),
+        Index("ix_deals_owner_stage", "owner_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str | None] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    units: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    probability: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str] = mapped_column(String(20), default="suspect")
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    dmu_known: Mapped[bool | None] = mapped_column(Boolean)
+    quote_ref: Mapped[str | None] = mapped_column(String(80))
+    next_step: Mapped[str | None] = mapped_column(Text)
+    quote_sent_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    account: Mapped[Account] = relationship()
+    owner: Mapped[User] = relationship()
+
+
+class Visit(Base):
+    """A planned or prepared visit, with its preparation, call plan and debrief as JSON documents."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
+    visit_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="prepared")  # prepared | debriefed
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    goal: Mapped[str | None] = mapped_column(Text)
+    preparation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    call_plan: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    debrief: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    debriefed_at: Mapped[datetime | None] = mapped_column()
+
+    account: Mapped[Account] = relationship()
+
+
+class FollowUp(Base):
+    """A promised next action; its due time is the reminder."""
+
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    action: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
+    done_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship()
+
+
+class DialogState(Base):
+    """One conversation's flow state; `version` guards against concurrent writers."""
+
+    __tablename__ = "dialog_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_key: Mapped[str] = mapped_column(String(400), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

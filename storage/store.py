@@ -1,0 +1,273 @@
+"""SQLAlchemy implementation of `coach.ports.CoachStore`, one instance per unit of work (a turn)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from storage.models import Account, Deal, DialogState, FollowUp, User, Visit, utcnow
+
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
+
+
+def account_key(name: str) -> str:
+    """Case- and space-folded account name, so 'ACME  bv' and 'Acme BV' are one account."""
+    return " ".join(name.casefold().split())
+
+
+def account_scope(user: User | UserInfo) -> str:
+    return f"team:{user.team_id}" if user.team_id else f"user:{user.id}"
+
+
+def user_info(user: User, default_timezone: str = DEFAULT_TIMEZONE) -> UserInfo:
+    team = user.team
+    return UserInfo(
+        id=user.id, identity=user.identity, display_name=user.display_name, language=user.language,
+        timezone=user.timezone or (team.timezone if team else default_timezone),
+        team_id=user.team_id, role=user.role, currency=team.currency if team else "EUR",
+    )
+
+
+def deal_info(d: Deal) -> DealInfo:
+    return DealInfo(
+        id=d.id, account_id=d.account_id, account_name=d.account.name, owner_id=d.owner_id,
+        title=d.title, amount=d.amount, currency=d.currency, units=d.units, probability=d.probability,
+        stage=d.stage, decision_date=d.decision_date, dmu_known=d.dmu_known, quote_ref=d.quote_ref,
+        next_step=d.next_step,
+    )
+
+
+def visit_info(v: Visit) -> VisitInfo:
+    return VisitInfo(
+        id=v.id, account_id=v.account_id, account_name=v.account.name, deal_id=v.deal_id,
+        visit_type=v.visit_type, status=v.status, goal=v.goal, planned_on=v.planned_on,
+        created_at=v.created_at, call_plan=dict(v.call_plan or {}),
+    )
+
+
+def followup_info(f: FollowUp) -> FollowUpInfo:
+    return FollowUpInfo(
+        id=f.id, account_id=f.account_id, account_name=f.account.name, deal_id=f.deal_id,
+        action=f.action, due_at=f.due_at, status=f.status,
+    )
+
+
+class SqlStore:
+    def __init__(self, session: Session, default_language: str = "en",
+                 default_timezone: str = DEFAULT_TIMEZONE) -> None:
+        self.session = session
+        self.default_language = default_language
+        self.default_timezone = default_timezone
+
+    # users -------------------------------------------------------------------------------
+    def ensure_user(self, identity: str, display_name: str | None, language: str | None,
+                    timezone: str | None) -> UserInfo:
+        user = self.session.scalar(select(User).where(User.identity == identity))
+        if user is None:
+            user = User(identity=identity, display_name=display_name,
+                        language=language or self.default_language, timezone=timezone)
+            try:
+                with self.session.begin_nested():
+                    self.session.add(user)
+            except IntegrityError:  # created by a concurrent first message
+                user = self.session.scalars(select(User).where(User.identity == identity)).one()
+        elif display_name and not user.display_name:
+            user.display_name = display_name
+        return user_info(user, self.default_timezone)
+
+    def set_language(self, user: UserInfo, language: str) -> None:
+        self.session.execute(update(User).where(User.id == user.id).values(language=language))
+
+    # dialog state --------------------------------------------------------------------------
+    def load_dialog(self, key: str) -> tuple[dict[str, Any] | None, int]:
+        row = self.session.execute(
+            select(DialogState.state, DialogState.version).where(DialogState.conversation_key == key)
+        ).first()
+        return (None, 0) if row is None else (dict(row.state), row.version)
+
+    def save_dialog(self, key: str, user: UserInfo, state: dict[str, Any], expected_version: int) -> bool:
+        if expected_version == 0:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(DialogState(conversation_key=key, user_id=user.id, state=state,
+                                                 version=1, updated_at=utcnow()))
+            except IntegrityError:
+                return False
+            return True
+        result = self.session.execute(
+            update(DialogState)
+            .where(DialogState.conversation_key == key, DialogState.version == expected_version)
+            .values(state=state, version=expected_version + 1, updated_at=utcnow())
+        )
+        return result.rowcount == 1
+
+    # accounts ------------------------------------------------------------------------------
+    def _visible_accounts(self, user: UserInfo):
+        scopes = [f"user:{user.id}"] + ([f"team:{user.team_id}"] if user.team_id else [])
+        return select(Account).where(Account.scope.in_(scopes))
+
+    def find_accounts(self, user: UserInfo, query: str, limit: int = 5) -> list[AccountInfo]:
+        key = account_key(query)
+        if not key:
+            return []
+        exact = self.session.scalars(self._visible_accounts(user).where(Account.name_key == key)).first()
+        if exact:
+            return [AccountInfo(exact.id, exact.name)]
+        like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.session.scalars(
+            self._visible_accounts(user)
+            .where(Account.name_key.like(f"%{like}%", escape="\\"))
+            .order_by(Account.name_key).limit(limit)
+        )
+        return [AccountInfo(a.id, a.name) for a in rows]
+
+    def account(self, user: UserInfo, account_id: int) -> AccountInfo | None:
+        a = self.session.scalars(self._visible_accounts(user).where(Account.id == account_id)).first()
+        return AccountInfo(a.id, a.name) if a else None
+
+    def get_or_create_account(self, user: UserInfo, name: str) -> AccountInfo:
+        name = " ".join(name.split())[:200]
+        key = account_key(name)
+        found = self.session.scalars(self._visible_accounts(user).where(Account.name_key == key)).first()
+        if found:
+            return AccountInfo(found.id, found.name)
+        account = Account(scope=account_scope(user), name=name, name_key=key, team_id=user.team_id,
+                          created_by_id=user.id)
+        self.session.add(account)
+        self.session.flush()
+        return AccountInfo(account.id, account.name)
+
+    # deals -------------------------------------------------------------------------------
+    def _own_deals(self, user: UserInfo):
+        return select(Deal).where(Deal.owner_id == user.id)
+
+    def open_deals(self, user: UserInfo, account_id: int | None = None) -> list[DealInfo]:
+        q = self._own_deals(user).where(Deal.stage.in_(OPEN_STAGES))
+        if account_id is not None:
+            q = q.where(Deal.account_id == account_id)
+        q = q.order_by(Deal.decision_date.is_(None), Deal.decision_date, Deal.id)
+        return [deal_info(d) for d in self.session.scalars(q)]
+
+    def deal(self, user: UserInfo, deal_id: int) -> DealInfo | None:
+        d = self.session.scalars(self._own_deals(user).where(Deal.id == deal_id)).first()
+        return deal_info(d) if d else None
+
+    def save_deal(self, user: UserInfo, changes: DealChanges, today: date) -> DealInfo:
+        if self.account(user, changes.account_id) is None:
+            raise PermissionError("account not visible to this user")
+        if changes.deal_id is not None:
+            deal = self.session.scalars(self._own_deals(user).where(Deal.id == changes.deal_id)).first()
+            if deal is None:
+                raise PermissionError("deal not owned by this user")
+        else:
+            deal = Deal(account_id=changes.account_id, owner_id=user.id, currency=user.currency)
+            self.session.add(deal)
+        was_stage = deal.stage
+        deal.title = changes.title
+        deal.amount = changes.amount
+        deal.units = changes.units
+        deal.probability = changes.probability
+        deal.stage = changes.stage
+        deal.decision_date = changes.decision_date
+        deal.dmu_known = changes.dmu_known
+        deal.next_step = changes.next_step
+        if changes.stage == "quote" and deal.quote_sent_on is None:
+            deal.quote_sent_on = today
+        if changes.stage in ("won", "lost") and was_stage not in ("won", "lost"):
+            deal.closed_on = today
+        self.session.flush()
+        self.session.refresh(deal)
+        return deal_info(deal)
+
+    # visits ------------------------------------------------------------------------------
+    def recent_visits(self, user: UserInfo, account_id: int, limit: int = 3) -> list[VisitInfo]:
+        rows = self.session.scalars(
+            select(Visit).where(Visit.owner_id == user.id, Visit.account_id == account_id)
+            .order_by(Visit.created_at.desc(), Visit.id.desc()).limit(limit)
+        )
+        return [visit_info(v) for v in rows]
+
+    def create_visit(self, user: UserInfo, account_id: int, visit_type: str, goal: str | None,
+                     preparation: dict[str, Any], call_plan: dict[str, Any],
+                     deal_id: int | None) -> VisitInfo:
+        if self.account(user, account_id) is None:
+            raise PermissionError("account not visible to this user")
+        visit = Visit(account_id=account_id, owner_id=user.id, visit_type=visit_type, goal=goal,
+                      preparation=preparation, call_plan=call_plan, deal_id=deal_id)
+        self.session.add(visit)
+        self.session.flush()
+        return visit_info(visit)
+
+    def record_debrief(self, user: UserInfo, visit_id: int, debrief: dict[str, Any], at: datetime) -> None:
+        self.session.execute(
+            update(Visit).where(Visit.id == visit_id, Visit.owner_id == user.id)
+            .values(debrief=debrief, status="debriefed", debriefed_at=at)
+        )
+
+    # follow-ups --------------------------------------------------------------------------
+    def _own_followups(self, user: UserInfo):
+        return select(FollowUp).where(FollowUp.owner_id == user.id)
+
+    def open_followups(self, user: UserInfo, account_id: int | None = None) -> list[FollowUpInfo]:
+        q = self._own_followups(user).where(FollowUp.status == "open")
+        if account_id is not None:
+            q = q.where(FollowUp.account_id == account_id)
+        return [followup_info(f) for f in self.session.scalars(q.order_by(FollowUp.due_at, FollowUp.id))]
+
+    def followup(self, user: UserInfo, followup_id: int) -> FollowUpInfo | None:
+        f = self.session.scalars(self._own_followups(user).where(FollowUp.id == followup_id)).first()
+        return followup_info(f) if f else None
+
+    def add_followup(self, user: UserInfo, account_id: int, action: str, due_at: datetime,
+                     deal_id: int | None = None, visit_id: int | None = None) -> FollowUpInfo:
+        if self.account(user, account_id) is None:
+            raise PermissionError("account not visible to this user")
+        f = FollowUp(owner_id=user.id, account_id=account_id, action=action, due_at=due_at,
+                     deal_id=deal_id, visit_id=visit_id)
+        self.session.add(f)
+        self.session.flush()
+        return followup_info(f)
+
+    def complete_followup(self, user: UserInfo, followup_id: int, at: datetime) -> bool:
+        result = self.session.execute(
+            update(FollowUp).where(FollowUp.id == followup_id, FollowUp.owner_id == user.id,
+                                   FollowUp.status == "open")
+            .values(status="done", done_at=at)
+        )
+        return result.rowcount == 1
+
+    def reschedule_followup(self, user: UserInfo, followup_id: int, due_at: datetime) -> bool:
+        result = self.session.execute(
+            update(FollowUp).where(FollowUp.id == followup_id, FollowUp.owner_id == user.id,
+                                   FollowUp.status == "open")
+            .values(due_at=due_at)
+        )
+        return result.rowcount == 1
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def store_factory(sessions: sessionmaker[Session], default_language: str = "en",
+                  default_timezone: str = DEFAULT_TIMEZONE):
+    """A `coach.ports.StoreFactory`: each call opens one transaction; leaving without commit rolls back."""
+
+    @contextmanager
+    def open_store() -> Iterator[SqlStore]:
+        with sessions() as session:
+            try:
+                yield SqlStore(session, default_language, default_timezone)
+            finally:
+                session.rollback()
+
+    return open_store
+
+
