@@ -112,6 +112,9 @@ class FormField(_Block):
     options: list[Option] = Field(default_factory=list, max_length=100)
     initial: str | list[str] | None = None
     hint: str | None = Field(default=None, max_length=150)
+    min_value: int | None = None  # NUMBER fields
+    max_value: int | None = None
+    not_in_past: bool = False  # DATE fields
 
     @model_validator(mode="after")
     def _options_for_selects(self) -> FormField:
@@ -129,8 +132,16 @@ class Form(_Block):
     title: str = Field(min_length=1, max_length=24)
     fields: list[FormField] = Field(min_length=1, max_length=20)
     submit_label: str = Field(min_length=1, max_length=24)
+    # In text conversations the form is filled one field at a time: the field asked next.
+    pending: str | None = None
+
+    def pending_field(self) -> FormField | None:
+        return next((f for f in self.fields if f.name == self.pending), None)
 
     def plain(self) -> str:
+        field = self.pending_field()
+        if field is not None:
+            return field.label + (f" ({field.hint})" if field.hint else "")
         return self.title + ": " + ", ".join(f.label for f in self.fields)
 
 

@@ -252,6 +252,14 @@ class SqlStore:
         )
         return result.rowcount == 1
 
+    def complete_visit_followups(self, user: UserInfo, visit_id: int, at: datetime) -> int:
+        result = self.session.execute(
+            update(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.owner_id == user.id,
+                                   FollowUp.status == "open")
+            .values(status="done", done_at=at)
+        )
+        return result.rowcount
+
     def commit(self) -> None:
         self.session.commit()
 

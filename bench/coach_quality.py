@@ -1,0 +1,277 @@
+"""Measure the SPIN and SMART classifiers against the hand-labelled sets in data/quality/.
+
+Run from the repository root:
+
+    python bench/coach_quality.py            # always exits 0
+    python bench/coach_quality.py --strict   # exits 1 when any figure is below the target
+
+Prints accuracy per language and overall for the SPIN kind, for open/closed, and for each SMART
+criterion, each next to the target, then the misclassified rows. ``evaluate()`` returns the same
+figures as a dict for tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+DATA_DIR = REPO_ROOT / "data" / "quality"
+SPIN_CSV = DATA_DIR / "spin_questions.csv"
+SMART_CSV = DATA_DIR / "smart_goals.csv"
+
+TARGET = 0.90
+LANGS = ("en", "nl")
+SPIN_KINDS = ("situation", "problem", "implication", "need-payoff")
+VISIT_TYPES = ("first", "followup", "quote", "aftersales")
+CRITERIA = ("specific", "measurable", "acceptable", "realistic", "time_bound")
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpinCase:
+    lang: str
+    question: str
+    kind: str
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class SmartCase:
+    lang: str
+    visit_type: str
+    goal: str
+    labels: dict[str, bool | None]  # criterion -> expected; None = not judgeable (acceptable only)
+
+
+def _bool(value: str, where: str, *, allow_empty: bool = False) -> bool | None:
+    v = value.strip().lower()
+    if v == "true":
+        return True
+    if v == "false":
+        return False
+    if allow_empty and v == "":
+        return None
+    raise ValueError(f"{where}: expected true/false, got {value!r}")
+
+
+def _check(value: str, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def load_spin(path: Path = SPIN_CSV) -> list[SpinCase]:
+    cases = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name}:{line_no}"
+            cases.append(
+                SpinCase(
+                    lang=_check(row["lang"].strip(), LANGS, where),
+                    question=row["question"].strip(),
+                    kind=_check(row["kind"].strip(), SPIN_KINDS, where),
+                    is_open=_bool(row["open"], where),
+                )
+            )
+    return cases
+
+
+def load_smart(path: Path = SMART_CSV) -> list[SmartCase]:
+    cases = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name}:{line_no}"
+            labels = {c: _bool(row[c], f"{where} {c}", allow_empty=(c == "acceptable")) for c in CRITERIA}
+            cases.append(
+                SmartCase(
+                    lang=_check(row["lang"].strip(), LANGS, where),
+                    visit_type=_check(row["visit_type"].strip(), VISIT_TYPES, where),
+                    goal=row["goal"].strip(),
+                    labels=labels,
+                )
+            )
+    return cases
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+class _Tally:
+    """Correct/total counts per metric and language ('all' is the overall figure)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, list[int]]] = {}
+
+    def add(self, metric: str, lang: str, ok: bool) -> None:
+        per_lang = self.counts.setdefault(metric, {})
+        for key in (lang, "all"):
+            correct_total = per_lang.setdefault(key, [0, 0])
+            correct_total[0] += int(ok)
+            correct_total[1] += 1
+
+    def figures(self) -> dict[str, dict[str, dict]]:
+        out: dict[str, dict[str, dict]] = {}
+        for metric, per_lang in self.counts.items():
+            out[metric] = {}
+            for key in (*LANGS, "all"):
+                correct, total = per_lang.get(key, [0, 0])
+                accuracy = correct / total if total else None
+                out[metric][key] = {
+                    "correct": correct,
+                    "total": total,
+                    "accuracy": accuracy,
+                    # Nothing to measure is not a failure.
+                    "pass": accuracy is None or accuracy >= TARGET,
+                }
+        return out
+
+
+def _kind_value(kind: object) -> str:
+    return str(getattr(kind, "value", kind))
+
+
+def evaluate() -> dict:
+    """Run both classifiers over both sets.
+
+    Returns ``{"target", "figures", "misses", "acceptable_labelled", "all_pass"}`` where ``figures`` maps
+    a metric ("spin.kind", "spin.open", "smart.<criterion>") to ``{"en"|"nl"|"all": {"correct", "total",
+    "accuracy", "pass"}}`` and ``misses`` lists ``{"set", "lang", "text", "expected", "got"}``.
+    """
+    # Imported here so the loaders above work without the classifiers.
+    from coach import smart, spin
+    from coach.domain import VisitType
+    from coach.i18n import Translator
+
+    t = Translator("en")  # tips are not scored
+    tally = _Tally()
+    misses: list[dict] = []
+
+    for case in load_spin():
+        try:
+            result = spin.classify(case.question, t, lang=case.lang)
+            got_kind, got_open = _kind_value(result.kind), bool(result.is_open)
+        except Exception as exc:  # a crash counts as a miss; the run goes on
+            got_kind = got_open = f"error: {exc!r}"
+        tally.add("spin.kind", case.lang, got_kind == case.kind)
+        tally.add("spin.open", case.lang, got_open == case.is_open)
+        wrong_expected, wrong_got = [], []
+        if got_kind != case.kind:
+            wrong_expected.append(case.kind)
+            wrong_got.append(str(got_kind))
+        if got_open != case.is_open:
+            wrong_expected.append("open" if case.is_open else "closed")
+            wrong_got.append(got_open if isinstance(got_open, str) else ("open" if got_open else "closed"))
+        if wrong_expected:
+            misses.append(
+                {
+                    "set": "spin",
+                    "lang": case.lang,
+                    "text": case.question,
+                    "expected": ", ".join(wrong_expected),
+                    "got": ", ".join(dict.fromkeys(wrong_got)),
+                }
+            )
+
+    acceptable_labelled = {lang: 0 for lang in (*LANGS, "all")}
+    for case in load_smart():
+        try:
+            result = smart.check(case.goal, VisitType(case.visit_type), t, lang=case.lang)
+            got = {c: getattr(result, c) for c in CRITERIA}
+            error = None
+        except Exception as exc:  # a crash counts as a miss; the run goes on
+            got, error = {}, f"error: {exc!r}"
+        wrong_expected, wrong_got = [], []
+        for criterion, expected in case.labels.items():
+            if expected is None:  # acceptable not judgeable from the text: not scored
+                continue
+            if criterion == "acceptable":
+                acceptable_labelled[case.lang] += 1
+                acceptable_labelled["all"] += 1
+            value = got.get(criterion)
+            ok = error is None and value == expected
+            tally.add(f"smart.{criterion}", case.lang, ok)
+            if not ok:
+                wrong_expected.append(f"{criterion}={str(expected).lower()}")
+                wrong_got.append(f"{criterion}={str(value).lower()}")
+        if wrong_expected:
+            misses.append(
+                {
+                    "set": f"smart/{case.visit_type}",
+                    "lang": case.lang,
+                    "text": case.goal,
+                    "expected": ", ".join(wrong_expected),
+                    "got": error or ", ".join(wrong_got),
+                }
+            )
+
+    figures = tally.figures()
+    return {
+        "target": TARGET,
+        "figures": figures,
+        "misses": misses,
+        "acceptable_labelled": acceptable_labelled,
+        "all_pass": all(f["pass"] for per_lang in figures.values() for f in per_lang.values()),
+    }
+
+
+# --- report --------------------------------------------------------------------------------------
+
+METRIC_LABELS = {
+    "spin.kind": "SPIN kind",
+    "spin.open": "SPIN open/closed",
+    **{f"smart.{c}": f"SMART {c.replace('_', '-')}" for c in CRITERIA},
+}
+
+
+def _pct(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:6.1%}"
+
+
+def print_report(result: dict) -> None:
+    target = result["target"]
+    header = f"{'metric':<20} {'lang':<4} {'correct':>9} {'accuracy':>8} {'target':>7}  result"
+    print(header)
+    print("-" * len(header))
+    for metric, per_lang in result["figures"].items():
+        for lang, f in per_lang.items():
+            status = "PASS" if f["pass"] else "FAIL"
+            print(
+                f"{METRIC_LABELS.get(metric, metric):<20} {lang:<4} {f['correct']:>4}/{f['total']:<4} "
+                f"{_pct(f['accuracy']):>8} {target:>7.0%}  {status}"
+            )
+        print()
+    labelled = result["acceptable_labelled"]
+    print(
+        f"SMART acceptable is scored only where a label is given: "
+        f"{labelled['en']} en, {labelled['nl']} nl, {labelled['all']} in all."
+    )
+    print(f"Overall: {'all figures meet' if result['all_pass'] else 'some figures are below'} the target.")
+
+    misses = result["misses"]
+    print(f"\nMisclassified rows ({len(misses)}):")
+    for m in misses:
+        print(f"- [{m['set']}, {m['lang']}] {m['text']}")
+        print(f"    expected: {m['expected']}")
+        print(f"    got:      {m['got']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any figure is below the target")
+    args = parser.parse_args(argv)
+    result = evaluate()
+    print_report(result)
+    return 1 if args.strict and not result["all_pass"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Adapters around the coaching engine: console, CLI (and later Slack, Teams, web server, scheduler)."""

@@ -1,0 +1,127 @@
+"""The `salescoach` command line (see shared/contract.md). Exit codes: 0 ok, 2 bad input, 1 other failure."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from bot.runtime import Runtime, SettingsError
+from storage.db import upgrade
+from storage.teams import TeamError, add_member, create_team
+
+app = typer.Typer(help="salescoach: a sales coach for Slack, Teams and the terminal.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
+team_app = typer.Typer(help="Teams and their members.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data from CRM exports.", no_args_is_help=True)
+coach_app = typer.Typer(help="One-shot coaching checks.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(team_app, name="team")
+app.add_typer(import_app, name="import")
+app.add_typer(coach_app, name="coach")
+
+err = Console(stderr=True)
+
+
+class BadInput(Exception):
+    """Input the user can fix; printed without a traceback and exits 2."""
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn expected failures into a clear message and the contract's exit codes."""
+    try:
+        yield
+    except (BadInput, TeamError, SettingsError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # the last line of defence: no traceback for users
+        err.print(f"[bold red]failed:[/] {type(exc).__name__}: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def open_runtime() -> Runtime:
+    return Runtime.open()
+
+
+@app.command()
+def chat(
+    user: str = typer.Option(None, "--user", help="Who you are (default: your login name)."),
+    name: str = typer.Option(None, "--name", help="Your display name."),
+    lang: str = typer.Option(None, "--lang", help="en or nl"),
+) -> None:
+    """Talk to the coach in the terminal (interactive, or one message per line on stdin)."""
+    from bot.console import run_chat, stdin_lines
+    from coach.engine import Who
+    from coach.i18n import normalize_language
+    from storage.teams import set_language
+
+    with cli_errors():
+        if lang is not None and normalize_language(lang) is None:
+            raise BadInput(f"unsupported language {lang!r}; use en or nl")
+        login = user or getpass.getuser()
+        identity = login if login.startswith("console:") else f"console:{login}"
+        rt = open_runtime()
+        language = normalize_language(lang)
+        if language:
+            with rt.sessions.begin() as session:
+                set_language(session, identity, language)
+        who = Who(identity=identity, conversation_key=f"console:{identity}", display_name=name or login,
+                  language=language)
+        console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+        run_chat(rt.coach(), who, console, stdin_lines())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database schema to the newest version."""
+    with cli_errors():
+        rt = Runtime.open(migrate=False)
+        upgrade(rt.engine)
+        typer.echo("database is up to date")
+
+
+@team_app.command("create")
+def team_create(
+    name: str,
+    timezone: str = typer.Option("Europe/Amsterdam", "--timezone", help="IANA time zone of the team."),
+    working_hours: str = typer.Option("mon-fri 08:00-18:00", "--working-hours",
+                                      help="When reminders may arrive, e.g. 'mon-fri 08:00-18:00' or 'always'."),
+) -> None:
+    """Create a team."""
+    with cli_errors():
+        rt = open_runtime()
+        with rt.sessions.begin() as session:
+            team = create_team(session, name, timezone, working_hours)
+            typer.echo(f"team {team.name!r} created ({team.timezone}, {team.working_hours})")
+
+
+@team_app.command("add-member")
+def team_add_member(
+    name: str,
+    user: str = typer.Argument(..., help="slack:U0123, teams:<aad-object-id> or console:alice"),
+    role: str = typer.Option("rep", "--role", help="rep or manager"),
+) -> None:
+    """Add a user to a team as rep or manager."""
+    with cli_errors():
+        rt = open_runtime()
+        with rt.sessions.begin() as session:
+            member = add_member(session, name, user, role)
+            typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
+
+
+from bot import cli_coach, cli_deals  # noqa: E402  (they import the helpers above lazily)
+
+cli_coach.register(coach_app)
+cli_deals.register(app, import_app)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,48 @@
+"""The composition root: settings → database → store factory → coach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from coach.engine import Coach
+from storage.db import default_database_url, make_engine, make_sessionmaker, upgrade
+from storage.store import store_factory
+
+
+class SettingsError(Exception):
+    """Bad configuration, with a message that names the variable and what is wrong."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            problems.append(f"{name}: {err['msg']}")
+        raise SettingsError("; ".join(problems)) from None
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, migrate: bool = True) -> Runtime:
+        settings = settings or load_settings()
+        engine = make_engine(settings.database_url or default_database_url())
+        if migrate:
+            upgrade(engine)
+        return cls(settings, engine, make_sessionmaker(engine))
+
+    def coach(self, clock=None) -> Coach:
+        stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone)
+        return Coach(stores, clock=clock) if clock else Coach(stores)

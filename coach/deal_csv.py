@@ -1,0 +1,337 @@
+"""Parse a deals CSV export (contract "Deals CSV"). Pure: bytes or text in, rows and errors out.
+
+- Encoding: UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else cp1252.
+- Delimiter: `,`, `;` or tab, whichever occurs most in the header line (an Excel `sep=;` first
+  line is honoured too).
+- Headers are case-insensitive; `_`, `-` and `.` count as spaces; HubSpot, Salesforce and Dutch
+  header names map onto the contract's columns (`COLUMNS`). When two headers map onto the same
+  column, the one listed first in `COLUMNS` is used (e-mail before name for the owner).
+- Probability is a percentage; a column whose values are all fractions 0–1 with at least one
+  strictly between (HubSpot's "Deal probability" exports 0.35) is read as fractions.
+- A missing stage is "quote" when the row has a quote_ref, else "prospect". Common HubSpot and
+  Salesforce pipeline stages map onto ours (`CRM_STAGES`).
+- Errors carry the physical line number (the header is line 1); a row with any error is left out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from coach.domain import Stage, parse_stage
+from coach.money import CURRENCY_SIGNS, parse_decimal, parse_money, parse_percent
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "account": ("account", "account name", "company name", "associated company",
+                "associated company (primary)", "company", "customer", "customer name", "organization",
+                "organisation", "klant", "klantnaam", "relatie", "bedrijf", "bedrijfsnaam", "accountnaam"),
+    "title": ("title", "deal name", "opportunity name", "deal", "opportunity", "product", "titel",
+              "omschrijving", "dealnaam"),
+    "owner": ("owner", "owner email", "deal owner email", "opportunity owner email", "deal owner",
+              "opportunity owner", "eigenaar", "verkoper", "accountmanager"),
+    "amount": ("amount", "deal amount", "deal value", "value", "bedrag", "waarde", "offertebedrag"),
+    "units": ("units", "quantity", "total opportunity quantity", "aantal", "stuks", "eenheden"),
+    "probability": ("probability", "probability (%)", "deal probability", "chance", "kans", "kans (%)",
+                    "kans %", "slagingskans", "scoringskans", "orderkans"),
+    "stage": ("stage", "deal stage", "opportunity stage", "fase", "status"),
+    "decision_date": ("decision date", "decision month", "close date", "expected close date",
+                      "closing date", "beslisdatum", "beslismaand", "besluitdatum",
+                      "verwachte beslisdatum", "sluitingsdatum"),
+    "quote_ref": ("quote ref", "quote number", "quote", "quote no", "quote id", "offertenummer",
+                  "offerte nummer", "offerte nr", "offertenr"),
+    "next_step": ("next step", "next action", "volgende stap", "volgende actie"),
+    "follow_up_date": ("follow up date", "followup date", "follow up", "reminder date", "vervolgdatum",
+                       "opvolgdatum", "follow up datum", "herinneringsdatum"),
+    "currency": ("currency", "opportunity currency", "deal currency", "deal currency code",
+                 "currency code", "valuta", "munteenheid"),
+}
+REQUIRED = ("account", "amount", "probability")
+_ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
+
+CRM_STAGES = {  # HubSpot's default pipeline, then Salesforce's
+    "appointment scheduled": Stage.PROSPECT,
+    "qualified to buy": Stage.PROSPECT,
+    "presentation scheduled": Stage.HOT_PROSPECT,
+    "decision maker bought in": Stage.HOT_PROSPECT,
+    "contract sent": Stage.QUOTE,
+    "prospecting": Stage.SUSPECT,
+    "qualification": Stage.PROSPECT,
+    "needs analysis": Stage.PROSPECT,
+    "value proposition": Stage.HOT_PROSPECT,
+    "id decision makers": Stage.HOT_PROSPECT,
+    "perception analysis": Stage.HOT_PROSPECT,
+    "proposal price quote": Stage.QUOTE,
+    "negotiation review": Stage.QUOTE,
+}
+STAGE_HINT = "use suspect, prospect, hot prospect, quote, won or lost (Dutch: offerte, gewonnen, verloren)"
+DATE_HINT = "write YYYY-MM-DD or DD-MM-YYYY"
+_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_FULL_DATES = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (3, 2, 1)),
+    (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (3, 2, 1)),
+)
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class DealRow:
+    line: int
+    account: str
+    amount: Decimal
+    probability: int
+    stage: str
+    decision_date: date | None
+    title: str | None = None
+    owner: str | None = None
+    units: Decimal | None = None
+    quote_ref: str | None = None
+    next_step: str | None = None
+    follow_up_date: date | None = None
+    currency: str | None = None  # None: the owner's team currency
+
+
+@dataclass
+class DealCsv:
+    rows: list[DealRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
+    header_line: int = 1  # 2 after an Excel `sep=` line; errors up to this line concern the whole file
+
+    @property
+    def header_errors(self) -> list[RowError]:
+        return [e for e in self.errors if e.line <= self.header_line]
+
+
+def decode(data: bytes) -> str:
+    """Text of a CSV file: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def header_key(header: str) -> str:
+    return " ".join(re.sub(r"[_\-.:#]", " ", header.replace("\ufeff", "").casefold()).split())
+
+
+def detect_delimiter(header_line: str) -> str:
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in ("\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])  # ties: tab, then semicolon, then comma
+    return best if counts[best] else ","
+
+
+def parse_date(text: str, month_end: bool = True) -> date:
+    """`YYYY-MM-DD`, `DD-MM-YYYY` or `DD.MM.YYYY` (a time after it is ignored); `YYYY-MM` → last day."""
+    s = _TIME.sub("", text.strip())
+    for pattern, (y, m, d) in _FULL_DATES:
+        match = pattern.fullmatch(s)
+        if match:
+            try:
+                return date(int(match[y]), int(match[m]), int(match[d]))
+            except ValueError:
+                raise ValueError(f"{text.strip()!r} is not a real date") from None
+    match = _MONTH.fullmatch(s)
+    if match and month_end and 1 <= int(match[2]) <= 12:
+        year, month = int(match[1]), int(match[2])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    hint = DATE_HINT + (" (or YYYY-MM for a month)" if month_end else "")
+    raise ValueError(f"{text.strip()!r} is not a date; {hint}")
+
+
+def _stage(text: str) -> Stage | None:
+    key = " ".join(re.sub(r"[_\-./]", " ", text.casefold()).split())
+    return parse_stage(text) or CRM_STAGES.get(key)
+
+
+def _currency(text: str) -> str:
+    code = CURRENCY_SIGNS.get(text.strip(), text.strip().upper())
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"{text.strip()!r} is not a currency; use an ISO code like EUR")
+    return code
+
+
+def _fraction_probabilities(values: list[str]) -> bool:
+    """True when every probability is a fraction 0–1 and at least one lies strictly between."""
+    if not values or not all(re.fullmatch(r"\d*[.,]?\d+", v.strip()) for v in values):
+        return False
+    numbers = [Decimal(v.strip().replace(",", ".")) for v in values]
+    return all(n <= 1 for n in numbers) and any(0 < n < 1 for n in numbers)
+
+
+def _probability(raw: str, fraction: bool) -> int:
+    if not fraction:
+        return parse_percent(raw)
+    return int((Decimal(raw.strip().replace(",", ".")) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class _Row:
+    """One data row being parsed; collects its errors under the file's own header names."""
+
+    def __init__(self, line: int, cells: dict[str, str], headers: dict[str, str]) -> None:
+        self.line, self.cells, self.headers = line, cells, headers
+        self.errors: list[RowError] = []
+
+    def text(self, name: str, limit: int = 0) -> str | None:
+        value = " ".join(self.cells.get(name, "").split())
+        if limit and len(value) > limit:
+            self.fail(name, f"longer than {limit} characters")
+        return value or None
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.line, f"{self.headers.get(name, name)}: {message}"))
+
+    def value(self, name: str, parse, *args):
+        raw = self.cells.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            return parse(raw, *args)
+        except (ValueError, InvalidOperation) as exc:
+            self.fail(name, str(exc))
+            return None
+
+
+def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
+    account = row.text("account", 200)
+    if account is None:
+        row.fail("account", "empty; every deal needs the customer or prospect name")
+    quote_ref = row.text("quote_ref", 80)
+    title, owner, next_step = row.text("title", 200), row.text("owner", 200), row.text("next_step")
+    money = row.value("amount", parse_money)
+    if money is None and not row.cells.get("amount", "").strip():
+        row.fail("amount", "empty; write the deal or quote value")
+    currency = row.value("currency", _currency)
+    if money and money[1] and currency and money[1] != currency:
+        row.fail("currency", f"the amount is in {money[1]} but the currency column says {currency}")
+    stage_text = row.cells.get("stage", "").strip()
+    stage = _stage(stage_text) if stage_text else (Stage.QUOTE if quote_ref else Stage.PROSPECT)
+    if stage is None:
+        row.fail("stage", f"unknown stage {stage_text!r}; {STAGE_HINT}")
+    probability = row.value("probability", _probability, fraction)
+    if probability is None and not row.cells.get("probability", "").strip():
+        if stage in (Stage.WON, Stage.LOST):
+            probability = 100 if stage is Stage.WON else 0
+        else:
+            row.fail("probability", "empty; write the chance of the order in percent")
+    elif probability is not None and not 0 <= probability <= 100:
+        row.fail("probability", "a percentage is between 0 and 100")
+    decision = row.value("decision_date", parse_date)
+    if decision is None and not row.cells.get("decision_date", "").strip() and stage and stage.is_open:
+        row.fail("decision_date", f"empty; open deals need the expected decision date ({DATE_HINT})")
+    follow_up = row.value("follow_up_date", parse_date, False)
+    units = row.value("units", parse_decimal, "number of units")
+    if row.errors:
+        return None
+    assert account and money and stage is not None and probability is not None
+    return DealRow(line=row.line, account=account, amount=money[0], probability=probability,
+                   stage=stage.value, decision_date=decision, title=title, owner=owner, units=units,
+                   quote_ref=quote_ref, next_step=next_step, follow_up_date=follow_up,
+                   currency=currency or money[1])
+
+
+def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
+    """Column index -> contract name, and contract name -> header as written, best alias first."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, name in enumerate(header):
+        hit = _ALIAS.get(header_key(name))
+        if hit and (hit[0] not in best or hit[1] < best[hit[0]][0]):
+            best[hit[0]] = (hit[1], index)
+    return {i: n for n, (_, i) in best.items()}, {n: header[i].strip() for n, (_, i) in best.items()}
+
+
+def _duplicates(rows: list[DealRow]) -> list[RowError]:
+    errors, seen = [], {}
+    for r in rows:
+        fold = " ".join(r.account.casefold().split())
+        key = ("q", fold, r.quote_ref) if r.quote_ref else ("t", fold, (r.owner or "").casefold(), r.title)
+        if key in seen:
+            what = (f"quote {r.quote_ref!r} for {r.account!r}" if r.quote_ref
+                    else f"a deal for {r.account!r} with the same owner and title and no quote_ref")
+            errors.append(RowError(r.line, f"{what} appears twice (first on line {seen[key]})"))
+        else:
+            seen[key] = r.line
+    return errors
+
+
+def parse_deals_csv(data: bytes | str) -> DealCsv:
+    """Parse a deals export. Rows with errors are left out of `rows`; header errors stop parsing."""
+    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines, offset = text.split("\n", 1), 0
+    sep_hint = re.fullmatch(r'"?sep=(.)"?', lines[0].strip())
+    if sep_hint:
+        text, offset = (lines[1] if len(lines) > 1 else ""), 1
+    result = DealCsv(header_line=1 + offset)
+    header_line = text.split("\n", 1)[0]
+    if not header_line.strip():
+        result.errors.append(RowError(1 + offset, "the file is empty or has no header line"))
+        return result
+    if "\x00" in text:
+        result.errors.append(RowError(1 + offset, "this is not a text file (an Excel workbook?); "
+                                      "save or export it as CSV"))
+        return result
+    delimiter = sep_hint[1] if sep_hint else detect_delimiter(header_line)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        result.errors.append(RowError(1 + offset, f"cannot read the header: {exc}; check the quotes (\")"))
+        return result
+    index, result.columns = _map_headers(header)
+    missing = [n for n in REQUIRED if n not in result.columns]
+    if missing:
+        result.errors.append(RowError(1 + offset, f"missing column {', '.join(missing)} (found: "
+                                      f"{', '.join(h.strip() for h in header)}); "
+                                      "required are account, amount and probability"))
+        return result
+    raw_rows, end = [], reader.line_num
+    try:
+        for cells in reader:
+            line, end = end + 1 + offset, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            extra = len(cells) if any(c.strip() for c in cells[len(header):]) else 0
+            raw_rows.append((line, {n: cells[i] for i, n in index.items() if i < len(cells)}, extra))
+    except csv.Error as exc:  # e.g. an unterminated quote
+        line = end + 1 + offset
+        return DealCsv(errors=[RowError(line, f"cannot read the file from here on: {exc}; check the quotes (\")")],
+                       columns=result.columns, header_line=line)
+    fraction = _fraction_probabilities([c["probability"] for _, c, _ in raw_rows
+                                        if c.get("probability", "").strip()])
+    for line, cells, extra in raw_rows:
+        row = _Row(line, cells, result.columns)
+        if extra:
+            row.errors.append(RowError(line, f"{extra} fields but the header has {len(header)}; "
+                                       f"put values that contain {delimiter!r} in quotes"))
+        deal = _parse_row(row, fraction)
+        result.errors.extend(row.errors)
+        if deal:
+            result.rows.append(deal)
+    if "decision_date" not in result.columns and any(
+            e.message.startswith("decision_date:") for e in result.errors):
+        message = "missing column decision_date (or Close Date); open deals need the expected decision date"
+        return DealCsv(errors=[RowError(1 + offset, message)], columns=result.columns, header_line=1 + offset)
+    dupes = _duplicates(result.rows)
+    bad = {e.line for e in dupes}
+    result.rows = [r for r in result.rows if r.line not in bad]
+    result.errors = sorted(result.errors + dupes, key=lambda e: e.line)
+    return result

@@ -1,0 +1,159 @@
+"""Dialog building blocks: stored state, inbound messages, turn context, flows and their outcomes.
+
+A flow is a table of named steps. Each step has a prompt (what the coach asks) and a handler (what it
+does with the answer); a handler returns where to go next. State is plain JSON with a schema version,
+so a conversation in flight survives restarts, deployments and renamed classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach.i18n import Translator
+from coach.ports import CoachStore
+from coach.records import UserInfo
+from coach.replies import Block, Choice, Choices, Form
+
+SCHEMA_VERSION = 1
+
+
+class FlowState(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    flow: str
+    step: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    history: list[str] = Field(default_factory=list)
+
+
+class DialogState(BaseModel):
+    """Everything remembered about one conversation between turns."""
+
+    model_config = ConfigDict(extra="ignore")
+    schema_version: int = SCHEMA_VERSION
+    active: FlowState | None = None
+    paused: FlowState | None = None  # an unfinished preparation put aside for another flow
+    last_seen: datetime | None = None
+
+
+class Inbound(BaseModel):
+    """One message from the user: typed text, an explicit command, a button value or a form."""
+
+    model_config = ConfigDict(frozen=True)
+    text: str | None = None
+    command: str | None = None  # e.g. a Slack slash command's text: always read as a command
+    action: str | None = None  # the value of a clicked Choice
+    form: dict[str, str | list[str] | None] | None = None
+    scope: str | None = None  # the scope of the Choices/Form the action or form came from
+
+
+@dataclass
+class Ctx:
+    """What a step handler may use during one turn."""
+
+    store: CoachStore
+    user: UserInfo
+    t: Translator
+    now: datetime  # aware, UTC
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.user.timezone)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    def local_time(self, day: date, hour: int, minute: int = 0) -> datetime:
+        """`day` at hh:mm in the user's time zone, as an aware datetime."""
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
+
+    @property
+    def gettext(self):
+        return self.t.gettext
+
+    @property
+    def ngettext(self):
+        return self.t.ngettext
+
+
+@dataclass
+class Answer:
+    """The user's answer to the current step, after the engine matched it against the step's choices."""
+
+    text: str | None = None
+    value: str | None = None  # the chosen option's value (a click, or typed number/label)
+    form: dict[str, Any] | None = None  # a complete, validated form
+
+
+@dataclass
+class Goto:
+    step: str
+    say: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Stay:
+    """Stay on this step: say why, then ask again."""
+
+    say: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Finish:
+    say: list[Block] = field(default_factory=list)
+
+
+Outcome = Goto | Stay | Finish
+
+
+class Flow:
+    """Base for flows. Subclasses set `name`, `first_step`, `free_text_steps` and define, per step,
+    `prompt_<step>(ctx, data) -> list[Block]` and `on_<step>(ctx, data, answer) -> Outcome`."""
+
+    name: ClassVar[str]
+    free_text_steps: ClassVar[frozenset[str]] = frozenset()
+
+    def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
+        raise NotImplementedError
+
+    def prompt(self, ctx: Ctx, step: str, data: dict[str, Any]) -> list[Block]:
+        return getattr(self, f"prompt_{_attr(step)}")(ctx, data)
+
+    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Outcome:
+        return getattr(self, f"on_{_attr(step)}")(ctx, data, answer)
+
+    def step_back(self, step: str, data: dict[str, Any]) -> bool:
+        """Go back inside a step that asks several things in turn; False when there is nothing to undo."""
+        return False
+
+    def has_step(self, step: str) -> bool:
+        return hasattr(self, f"on_{_attr(step)}")
+
+    def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        """A short phrase for "you were … " messages."""
+        return self.name
+
+
+def _attr(step: str) -> str:
+    return step.replace("-", "_")
+
+
+def scope_of(flow: str, step: str) -> str:
+    return f"{flow}.{step}"
+
+
+def choices(scope: str, *options: tuple[str, str]) -> Choices:
+    return Choices(scope=scope, options=[Choice(label=label, value=value) for label, value in options])
+
+
+def find_form(blocks: list[Block]) -> Form | None:
+    return next((b for b in blocks if isinstance(b, Form)), None)
+
+
+def find_choices(blocks: list[Block]) -> list[Choices]:
+    return [b for b in blocks if isinstance(b, Choices)]

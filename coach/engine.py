@@ -1,0 +1,306 @@
+"""The engine: one turn = load dialog state, run the step, save with a version check, then reply.
+
+A turn is all-or-nothing: domain writes and the new dialog state commit in one transaction, and only
+if nobody else saved this conversation in the meantime (otherwise the turn is re-run on fresh state).
+Replies are returned after the commit, so what the user sees is always what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pydantic import ValidationError
+
+from coach.commands import Commands
+from coach.dialog import (
+    Answer,
+    Ctx,
+    DialogState,
+    Finish,
+    FlowState,
+    Goto,
+    Inbound,
+    Outcome,
+    Stay,
+    find_choices,
+    find_form,
+    scope_of,
+)
+from coach.flows import FLOWS
+from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
+from coach.i18n import translator
+from coach.ports import StoreFactory
+from coach.replies import Block, Form, Reply, text
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+IDLE_RETURN = timedelta(hours=4)  # after this long away, an unfinished preparation is offered again
+RESUME_SCOPE = "resume"
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is writing, as the adapter knows it. `conversation_key` is built by adapters only."""
+
+    identity: str
+    conversation_key: str
+    display_name: str | None = None
+    language: str | None = None  # a hint for first contact (platform locale)
+    timezone: str | None = None
+
+
+class Coach:
+    def __init__(self, stores: StoreFactory, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.stores = stores
+        self.clock = clock
+
+    def handle(self, who: Who, inbound: Inbound) -> Reply:
+        for _attempt in range(MAX_ATTEMPTS):
+            with self.stores() as store:
+                user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+                raw, version = store.load_dialog(who.conversation_key)
+                state = _load_state(raw)
+                ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
+                try:
+                    blocks = Turn(ctx, state).run(inbound)
+                except Exception:  # a bug must not reach the chat as a stack trace
+                    log.exception("turn failed for %s", who.identity)
+                    return Reply(blocks=[text(ctx.gettext(
+                        "Sorry, something went wrong on my side and nothing was changed. "
+                        "Please try again; your earlier answers are kept."))])
+                state.last_seen = ctx.now
+                if store.save_dialog(who.conversation_key, user, state.model_dump(mode="json"), version):
+                    store.commit()
+                    return Reply(blocks=blocks)
+        return Reply(blocks=[text(translator(who.language).gettext(
+            "You sent several messages at once; I handled the first. Please send the last one again."))])
+
+
+def _load_state(raw: dict | None) -> DialogState:
+    if not raw:
+        return DialogState()
+    try:
+        return DialogState.model_validate(raw)
+    except ValidationError:  # state from an incompatible version: start clean rather than fail
+        log.warning("discarding unreadable dialog state")
+        return DialogState()
+
+
+class Turn:
+    """Runs one inbound message against the dialog state (mutating it) and returns the reply blocks."""
+
+    def __init__(self, ctx: Ctx, state: DialogState) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.commands = Commands(self)
+
+    # entry ---------------------------------------------------------------------------------
+    def run(self, inbound: Inbound) -> list[Block]:
+        came_back = (self.state.last_seen is not None and self.ctx.now - self.state.last_seen > IDLE_RETURN)
+        if inbound.action and inbound.action.startswith("cmd:"):
+            return self.commands.run(inbound.action[4:], explicit=True)
+        if inbound.command is not None:
+            return self.commands.run(inbound.command, explicit=True)
+        if inbound.action is not None or inbound.form is not None:
+            return self._clicked(inbound)
+        message = (inbound.text or "").strip()
+        if not message:
+            return self.current_prompt() or self.commands.run("help", explicit=True)
+        if message.startswith("/"):
+            return self.commands.run(message[1:], explicit=True)
+        if self.commands.is_command(message, self._in_free_text()):
+            return self.commands.run(message, explicit=False)
+        active = self.state.active
+        if active is not None and came_back and active.flow == "prep":
+            self.pause()
+            return self.resume_offer(welcome=True)
+        if active is not None:
+            return self.answer(Answer(text=message))
+        if self.state.paused is not None:
+            return self.resume_offer(welcome=False)
+        return self.commands.not_understood(message)
+
+    def _clicked(self, inbound: Inbound) -> list[Block]:
+        _ = self.ctx.gettext
+        if inbound.scope == RESUME_SCOPE:
+            return self.resume(inbound.action == "continue")
+        active = self.state.active
+        if active is None or inbound.scope != scope_of(active.flow, active.step):
+            stale = [text(_("That button belongs to a question that is already answered."))]
+            return stale + (self.current_prompt() or [])
+        if inbound.form is not None:
+            return self.answer(Answer(), submitted=inbound.form)
+        return self.answer(Answer(value=inbound.action))
+
+    # flows ---------------------------------------------------------------------------------
+    def _in_free_text(self) -> bool:
+        active = self.state.active
+        if active is None:
+            return False
+        flow = FLOWS[active.flow]
+        return active.step in flow.free_text_steps or find_form(self._prompt_blocks(active)) is not None
+
+    def start(self, name: str, args: str) -> list[Block]:
+        active = self.state.active
+        notes: list[Block] = []
+        if active is not None and active.flow == "prep" and name != "prep":
+            self.pause()
+        elif active is not None:
+            self.state.active = None
+        flow = FLOWS[name]
+        fs = FlowState(flow=name, step="start")
+        self.state.active = fs
+        return notes + self._apply(fs, flow.start(self.ctx, fs.data, args))
+
+    def answer(self, answer: Answer, submitted: dict | None = None) -> list[Block]:
+        fs = self.state.active
+        assert fs is not None
+        flow = FLOWS[fs.flow]
+        blocks = self._prompt_blocks(fs)
+        form = find_form(blocks)
+        if form is not None:
+            outcome = self._fill_form(fs, form, answer, submitted)
+        else:
+            answer = self._match_choice(blocks, fs, answer)
+            outcome = flow.handle(self.ctx, fs.step, fs.data, answer)
+        return self._apply(fs, outcome)
+
+    def _match_choice(self, blocks: list[Block], fs: FlowState, answer: Answer) -> Answer:
+        if answer.text is None:
+            return answer
+        options = [o for c in find_choices(blocks) if c.scope == scope_of(fs.flow, fs.step) for o in c.options]
+        typed = answer.text.strip()
+        folded = typed.casefold().rstrip(".!")
+        for i, option in enumerate(options, 1):
+            if folded in (str(i), option.label.casefold(), option.value.casefold()):
+                return Answer(text=typed, value=option.value)
+        return answer
+
+    def _fill_form(self, fs: FlowState, form: Form, answer: Answer, submitted: dict | None) -> Outcome:
+        """A whole submitted form, or text answers one field at a time (kept in the flow data)."""
+        _ = self.ctx.gettext
+        if submitted is not None:
+            values, errors = parse_form(form, submitted, self.ctx.t, self.ctx.today)
+            if errors:
+                fs.data["_form"] = {k: v for k, v in submitted.items() if v not in (None, "", [])}
+                return Stay([text(_("Please check the form:")), *[text("• " + e) for e in errors]])
+            fs.data.pop("_form", None)
+            return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
+        filled: dict = fs.data.setdefault("_form", {})
+        field = form.pending_field()
+        assert field is not None
+        raw = answer.value if answer.value is not None else (answer.text or "")
+        if not raw.strip() and field.initial is not None:
+            raw = field.initial
+        if isinstance(raw, str) and raw.strip().casefold() in {"same", "keep", "=", "zelfde", "hetzelfde"} \
+                and field.initial is not None:
+            raw = field.initial
+        try:
+            parse_field(field, raw, self.ctx.t, self.ctx.today)
+        except FieldError as exc:
+            return Stay([text(str(exc))])
+        filled[field.name] = None if isinstance(raw, str) and raw.casefold() in SKIP_WORDS else raw
+        if any(f.name not in filled for f in form.fields):
+            return Stay()
+        values, errors = parse_form(form, filled, self.ctx.t, self.ctx.today)
+        fs.data.pop("_form", None)
+        if errors:  # cannot normally happen: each field was checked as it came in
+            return Stay([text(e) for e in errors])
+        return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
+
+    def _apply(self, fs: FlowState, outcome: Outcome) -> list[Block]:
+        if isinstance(outcome, Goto):
+            if fs.step != "start":
+                fs.history.append(fs.step)
+            fs.step = outcome.step
+            fs.data.pop("_form", None)
+            return outcome.say + self._prompt_blocks(fs)
+        if isinstance(outcome, Stay):
+            return outcome.say + self._prompt_blocks(fs)
+        assert isinstance(outcome, Finish)
+        if self.state.active is fs:
+            self.state.active = None
+        if self.state.paused is not None:
+            return outcome.say + self.resume_offer(welcome=False)
+        return outcome.say
+
+    def _prompt_blocks(self, fs: FlowState) -> list[Block]:
+        blocks = FLOWS[fs.flow].prompt(self.ctx, fs.step, fs.data)
+        return [self._decorate_form(b, fs) if isinstance(b, Form) else b for b in blocks]
+
+    @staticmethod
+    def _decorate_form(form: Form, fs: FlowState) -> Form:
+        """Show answers given so far and name the field a text conversation asks next."""
+        filled = fs.data.get("_form", {})
+        fields = [f.model_copy(update={"initial": filled[f.name]}) if filled.get(f.name) is not None else f
+                  for f in form.fields]
+        pending = next((f.name for f in form.fields if f.name not in filled), None)
+        return form.model_copy(update={"fields": fields, "pending": pending})
+
+    def current_prompt(self) -> list[Block]:
+        return self._prompt_blocks(self.state.active) if self.state.active else []
+
+    # global words --------------------------------------------------------------------------
+    def cancel(self) -> list[Block]:
+        _ = self.ctx.gettext
+        active = self.state.active
+        if active is None and self.state.paused is None:
+            return [text(_("There is nothing to cancel."))]
+        name = FLOWS[(active or self.state.paused).flow].describe(self.ctx, (active or self.state.paused).data)
+        if active is not None:
+            self.state.active = None
+        else:
+            self.state.paused = None
+        return [text(_("Stopped: {what}. Nothing of it was saved.").format(what=name))]
+
+    def back(self) -> list[Block]:
+        _ = self.ctx.gettext
+        fs = self.state.active
+        if fs is None:
+            return [text(_("There is no question to go back to."))]
+        filled = fs.data.get("_form")
+        if filled:
+            filled.pop(list(filled)[-1])
+            return self._prompt_blocks(fs)
+        if FLOWS[fs.flow].step_back(fs.step, fs.data):
+            return self._prompt_blocks(fs)
+        if not fs.history:
+            return [text(_("This is the first question."))] + self._prompt_blocks(fs)
+        fs.step = fs.history.pop()
+        fs.data.pop("_form", None)
+        return self._prompt_blocks(fs)
+
+    # an unfinished preparation -------------------------------------------------------------
+    def pause(self) -> None:
+        self.state.paused, self.state.active = self.state.active, None
+
+    def resume_offer(self, welcome: bool) -> list[Block]:
+        from coach.dialog import choices
+
+        _ = self.ctx.gettext
+        paused = self.state.paused
+        assert paused is not None
+        what = FLOWS[paused.flow].describe(self.ctx, paused.data)
+        intro = _("Welcome back! You have an unfinished {what}.") if welcome else \
+            _("You have an unfinished {what}.")
+        return [text(intro.format(what=what)),
+                choices(RESUME_SCOPE, (_("Continue"), "continue"), (_("Discard it"), "discard"))]
+
+    def resume(self, go_on: bool) -> list[Block]:
+        _ = self.ctx.gettext
+        paused = self.state.paused
+        if paused is None:
+            return [text(_("There is no unfinished preparation."))] + self.current_prompt()
+        self.state.paused = None
+        if not go_on:
+            return [text(_("Discarded the unfinished {what}.").format(
+                what=FLOWS[paused.flow].describe(self.ctx, paused.data)))]
+        self.state.active = paused
+        return self._prompt_blocks(paused)
+
+
+__all__ = ["Coach", "Who", "Inbound", "Turn", "Stay", "Finish"]

@@ -1,0 +1,9 @@
+"""The dialog flows, by the name commands use."""
+
+from coach.dialog import Flow
+from coach.flows.debrief import Debrief
+from coach.flows.prep import Prep
+from coach.flows.smart_flow import SmartCheck
+from coach.flows.spin_flow import SpinPractice
+
+FLOWS: dict[str, Flow] = {f.name: f for f in (Prep(), SmartCheck(), SpinPractice(), Debrief())}

@@ -1,0 +1,95 @@
+"""Pieces several flows share: finding the account, summarising what is known about it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.dialog import Ctx, Goto, Outcome, Stay, choices, scope_of
+from coach.domain import STAGE_LABELS, Stage
+from coach.records import DealInfo
+from coach.replies import Block, Heading, bold, bullets, text, truncate
+
+MAX_ACCOUNT_NAME = 200
+NEW_ACCOUNT = "new"
+
+
+def deal_line(ctx: Ctx, d: DealInfo) -> tuple:
+    _ = ctx.gettext
+    stage = _(STAGE_LABELS[Stage(d.stage)]) if d.stage in Stage._value2member_map_ else d.stage
+    when = ctx.t.date(d.decision_date, "MMM yyyy") if d.decision_date else _("no decision date")
+    return (bold(d.title or _("(untitled deal)")),
+            f" — {stage}, {ctx.t.money(d.amount, d.currency)}, {d.probability}%, {when}")
+
+
+def set_account(data: dict[str, Any], account_id: int, name: str) -> None:
+    data["account_id"], data["account"] = account_id, name
+
+
+def choose_account(ctx: Ctx, flow: str, data: dict[str, Any], name: str, next_step: str,
+                   say: list[Block] | None = None) -> Outcome:
+    """Resolve a typed account name: an exact match, a pick among similar ones, or a new account."""
+    _ = ctx.gettext
+    name = " ".join(name.split())
+    if not name:
+        return Stay([text(_("Please type the name of the account."))])
+    if len(name) > MAX_ACCOUNT_NAME:
+        return Stay([text(_("That name is too long; please use at most {n} characters.").format(
+            n=MAX_ACCOUNT_NAME))])
+    matches = ctx.store.find_accounts(ctx.user, name)
+    if len(matches) == 1 and matches[0].name.casefold() == name.casefold():
+        set_account(data, matches[0].id, matches[0].name)
+        return Goto(next_step, say or [])
+    if matches:
+        data["typed_account"] = name
+        data["matches"] = [[m.id, m.name] for m in matches]
+        return Goto("account_pick")
+    account = ctx.store.get_or_create_account(ctx.user, name)
+    set_account(data, account.id, account.name)
+    return Goto(next_step, [text(_("{account} is new to me; I have added it.").format(account=account.name))])
+
+
+def prompt_account(ctx: Ctx) -> list[Block]:
+    _ = ctx.gettext
+    return [text(_("Which account is it about? Type the customer's name."))]
+
+
+def prompt_account_pick(ctx: Ctx, flow: str, data: dict[str, Any]) -> list[Block]:
+    _ = ctx.gettext
+    options = [(truncate(name), f"id:{account_id}") for account_id, name in data.get("matches", [])]
+    options.append((truncate(_("New: {name}").format(name=data.get("typed_account", ""))), NEW_ACCOUNT))
+    return [text(_("Which one do you mean?")), choices(scope_of(flow, "account_pick"), *options)]
+
+
+def on_account_pick(ctx: Ctx, data: dict[str, Any], value: str | None, next_step: str) -> Outcome:
+    _ = ctx.gettext
+    if value == NEW_ACCOUNT:
+        account = ctx.store.get_or_create_account(ctx.user, data.get("typed_account", ""))
+        set_account(data, account.id, account.name)
+        return Goto(next_step)
+    if value and value.startswith("id:") and value[3:].isdigit():
+        account = ctx.store.account(ctx.user, int(value[3:]))
+        if account is not None:
+            set_account(data, account.id, account.name)
+            return Goto(next_step)
+    return Stay([text(_("Please pick one of the accounts, or type its number."))])
+
+
+def account_summary(ctx: Ctx, account_id: int, account: str) -> list[Block]:
+    """What is stored about the account: open deals, recent visits, open follow-ups."""
+    _ = ctx.gettext
+    deals = ctx.store.open_deals(ctx.user, account_id)
+    visits = ctx.store.recent_visits(ctx.user, account_id)
+    follow = ctx.store.open_followups(ctx.user, account_id)
+    blocks: list[Block] = [Heading(text=truncate(_("What I know about {account}").format(account=account), 150))]
+    if not (deals or visits or follow):
+        return blocks + [text(_("Nothing yet: this looks like a first contact."))]
+    if deals:
+        blocks += [text(bold(_("Open deals"))), bullets([deal_line(ctx, d) for d in deals[:5]])]
+    if visits:
+        lines = [(ctx.t.date(v.created_at.astimezone(ctx.tz).date()), f" — {v.goal or v.visit_type}")
+                 for v in visits]
+        blocks += [text(bold(_("Last visits"))), bullets(lines)]
+    if follow:
+        lines = [(ctx.t.date(f.due_at.astimezone(ctx.tz).date()), f" — {f.action}") for f in follow[:5]]
+        blocks += [text(bold(_("Open follow-ups"))), bullets(lines)]
+    return blocks

@@ -1,0 +1,326 @@
+"""Visit preparation: account, visit type and method, checklist, objectives, SMART goal, SPIN, call plan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from coach import smart
+from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, choices, scope_of
+from coach.domain import (
+    INTERNAL_OBJECTIVE_ITEMS,
+    PREPARATION_STEPS,
+    SALES_METHODS,
+    VISIT_TYPE_LABELS,
+    VisitType,
+)
+from coach.flows import common, questions
+from coach.keywords import keywords
+from coach.replies import (
+    Block,
+    Card,
+    CardField,
+    FieldKind,
+    Form,
+    FormField,
+    Option,
+    bold,
+    bullets,
+    italic,
+    text,
+)
+
+DEBRIEF_HOUR = 17  # the debrief reminder comes at the end of the visit day
+MAX_NOTE = 500
+
+
+class Prep(Flow):
+    name = "prep"
+    free_text_steps = frozenset({"account", "checklist", "external", "goal", "questions"})
+
+    def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        _ = ctx.gettext
+        if data.get("account"):
+            return _("preparation for {account}").format(account=data["account"])
+        return _("visit preparation")
+
+    def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
+        if args.strip():
+            return self._with_account(ctx, data, args)
+        return Goto("account")
+
+    def _with_account(self, ctx: Ctx, data: dict[str, Any], name: str) -> Outcome:
+        return common.choose_account(ctx, self.name, data, name, "visit_type")
+
+    def _known(self, ctx: Ctx, data: dict[str, Any]) -> None:
+        deals = ctx.store.open_deals(ctx.user, data["account_id"])
+        known = set()
+        if any(d.dmu_known for d in deals):
+            known.add("dmu")
+        if any(d.amount for d in deals):
+            known.add("potential")
+        data["known"] = sorted(known)
+        if deals:
+            data["deal_id"], data["topic"] = deals[0].id, deals[0].title
+
+    # account ---------------------------------------------------------------------------
+    def prompt_account(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        return common.prompt_account(ctx)
+
+    def on_account(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        return self._with_account(ctx, data, answer.text or "")
+
+    def prompt_account_pick(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        return common.prompt_account_pick(ctx, self.name, data)
+
+    def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        return common.on_account_pick(ctx, data, answer.value, "visit_type")
+
+    # visit type and method -------------------------------------------------------------
+    def prompt_visit_type(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        if "known" not in data:
+            self._known(ctx, data)
+        summary = common.account_summary(ctx, data["account_id"], data["account"])
+        options = [(_(VISIT_TYPE_LABELS[v]), v.value) for v in VisitType]
+        return summary + [text(_("What kind of visit is it?")),
+                          choices(scope_of(self.name, "visit_type"), *options)]
+
+    def on_visit_type(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        _ = ctx.gettext
+        if answer.value not in VisitType._value2member_map_:
+            return Stay([text(_("Please pick the kind of visit."))])
+        visit = VisitType(answer.value)
+        data["visit_type"] = visit.value
+        method = SALES_METHODS[visit]
+        data["check"], data["check_i"] = {}, 0
+        return Goto("checklist", [text(
+            _("Sales method: "), bold(_(method.name)), " — " + _(method.about) + ".")])
+
+    # the ten preparation steps -----------------------------------------------------------
+    def prompt_checklist(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        i = data.get("check_i", 0)
+        step = PREPARATION_STEPS[i]
+        return [
+            text(bold(f"{i + 1}/{len(PREPARATION_STEPS)} {_(step.title)}"), " — " + _(step.hint)),
+            text(italic(_("Done, skip, or type a note (a note ticks it off)."))),
+            choices(scope_of(self.name, "checklist"), (_("Done"), "done"), (_("Skip"), "skip"),
+                    (_("Skip the rest"), "skip_rest")),
+        ]
+
+    def on_checklist(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        i = data.get("check_i", 0)
+        check: dict[str, str] = data.setdefault("check", {})
+        if answer.value == "skip_rest":
+            for step in PREPARATION_STEPS[i:]:
+                check.setdefault(step.key, "skipped")
+            return self._to_internal(ctx, data)
+        if answer.value in ("done", "skip"):
+            check[PREPARATION_STEPS[i].key] = "done" if answer.value == "done" else "skipped"
+        else:
+            check[PREPARATION_STEPS[i].key] = "note:" + (answer.text or "")[:MAX_NOTE]
+        if i + 1 < len(PREPARATION_STEPS):
+            data["check_i"] = i + 1
+            return Stay()
+        return self._to_internal(ctx, data)
+
+    def step_back(self, step: str, data: dict[str, Any]) -> bool:
+        if step == "checklist" and data.get("check_i", 0) > 0:
+            data["check_i"] -= 1
+            return True
+        return False
+
+    def _to_internal(self, ctx: Ctx, data: dict[str, Any]) -> Outcome:
+        _ = ctx.gettext
+        done = sum(1 for v in data["check"].values() if v != "skipped")
+        return Goto("internal", [text(_("Checklist: {done} of {total} ready.").format(
+            done=done, total=len(PREPARATION_STEPS)))])
+
+    # internal objective -------------------------------------------------------------------
+    def _suggested_items(self, data: dict[str, Any]) -> list[str]:
+        by_type = {
+            "first": ["naw", "dmu", "interest", "supplier", "contract_end", "next_appointment"],
+            "followup": ["dmu", "potential", "competitor_prices", "chance", "next_appointment"],
+            "quote": ["dmu", "chance", "next_appointment"],
+            "aftersales": ["potential", "account_class", "newsletter", "next_appointment"],
+        }[data.get("visit_type", "first")]
+        return [k for k in by_type if k not in data.get("known", [])]
+
+    def prompt_internal(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        options = [Option(label=f"{item.shorthand} — {_(item.label)}", value=item.key)
+                   for item in INTERNAL_OBJECTIVE_ITEMS]
+        return [
+            text(bold(_("Internal objective")), " — " + _("what you want to learn; you never tell the customer.")),
+            Form(scope=scope_of(self.name, "internal"), title=_("Internal objective"), submit_label=_("Save"),
+                 fields=[FormField(name="items", label=_("What do you want to find out?"),
+                                   kind=FieldKind.MULTI_SELECT, options=options,
+                                   initial=self._suggested_items(data),
+                                   hint=_("numbers or shorthands, e.g. 1, DMU, vk%; “keep” takes the "
+                                          "suggestion"))]),
+        ]
+
+    def on_internal(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        data["internal"] = list((answer.form or {}).get("items") or [])
+        return Goto("external")
+
+    # external objective -------------------------------------------------------------------
+    def _draft_external(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        _ = ctx.gettext
+        topic = data.get("topic") or _("your plans")
+        drafts = {
+            "first": _("Introduce our companies to each other and understand your wishes and needs around "
+                       "{topic}, so that I can propose a solution that fits."),
+            "followup": _("Go through what we learned last time and present a first solution direction for "
+                          "{topic} that fits your requirements."),
+            "quote": _("Walk through our proposal for {topic}, answer your questions on price and delivery, "
+                       "and agree on the next step together."),
+            "aftersales": _("Hear how {topic} works for you, solve any issues quickly and look ahead at what "
+                            "you will need next."),
+        }
+        return drafts[data.get("visit_type", "first")].format(topic=topic)
+
+    def prompt_external(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        return [
+            text(bold(_("External objective")), " — " + _("what you say at the start, in both your interests. "
+                                                          "A draft:")),
+            text(italic(self._draft_external(ctx, data))),
+            text(_("Use it, or type your own sentence.")),
+            choices(scope_of(self.name, "external"), (_("Use this"), "use")),
+        ]
+
+    def on_external(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        own = (answer.text or "").strip()
+        data["external"] = self._draft_external(ctx, data) if answer.value == "use" else own[:MAX_NOTE]
+        return Goto("goal")
+
+    # SMART goal --------------------------------------------------------------------------
+    def prompt_goal(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        if data.get("goal_draft"):
+            return [text(_("Type a better goal, or keep this one.")),
+                    choices(scope_of(self.name, "goal"), (_("Keep it anyway"), "keep"))]
+        example = {
+            "first": _("“At the end of the visit I know who decides and when their contract ends, and we "
+                       "have a follow-up appointment.”"),
+            "followup": _("“By the end of the meeting they agree that our solution direction fits, and we "
+                          "plan the quote discussion within two weeks.”"),
+            "quote": _("“Today we agree on price and delivery and I leave with a signed order.”"),
+            "aftersales": _("“During this visit we solve the open service issue and agree on two "
+                            "improvements for the next quarter.”"),
+        }[data.get("visit_type", "first")]
+        return [text(bold(_("Your goal for this visit")), " — " + _("make it SMART, for example: ") + example)]
+
+    def on_goal(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        _ = ctx.gettext
+        if answer.value == "keep" and data.get("goal_draft"):
+            data["goal"], data["smart_ok"] = data.pop("goal_draft"), False
+            return Goto("questions", [text(_("Kept. Check afterwards whether you reached it.")),
+                                      *questions.intro(ctx, data)])
+        goal = (answer.text or "").strip()[:MAX_NOTE]
+        if not goal:
+            return Stay([text(_("Please type your goal."))])
+        verdict = smart.check(goal, VisitType(data["visit_type"]), ctx.t)
+        if verdict.passed:
+            data["goal"], data["smart_ok"] = goal, True
+            data.pop("goal_draft", None)
+            return Goto("questions", [text("✓ " + _("That goal is SMART.")), *questions.intro(ctx, data)])
+        data["goal_draft"] = goal
+        return Stay([text(_("Not SMART yet:")), bullets(list(verdict.feedback))])
+
+    # SPIN ----------------------------------------------------------------------------------
+    def prompt_questions(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        return questions.prompt(ctx, scope_of(self.name, "questions"), data)
+
+    def on_questions(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        _ = ctx.gettext
+        if answer.value == "add":
+            return questions.add_suggestions(ctx, data)
+        if answer.value == "done":
+            if not data.get("questions"):
+                return Stay([text(_("Plan at least one question first."))])
+            return self._call_plan(ctx, data)
+        return questions.add_question(ctx, data, (answer.text or "").strip())
+
+    # call plan -------------------------------------------------------------------------------
+    def _call_plan(self, ctx: Ctx, data: dict[str, Any]) -> Outcome:
+        _ = ctx.gettext
+        visit = VisitType(data["visit_type"])
+        by_kind: dict[str, list[str]] = {}
+        for q in data.get("questions", []):
+            by_kind.setdefault(q["kind"], []).append(keywords(q["q"]))
+        items = {i.key: i.shorthand for i in INTERNAL_OBJECTIVE_ITEMS}
+        open_checks = [k for k, v in data.get("check", {}).items() if v == "skipped"]
+        plan = {
+            "account": data["account"],
+            "visit_type": visit.value,
+            "method": SALES_METHODS[visit].name,
+            "goal": data.get("goal"),
+            "smart": data.get("smart_ok", False),
+            "external": data.get("external"),
+            "internal": [items[k] for k in data.get("internal", []) if k in items],
+            "questions": by_kind,
+            "open_checks": open_checks,
+        }
+        visit_row = ctx.store.create_visit(
+            ctx.user, data["account_id"], visit.value, data.get("goal"),
+            preparation={"checklist": data.get("check", {}), "internal": data.get("internal", []),
+                         "external": data.get("external"), "questions": data.get("questions", [])},
+            call_plan=plan, deal_id=data.get("deal_id"))
+        data["visit_id"] = visit_row.id
+        say: list[Block] = [call_plan_card(ctx, plan)]
+        feedback = questions.balance(ctx, data)
+        if feedback:
+            say.insert(0, bullets(feedback))
+        return Goto("reminder", say)
+
+    # debrief reminder --------------------------------------------------------------------------
+    def prompt_reminder(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        return [text(_("When is the visit? I will remind you to debrief it that afternoon. Pick one or "
+                       "type a date.")),
+                choices(scope_of(self.name, "reminder"), (_("Today"), "today"), (_("Tomorrow"), "tomorrow"),
+                        (_("No reminder"), "none"))]
+
+    def on_reminder(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        from coach.dates import parse_date
+
+        _ = ctx.gettext
+        if answer.value == "none":
+            return Finish([text(_("Good luck with the visit! Type “debrief {account}” afterwards.").format(
+                account=data["account"]))])
+        if answer.value in ("today", "tomorrow"):
+            day = ctx.today + timedelta(days=0 if answer.value == "today" else 1)
+        else:
+            day = parse_date(answer.text or "", ctx.today)
+        if day is None or day < ctx.today:
+            return Stay([text(_("I could not read that as a day from today on. Try “friday” or “15-03”."))])
+        due = ctx.local_time(day, DEBRIEF_HOUR)
+        ctx.store.add_followup(ctx.user, data["account_id"],
+                               _("Debrief the visit to {account}").format(account=data["account"]),
+                               due, deal_id=data.get("deal_id"), visit_id=data.get("visit_id"))
+        return Finish([text(_("Good luck! I will remind you to debrief on {when}.").format(
+            when=ctx.t.datetime(due, "EEE d MMM HH:mm")))])
+
+
+def call_plan_card(ctx: Ctx, plan: dict[str, Any]) -> Card:
+    """The call plan: one compact card of keywords to take into the visit."""
+    _ = ctx.gettext
+    letters = {"situation": "S", "problem": "P", "implication": "I", "need-payoff": "N"}
+    spin_lines = [f"{letters[k]}: " + "; ".join(plan["questions"][k])
+                  for k in letters if plan["questions"].get(k)]
+    fields = [
+        CardField(label=_("Visit"), value=f"{_(VISIT_TYPE_LABELS[VisitType(plan['visit_type'])])} · "
+                                          f"{_(SALES_METHODS[VisitType(plan['visit_type'])].name)}"),
+        CardField(label=_("Goal"), value=(plan.get("goal") or "—") + ("" if plan.get("smart") else " (!)")),
+        CardField(label=_("Opening"), value=plan.get("external") or "—"),
+        CardField(label=_("To learn"), value=", ".join(plan.get("internal") or []) or "—"),
+        CardField(label=_("Questions"), value="\n".join(spin_lines) or "—"),
+    ]
+    if plan.get("open_checks"):
+        titles = {s.key: _(s.title) for s in PREPARATION_STEPS}
+        fields.append(CardField(label=_("Still to prepare"),
+                                value=", ".join(titles[k] for k in plan["open_checks"] if k in titles)))
+    return Card(title=_("Call plan: {account}").format(account=plan["account"])[:150], fields=fields)

@@ -1,0 +1,80 @@
+"""Planning SPIN questions, shared by the preparation and the practice mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach import spin
+from coach.dialog import Ctx, Stay, choices
+from coach.replies import Block, Heading, bold, bullets, text
+
+MAX_QUESTIONS = 20
+KIND_LETTER = {"situation": "S", "problem": "P", "implication": "I", "need-payoff": "N"}
+
+
+def kind_label(ctx: Ctx, kind: str) -> str:
+    _ = ctx.gettext
+    return {"situation": _("situation"), "problem": _("problem"), "implication": _("implication"),
+            "need-payoff": _("need-payoff")}[kind]
+
+
+def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Two suggestions per kind, fitted to the account and what is known."""
+    known = frozenset(data.get("known", []))
+    out = []
+    for kind in spin.SPIN_ORDER:
+        for q in spin.suggestions(kind, ctx.t, account=data.get("account"), topic=data.get("topic"),
+                                  known=known)[:2]:
+            out.append((q, kind.value))
+    return out
+
+
+def intro(ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+    """Said once, on entering the step: what SPIN is and a few ideas fitted to the account."""
+    _ = ctx.gettext
+    return [
+        Heading(text=_("SPIN questions")),
+        text(_("Plan open questions of four kinds: situation, problem, implication and need-payoff. "
+               "A few ideas:")),
+        bullets([(bold(KIND_LETTER[k] + " "), q) for q, k in suggested(ctx, data)]),
+    ]
+
+
+def prompt(ctx: Ctx, scope: str, data: dict[str, Any]) -> list[Block]:
+    _ = ctx.gettext
+    blocks: list[Block] = []
+    planned = data.get("questions", [])
+    if planned:
+        blocks.append(text(bold(_("Planned so far:"))))
+        blocks.append(bullets([(bold(KIND_LETTER[q["kind"]] + " "), q["q"]) for q in planned]))
+    blocks.append(text(_("Type a question of your own and I will tell you its kind, or:")))
+    blocks.append(choices(scope, (_("Add the ideas"), "add"), (_("Done"), "done")))
+    return blocks
+
+
+def add_question(ctx: Ctx, data: dict[str, Any], question: str) -> Stay:
+    _ = ctx.gettext
+    planned = data.setdefault("questions", [])
+    if len(planned) >= MAX_QUESTIONS:
+        return Stay([text(_("That is plenty of questions. Type “done” to continue."))])
+    verdict = spin.classify(question[:500], ctx.t)
+    planned.append({"q": question[:500], "kind": verdict.kind.value, "open": verdict.is_open})
+    openness = _("open") if verdict.is_open else _("closed")
+    say: list[Block] = [text(bold(kind_label(ctx, verdict.kind.value).capitalize()),
+                             " · " + openness + " — " + verdict.tip)]
+    return Stay(say)
+
+
+def add_suggestions(ctx: Ctx, data: dict[str, Any]) -> Stay:
+    _ = ctx.gettext
+    planned = data.setdefault("questions", [])
+    have = {q["q"] for q in planned}
+    for q, kind in suggested(ctx, data):
+        if q not in have and len(planned) < MAX_QUESTIONS:
+            planned.append({"q": q, "kind": kind, "open": True})
+    return Stay([text(_("Added. Edit by typing more questions of your own, or press Done."))])
+
+
+def balance(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    kinds = [spin.SpinKind(q["kind"]) for q in data.get("questions", [])]
+    return spin.balance_feedback(kinds, ctx.t)

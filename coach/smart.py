@@ -1,0 +1,274 @@
+"""SMART check of a visit objective (see shared/coach-domain.md, section 1), English and Dutch.
+
+Reps mix the two languages ("DMU in kaart", "deal closen"), so the rules of both always apply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.domain import VisitType
+from coach.i18n import N_, Translator
+from coach.spin import detect_language, normalize, words
+
+CRITERIA = ("specific", "measurable", "acceptable", "realistic", "time_bound")
+
+
+@dataclass(frozen=True)
+class SmartVerdict:
+    specific: bool
+    measurable: bool
+    acceptable: bool | None
+    realistic: bool
+    time_bound: bool
+    feedback: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return all(getattr(self, c) is not False for c in CRITERIA)
+
+    @property
+    def failing(self) -> list[str]:
+        return [c for c in CRITERIA if getattr(self, c) is False]
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+_MONTHS = (
+    r"january|february|march|april|june|july|august|september|october|november|december"
+    r"|januari|februari|maart|mei|juni|juli|augustus|oktober"
+)
+_MONTH_ABBR = r"jan|feb|mrt|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec"  # with a day number only ("Jan" is a name)
+_DAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
+)
+_EVENTS = (
+    r"visit|meeting|call|conversation|appointment|presentation|demo|review"
+    r"|bezoek|gesprek|afspraak|overleg|presentatie|evaluatie"
+)
+_PERIODS = r"day|week|month|quarter|year|dag|week|maand|kwartaal|jaar"
+_UNITS = r"hours?|days?|weeks?|months?|working days|uur|dagen|dag|weken|week|maanden|maand|werkdagen"
+_COUNT = r"\d+|a|an|one|two|three|four|five|six|ten|a few|een|twee|drie|vier|vijf|zes|tien|paar|enkele"
+_TIME = _rx(
+    rf"\b({_MONTHS}|{_DAYS})\b", r"\bmay \d|\b(by|before|in|until|end of|on) may\b",
+    rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTH_ABBR})\b|\b({_MONTH_ABBR})\.? \d",
+    r"\b\d{1,2}[-/.]\d{1,2}([-/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b20\d\d\b|\bq[1-4]\b|\bweek \d+\b",
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm|uur)\b",
+    r"\b(today|tomorrow|tonight|this (morning|afternoon)|eod|vandaag|morgen|overmorgen|vanavond|vanmiddag)\b",
+    rf"\b(this|deze|dit) ({_EVENTS}|{_PERIODS})\b|\b(next|coming|volgende|komende) ({_PERIODS})\b",
+    rf"\b(during|in|at|after|before|by|end of) (the|this|our|my|today's) ({_EVENTS})\b",
+    rf"\b(tijdens|in|na) (het|dit|deze|ons|mijn|de) ({_EVENTS})\b",
+    rf"\bend of (the |this |next )?({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
+    rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
+    r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
+    rf"\b(within|in|binnen|in de komende|in the next|over) ({_COUNT}) ({_UNITS})\b",
+)
+_NUMBER = _rx(
+    r"\d", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|half|both)\b",
+    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|beide|allebei|helft)\b",
+)
+_DELIVERABLE = _rx(
+    r"\b(appointments?|book\w*|schedul\w*|planned|demo|trial|pilot|signed|signature|accepted|approv\w*",
+    r"goedkeur\w*|goed te keuren|goedgekeurd|sign",
+    r"agree\w*|commit\w*|confirm\w*|list|overview|names|known|dmu|decision[- ]makers?|who decides",
+    r"go/no-go|received|sent|licen[cs]es?|end date|yes or no|afspraak|vervolgafspraak|ingepland|inplannen",
+    r"gepland|proef|getekend\w*|ondertekend\w*|tekenen|handtekening|geaccepteerd|goedgekeurd|akkoord",
+    r"afgesproken|afspre\w*|overeenstemming|het eens|toezegging|bevestig\w*|lijst|overzicht|namen|bekend",
+    r"in kaart|helder|beslisser\w*|wie beslist|ontvangen|verstuurd|gestuurd|licenties?|einddatum)\b",
+    r"\bspreken\b.*\baf\b",
+    r"\b(present\w*|show|give|presenteren|tonen|geven)\b(\s+\S+){0,4}\s+(proposal|quote|demo|solution|offer"
+    r"|plan|prices?|results?|voorstel|offerte|oplossing|prijzen|resultaten)\b",
+)
+_KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|achterhalen"
+            r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen)\b")
+_FACT = _rx(
+    r"\b(suppliers?|contracts?|dates?|dmu|decides|decision|budgets?|volumes?|needs|requirements|wishes|prices?",
+    r"competitors?|names?|number|who|when|which|what|how many|how much|potential|timeline|criteria|process",
+    r"leveranciers?|datum|beslis\w*|behoeften?|eisen|wensen|prijzen|concurrent\w*|aantal|wie|wanneer",
+    r"welke|hoeveel|potentieel|planning|procedure)\b",
+)
+_PUSHY = _rx(
+    r"\b(force\w*|pressur\w*|push(ing)? (them|him|her|the \w+|for|hard|through)|pushy|whatever it takes",
+    r"no matter what|at any cost|at all costs|by any means|corner (them|him|her)|trick\w*",
+    r"make (them|him|her) (sign|buy|order|agree)|(not|don't|won't) take no|bully\w*|manipulat\w*",
+    r"lock (them|him|her) in",
+    r"dump\w*|regardless of (their|the customer|what)|even if they don't need|overrule\w*",
+    r"dwing\w*|gedwongen|afdwing\w*|onder druk|druk (zetten|uitoefenen)|pushen|koste wat (het )?kost",
+    r"hoe dan ook|wat er ook gebeurt|met alle middelen|overrompel\w*|manipul\w*|klem zetten|geen nee",
+    r"opdring\w*|aansmeren|aan te smeren|dumpen)\b",
+)
+_DISCOUNT = _rx(r"\b(discount\w*|rebate\w*|price cut|korting\w*|prijsverlaging\w*|afprijzen|afslag)\b")
+_NO_DISCOUNT = _rx(r"\b(without|no|not|never|zonder|geen|niet|nooit)\b(\s+\S+){0,2}\s+$")
+_MUTUAL = _rx(
+    r"\b(together|jointly|mutual\w*|both (parties|sides|of us)|agree\w*|in agreement|win-win",
+    r"their (needs|wishes|requirements|problems?|challenges|goals|interests?|priorities)|needs of|wishes of",
+    r"customer'?s? (needs|wishes|requirements|benefit|interest)|for (them|the customer|both)",
+    r"helps? them|benefit (for|to) (them|the customer|both)|solve their|fits? their|suits? their|fitting",
+    r"in consultation|value for (them|the customer)|they want",
+    r"samen|gezamenlijk|wederzijds\w*|beide partijen|afspre\w*|afgesproken|overeen\w*|akkoord|in overleg",
+    r"het eens|eens (over|zijn|worden)|hun (behoeften?|wensen|eisen|problemen?|uitdagingen|doelen|belang)",
+    r"behoeften? van|wensen van|klantbehoefte\w*|voor (hen|de klant|beide)|passend\w*|past binnen",
+    r"zodat (ze|zij|de klant|hij)|meerwaarde voor)\b",
+    r"\bspreken\b.*\baf\b",
+)
+_NOT_A_DEAL = r"(?!\s+(end|expir\w*|renewal|details|terms|period|dates?|volumes?|history|process|size|frequency))"
+_DEAL_NL = r"\w*(orders?|opdracht|bestelling|deal|contract|overeenkomst|koop)"
+_CLOSE_NL = r"(binnenhalen|binnen|scoren|sluiten|afsluiten|ophalen|rond|plaatsen|krijgen|ontvangen|winnen|closen)"
+_CLOSE = _rx(
+    r"\b(get|gets|win|close|sign|land|secure|obtain|receive|take|bring in|book|clinch|collect|have)\b"
+    rf"(\s+\S+){{0,3}}\s+(orders?|deal|contract|agreement|sale|purchase order|po|signature)\b{_NOT_A_DEAL}",
+    r"\bsigned (order|contract|agreement|deal|purchase order|quote)\b|\bclos(e|ing) (the|a) (deal|sale)\b",
+    r"\b(order|contract|deal|agreement|quote|quotation|proposal|offer) (is |was |gets |to be )?"
+    r"(signed|closed|won|accepted|approved)\b|\b(sell|buy|purchase|order)s? \d+\b|\bswitch to us\b",
+    r"\b(they|customer|client|buyer) (buys?|orders?|purchases?|signs?)\b|\b(to|they) sign\b(?! up)",
+    r"\b(tekenen|ondertekenen|getekend\w*|ondertekend\w*|handtekening)\b",
+    rf"\b{_DEAL_NL}\b(?!\s+(einddatum|afloop|loopt))(\s+\S+){{0,5}}\s+{_CLOSE_NL}\b",
+    rf"\b{_CLOSE_NL}\b(\s+\S+){{0,3}}\s+{_DEAL_NL}\b",
+    r"\b(verkopen|verkoop|bestellen|kopen|afnemen) \d+\b|\b\d+ \S+ (verkopen|verkocht|bestellen|afnemen)\b",
+    r"\b(offerte|order) (geaccepteerd|goedgekeurd|getekend|akkoord)\b|\bakkoord op de offerte\b",
+)
+_OFFER = _rx(
+    r"\b(hand over|hand|give|deliver|present|send|submit|make|leave|provide|issue)\b(\s+\S+){0,4}\s+"
+    r"(quote|quotation|price offer|pricing|price proposal|offer|proposal|price)\b",
+    r"\b(offerte|prijsopgave|prijsvoorstel|aanbieding|voorstel)\b.*\b(overhandigen|afgeven|geven|presenteren"
+    r"|sturen|versturen|opsturen|uitbrengen|maken|indienen|meegeven|achterlaten|doen)\b",
+    r"\b(overhandigen|afgeven|geven|presenteren|sturen|uitbrengen|indienen)\b.*\b(offerte|prijsopgave"
+    r"|prijsvoorstel|aanbieding|voorstel)\b",
+)
+_LATER = _rx(r"\b(follow-up|followup|next (meeting|visit|appointment)|appointment|later|afspraak|vervolg\w*"
+             r"|so that|so we can|so i can|in order to|zodat|om later"
+             r"|volgende (afspraak|bezoek|gesprek)|plan\w*|schedul\w*|book\w*|inplannen)\b")
+_ABSURD = _rx(
+    r"\b100 ?%|\ball (of )?their (sites|locations|branches|business|orders|purchases|spend|volume|stores"
+    r"|offices|plants)\b|\bentire (fleet|business|company|organi[sz]ation|account)\b",
+    r"\bevery (site|location|branch|store)\b|\bmarket share\b|\b(exclusive|sole) (supplier|deal|contract)\b",
+    r"\balle (vestigingen|locaties|filialen|winkels|kantoren|fabrieken|inkoop|orders|bestellingen)\b",
+    r"\bhele (wagenpark|organisatie|bedrijf|inkoop)\b|\bmarktaandeel\b|\b(exclusieve?|enige) (leverancier"
+    r"|contract)\b",
+)
+_ABSURD_ANY = _rx(r"\b100 ?% (of the |van de )?(market|markt)|\b(market share|marktaandeel)\b.*\b100")
+_VAGUE = frozenset(
+    """a an the and or of to for with in on at by about from our their them they we us i my me it this that
+    these those some any more most much many lot lots very really just well also maybe hopefully possibly
+    have has get make see know go goes going talk chat discuss meet visit do try hope want would like build
+    maintain keep leave show explore understand learn feel find out sell selling win create introduce present
+    good nice great positive first new strong solid warm open friendly pleasant productive successful useful
+    better best conversation talk meeting contact relationship relation rapport trust impression customer
+    client prospect company business people person opportunity opportunities chance idea feeling vibe
+    atmosphere connection introduction ourselves each other sales revenue products services solutions things
+    stuff something anything everything general overall how what see happens goal objective increase grow
+    check going went hear listen ask questions look around catch up update touch base whether if there
+    interest interested interesting fun relaxed enjoy together next steps options possibilities potential
+    warm constructive effective happy satisfied picture bond network connect sound inform strengthen deepen
+    discover hold conduct run push hard pushen
+    de het een en of van voor met in op aan bij over om te naar uit door onze ons hun hen ze zij wij we ik
+    mijn hem haar het dit dat deze die er wat hoe wel ook eens even maar nog meer veel heel echt gewoon
+    misschien hopelijk hebben krijgen maken zien weten gaan gaat praten kletsen bespreken ontmoeten
+    bezoeken doen proberen hopen willen bouwen onderhouden houden laten verkopen winnen introduceren
+    presenteren goed goede leuk leuke mooi prettig positief positieve eerste nieuwe sterk sterke nuttig
+    gesprek kennismaken kennismaking kennis contact relatie vertrouwen indruk klant klanten prospect bedrijf
+    zaken mensen kans kansen idee gevoel sfeer producten diensten oplossingen dingen iets alles algemeen
+    verkoop omzet doel doelstelling verhogen groeien kijken loopt uitkomt afwachten bijpraten langsgaan
+    luisteren vragen stellen horen interesse peilen proeven koffie drinken gezellig samen volgende stappen
+    mogelijk mogelijkheden opties warme constructief constructieve fijn fijne open prettige succesvol
+    succesvolle effectief band netwerk verbinden aftasten informeren opbouwen versterken verdiepen verkennen
+    ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie""".split()
+)
+
+_EXAMPLE = {
+    VisitType.FIRST: N_("At the end of the visit I know their current supplier, the contract end date and who "
+                        "decides, and we have agreed on a follow-up appointment within two weeks."),
+    VisitType.FOLLOWUP: N_("By the end of the meeting we agree on the solution that fits their requirements, "
+                           "and I have a date to present the proposal."),
+    VisitType.QUOTE: N_("Before the end of the visit we go through the quote together and agree on the order, "
+                        "or I know exactly why not."),
+    VisitType.AFTERSALES: N_("During this visit we agree together on two improvements to the service and plan "
+                             "the next review within three months."),
+}
+
+
+def _before(pattern: re.Pattern[str], s: str) -> list[str]:
+    """The text before each match of ``pattern``."""
+    return [s[: m.start()] for m in pattern.finditer(s)]
+
+
+def _specific(rest: str) -> bool:
+    return bool(_NUMBER.search(rest)) or any(w not in _VAGUE and len(w) > 2 for w in words(rest))
+
+
+def _acceptable(s: str) -> tuple[bool | None, str | None]:
+    if _PUSHY.search(s):
+        return False, "pushy"
+    if any(not _NO_DISCOUNT.search(before) for before in _before(_DISCOUNT, s)):
+        return False, "discount"
+    return (True, None) if _MUTUAL.search(s) else (None, None)
+
+
+def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:
+    if _ABSURD_ANY.search(s):
+        return False, "absurd"
+    if visit_type in (VisitType.QUOTE, VisitType.AFTERSALES):
+        return True, None
+    if _ABSURD.search(s):
+        return False, "absurd"
+    now = [before for before in _before(_CLOSE, s) if not _LATER.search(before)]
+    if now:
+        return False, "close"
+    if visit_type is VisitType.FIRST and any(not _LATER.search(b) for b in _before(_OFFER, s)):
+        return False, "quote"
+    return True, None
+
+
+def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = None) -> SmartVerdict:
+    """Check a visit objective against SMART for the given visit type; feedback is translated with ``t``.
+
+    ``lang`` is the goal's language (detected when None); rules of both languages apply either way.
+    """
+    _ = t.gettext
+    lang = lang or detect_language(goal)  # noqa: F841 - kept for the API; rules are bilingual
+    s = normalize(goal).rstrip(".!")
+    time_bound = bool(_TIME.search(s))
+    rest = _TIME.sub(" ", s)  # what the goal is about, without its deadline
+    specific = _specific(rest)
+    measurable = bool(_NUMBER.search(rest) or _DELIVERABLE.search(rest) or _CLOSE.search(rest)
+                      or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest)))
+    acceptable, why_not_acceptable = _acceptable(s)
+    realistic, why_not_realistic = _realistic(s, visit_type)
+
+    example = _('For example: "{example}"').format(example=t.gettext(_EXAMPLE[visit_type]))
+    feedback = []
+    if not specific:
+        feedback.append(_("Make it specific: say what you want to know or agree, and with whom (a person, the "
+                          "DMU, a product or a number).") + " " + example)
+    if not measurable:
+        feedback.append(_("Make it measurable: name something you can check afterwards, such as a number, a "
+                          "date, a list of needs or a booked appointment.") + " " + example)
+    if why_not_acceptable == "pushy":
+        feedback.append(_("Not acceptable: a goal that forces or pressures the customer is one-sided. Aim for "
+                          "an outcome in both parties' interest.") + " " + example)
+    elif why_not_acceptable == "discount":
+        feedback.append(_("Discount is never an objective: aim for value in both parties' interest, and keep "
+                          "price for the closing phase.") + " " + example)
+    elif acceptable is None:
+        feedback.append(_("Make sure the goal is acceptable: in both your interest and the customer's. What "
+                          "does the customer gain from it?"))
+    if why_not_realistic == "absurd":
+        feedback.append(_("Not realistic: aim for a first step that one visit can achieve.") + " " + example)
+    elif why_not_realistic and visit_type is VisitType.FIRST:
+        feedback.append(_("Not realistic in a first visit: you don't yet know their needs, the budget, the "
+                          "contract end date or who decides (DMU), so an order or a quote comes too early.")
+                        + " " + example)
+    elif why_not_realistic:
+        feedback.append(_("A signed order is not realistic in a follow-up visit: first propose a solution that "
+                          "fits their requirements.") + " " + example)
+    if not time_bound:
+        feedback.append(_("Make it time-bound: add a moment, such as 'at the end of the visit' or a date.")
+                        + " " + example)
+    if not feedback:
+        feedback.append(_("This objective is SMART: afterwards you can tell whether you reached it."))
+    return SmartVerdict(specific=specific, measurable=measurable, acceptable=acceptable, realistic=realistic,
+                        time_bound=time_bound, feedback=feedback)

@@ -1,0 +1,570 @@
+"""SPIN questions (see shared/coach-domain.md, section 2): classify, suggest, and check the balance.
+
+Classification is rule based, English and Dutch. A question is as deep as its deepest signal:
+need-payoff beats implication, implication beats problem, and anything else is a situation question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+from coach.i18n import N_, Translator
+
+
+class SpinKind(StrEnum):
+    SITUATION = "situation"
+    PROBLEM = "problem"
+    IMPLICATION = "implication"
+    NEED_PAYOFF = "need-payoff"
+
+
+SPIN_ORDER = (SpinKind.SITUATION, SpinKind.PROBLEM, SpinKind.IMPLICATION, SpinKind.NEED_PAYOFF)
+
+SPIN_LABELS = {
+    SpinKind.SITUATION: N_("situation"),
+    SpinKind.PROBLEM: N_("problem"),
+    SpinKind.IMPLICATION: N_("implication"),
+    SpinKind.NEED_PAYOFF: N_("need-payoff"),
+}
+
+
+def normalize(text: str) -> str:
+    """Lower case, straight quotes, no diacritics (vóór -> voor, één -> een), single spaces."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9%']+(?:-[a-z0-9]+)*", text)
+
+
+# --- language ---------------------------------------------------------------------------------
+
+_NL_WORDS = frozenset(
+    "hoe wat welke welk hoeveel jullie uw u je jij zou zouden waarom wie waar wanneer de het een van "
+    "er zijn niet geen met voor dat dit bij als wordt worden kunt kan heeft hebt heb hebben op naar nog "
+    "ook al om te aan uit dan daar hier meer ik wij ons onze mijn bent gaat kost doet moet wil wilt "
+    "komt staat eens nu vindt zit zitten tot door na binnen tijdens bezoek gesprek afspraak klant "
+    "leverancier eind einde vrijdag maandag dinsdag woensdag donderdag zaterdag zondag week weken "
+    "maand maanden jaar krijgen weten maken samen zodat hun ze zij hij wel nieuwe huidige".split()
+)
+_EN_WORDS = frozenset(
+    "the a an you your do does did what how which why who where when would could should have has "
+    "are were with for that this to and it they their them we our can will be get if by at on from "
+    "about there much many any know visit meeting customer supplier end friday monday tuesday "
+    "wednesday thursday saturday sunday weeks months year make agree together so than my i "
+    "new current next".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """'nl' or 'en', by counting common words of each language (ties: Dutch spelling hints)."""
+    toks = words(normalize(text))
+    nl = sum(t in _NL_WORDS for t in toks)
+    en = sum(t in _EN_WORDS for t in toks)
+    if nl != en:
+        return "nl" if nl > en else "en"
+    joined = " ".join(toks)
+    nl_hints = len(re.findall(r"ij|oe|ui|aa|uu|sch|\w{3,}en\b", joined))
+    en_hints = len(re.findall(r"th|wh|sh|\w+ing\b|\w+ed\b|\w+ly\b|\w+tion\b", joined))
+    return "nl" if nl_hints > en_hints else "en"
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+# Bad things that happen: they make a question about a problem and give a clause a negative tone.
+_BAD = {
+    "en": _rx(
+        r"\b(problems?|issues?|trouble|wrong|fail\w*|break(s|ing)? down|breakdowns?|broke|broken|downtime",
+        r"stand(s|ing)? still|standstill|stops?|stopped|delay\w*|late|lateness|errors?|mistakes?|defect\w*",
+        r"wast(e|es|ed|ing)|bottlenecks?|complain\w*|miss|misses|missed|missing|lose|loses|losing|lost",
+        r"loss|losses|outages?|goes down|went down|go down|is down|crash\w*|shortages?|penalt\w*",
+        r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
+        r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?)\b",
+    ),
+    "nl": _rx(
+        r"\b(problee?m\w*|storing\w*|uitval\w*|uitvalt|stilstand|stilstaat|stil (staat|staan|ligt|liggen)",
+        r"plat (ligt|gaat)|kapot|defect\w*|vertraging\w*|te laat|fout\w*|misgaat|mis (gaat|gaan|ging|loopt)",
+        r"klacht\w*|boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
+        r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|tekort\w*|verzuim|ziek\w*|crash\w*|herstell?\w*",
+        r"verspill\w*|achterstand\w*|failliet|mislukt\w*|misverstand\w*|misgrijp\w*)\b",
+        r"\bvalt\b.*\buit\b|\b(gaat|gaan|ging|gingen|loopt|lopen|liep)\b.*\bmis\b",
+    ),
+}
+# Dissatisfaction and difficulty: problem questions.
+_PROBLEM = {
+    "en": _rx(
+        r"\b(difficult\w*|hard to|hardest|harder|struggl\w*|challeng\w*|bother\w*|annoy\w*|frustrat\w*",
+        r"dissatisf\w*|unhappy|satisf\w*|happy (with|about)|happy are|worr\w*|concern\w*|risks?|weak\w*",
+        r"disadvantages?|downsides?|drawbacks?|lack\w*|shortcomings?|limitations?|obstacles?|hurdles?",
+        r"irritat\w*|disappoint\w*|stress\w*|pressure|improve\w*|better|reliable|unreliable|outdated",
+        r"slow\w*|expensive|costly|complicated|cumbersome|time-consuming|inefficien\w*|pain\w*",
+        r"headaches?|like least|dislike|keeps? you (up|awake)|room for improvement",
+        r"(don't|do not|doesn't|isn't|aren't|not) (like|work|working|good|well|enough|ideal)",
+        r"(would|like to|want to) change|would you change|change about|expectations|underperform\w*|keep up",
+        r"(feel|think) about (your|the) (current|present|existing)|think of (your|the) (current|present|existing)",
+        r"holding (you|them) back|nois\w*|dirty|messy|unsafe|dangerous|uncomfortable",
+        r"too (much|many|long|slow|few|little|expensive|complex|often|high))\b",
+    ),
+    "nl": _rx(
+        r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
+        r"erger\w*|irrit\w*|frustr\w*|klagen|zorgen (over|maakt|maken|heeft|hebt)|bezorgd|risico\S*",
+        r"(welke|uw|grootste|de) zorgen|nadee?l\w*|verwachting\w*|voldoe\w*|pijnpunt\w*|belemmer\w*",
+        r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bijhouden",
+        r"lawaai\w*|herrie|vies|onveilig|gevaarlijk|rommelig",
+        r"minpunt\w*|zwak\w*|verbeter\w*|beter|betrouwbaa?r\w*|onbetrouwbaa?r\w*|verouderd\w*|trage",
+        r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen|ontbre\w*",
+        r"tegenaan|knelt|last van|teleurgest\w*|tegenval\w*|vastlo\w*|loopt vast|stroef|druk|stress",
+        r"te (veel|lang|duur|weinig|ingewikkeld|complex|vaak|hoog|groot|klein)",
+        r"(willen|wilt|wil)\b.*\bveranderen|zou (u|je|jullie)\b.*\bveranderen",
+        r"niet (goed|lekker|soepel|tevreden|optimaal|ideaal)|(werkt|werken|loopt|lopen) (\w+ )?niet",
+        r"kan (er )?beter|beter kan|beter kunnen)\b",
+    ),
+}
+# Good outcomes: a hypothetical with these is about the value of a solution.
+_GOOD = {
+    "en": _rx(
+        r"\b(solv\w*|fix(ed)?|resolved?|better|fast|faster|quicker|easier|simpler|cheaper|smoother|shorter",
+        r"improv\w*|twice as|success\w*",
+        r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help\w*|useful|valuable|worth|reliable|on time",
+        r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
+        r"never (\w+ ){0,3}again|a thing of the past|without|eliminated?|avoid\w*|prevent\w*|get rid",
+        r"free up|real-time|insight|disappear\w*|vanish\w*|gone)\b",
+    ),
+    "nl": _rx(
+        r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
+        r"verleden tijd|succes\w*|automatiser\w*|twee keer zo",
+        r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
+        r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lager|halveren|verlagen|verminderen",
+        r"niet meer|nooit meer|zonder|voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek)\b",
+    ),
+}
+_REFERS_BACK = {
+    "en": _rx(r"\b(that|this|these|those|it|then)\b"),
+    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan)\b"),
+}
+_HYPOTHETICAL = {
+    "en": _rx(r"\b(would|could|might)\b|'d\b|\bif (we|you|i) (could|can|were|had)\b", r"^(suppose|imagine)\b"),
+    "nl": _rx(r"\b(zou|zouden|kon|konden)\b|^stel\b", r"\bals (we|wij|u|jullie|je|ik)\b.*\b(kunnen|konden)\b"),
+}
+# What a hypothetical asks about; good outcome -> need-payoff, bad one -> implication.
+_OUTCOME = {
+    "en": _rx(r"\b(mean|change|help|look like|impact|effect|affect|difference|happen|do for|matter|allow"
+              r"|enable|free up|worth|save|react|respond|improve|differently|feel)\b"),
+    "nl": _rx(r"\b(betekenen|betekent|veranderen|verandert|helpen|uitzien|eruitzien|verschil|invloed|effect"
+              r"|opleveren|oplevert|schelen|gebeuren|gebeurt|impact|reageren|vrijmaken|anders)\b"),
+}
+_NOT_PAYOFF = {  # a hypothetical that asks about dissatisfaction, not value
+    "en": _rx(r"\bwould you (like to |want to )?(see )?(change|improve)", r"\bnot ideal\b",
+              r"\bhelp (me|us) (to )?understand\b", r"\bcould be (improved|better|done better)\b"),
+    "nl": _rx(r"\bzou (u|je|jullie) (\w+ ){0,4}(willen )?(veranderen|verbeteren)\b|\bniet ideaal\b",
+              r"\bbeter (kunnen|kan)\b|\b(kan|kunnen) beter\b|\bverbeterd (kunnen|kan)\b"),
+}
+_PAYOFF = {
+    "en": _rx(
+        r"\b(would|it|that|this)\b.*\bworth\b|\bworth\b.*\b(to|for) (you|your)\b|\bvaluable\b|\bbenefit\w*",
+        r"\bsav(e|es|ing|ings)\b(?! (the|your|files?|data|documents?))|\bgain\b|\b(useful|helpful|handy)\b",
+        r"\bideal\b|\bwhy\b.*\b(important|matter)",
+        r"\bvalue (in|of having|for you|to you)\b|\bsee value\b",
+        r"\bimportant\b.*\bto (solve|fix|get rid|reduce|improve|avoid|prevent|have|get|eliminate|cut|speed)",
+        r"\b(would|could|might|will|can)\b.*\bhelp", r"\bmake (a|any|the) difference\b",
+    ),
+    "nl": _rx(
+        r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
+        r"\bbespa|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
+        r"\bzou (u|je|jullie) (het|ervan|dat) (\w+ )?vinden als\b",
+        r"\bwaarom\b.*\bbelangrijk\b",
+        r"\bbelangrijk\b.*\bom\b.*\b(op te lossen|te verbeteren|te verminderen|te voorkomen|af te komen"
+        r"|te hebben|te krijgen|te versnellen|te verlagen)\b",
+        r"\b(zou|zouden|kan|kunnen|kon)\b.*\bhelp(en|t)\b|\bhelpt\b.*\bals\b",
+        r"\bverschil\b.*\bmaken\b|\bzou\w*\b.*\b(verschil|winnen)\b",
+    ),
+}
+_YIELD = {"en": _rx(r"\byield\b"), "nl": _rx(r"\boplever\w*|\blevert?\b.*\bop\b")}
+# Consequences, on their own.
+_IMPLICATION = {
+    "en": _rx(
+        r"\bconsequen\w*|\bimpact\w*|\beffects?\b|\baffect(s|ed|ing)?\b|\binfluenc\w*",
+        r"\blead(s|ing)? to\b|\bled to\b|\bresult(s|ed|ing)? in\b|\bas a result\b",
+        r"\b(because of|due to) (that|this|it)\b|\bknock-on\b|\bripple\b|\bdamage\b|\breputation\b",
+        r"\bwhat does (that|this|it) do (to|for)\b|\b(that|this|it|these|they)\b.*\bcaus(e|es|ed|ing)\b",
+        r"\b(lose|loses|losing|lost|loss)\b.*\b(customers?|clients?|orders?|revenue|sales|money|business|deals?"
+        r"|contracts?|margins?|turnover|income)\b|\bmiss(ed)? out\b|\bat risk\b|\bjeopard\w*|\bendanger\w*",
+    ),
+    "nl": _rx(
+        r"\bgevolg\w*|\bconsequentie\w*|\binvloed\b|\bbeinvloed\w*|\bimpact\b|\beffect(en)?\b",
+        r"\bleid(t|en)\b.*\btot\b|\bgeleid\b|\bresulte\w*|\bdaardoor\b|\bhierdoor\b|\bschade\b",
+        r"\breputatie\b|\bimago\b|\bwat doet (dat|dit|het)\b.*\bmet\b|\bin gevaar\b",
+        r"\b(verlie[sz]\w*|verloren|kwijt)\b.*\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten)\b",
+        r"\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten)\b.*\b(verlie[sz]\w*|verloren|kwijt)\b",
+        r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten)\b.*\bmis\b",
+        r"\bboete\w*|\bgekost\b",
+        r"\b(wie|meer)\b.*\b(daar|hier)\w*\b.*\blast van\b|\b(daar|hier)\w*\b.*\b(wie|meer)\b.*\blast van\b",
+    ),
+}
+# Consequences, only when the question points back at a problem.
+_IMPLICATION_IF_PROBLEM = {
+    "en": _rx(
+        r"\bcost(s|ing)?\b(?! too)|\bmean(s)? (for|to)\b|\bwhat does (that|this|it) mean\b|\bhappen\w*",
+        r"\breact\w*|\brespond\w*|\bnotice\w*|\bfeel about\b|\bspend\w*|\bspent\b|\bslow\w* (you|things|down)",
+        r"\b(does|did|will|could|can|has) (that|this|it)\b.*\b(pressure|stress|overtime|extra|slow|delay|wast)",
+        r"\b(lose|loses|losing|lost)\b|\bhurt\w*|\bfeel\b|\bcreat\w*",
+    ),
+    "nl": _rx(
+        r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekende\b|\bgebeur\w*|\breage\w*|\bmerk(t|en)\b",
+        r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
+        r"\bmet zich mee\b",
+    ),
+}
+_DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
+
+# --- open or closed ---------------------------------------------------------------------------
+
+_OPENERS = frozenset(
+    "what whats what's how how's which why who who's whom whose where where's when tell describe explain "
+    "walk talk share outline give help "
+    "wat hoe welke welk waarom wie wiens waar wanneer hoeveel hoelang vertel beschrijf schets geef noem leg "
+    "waarmee waarop waaraan waarover waarvoor waardoor waarin waarvan waarbij hoezo".split()
+)
+_WH = frozenset("what which whom whose how when where who wat welke welk wie hoeveel wanneer hoe waar hoeverre".split())
+_PREPOSITIONS = frozenset(
+    "in to at on for with from by of about under during since op met bij voor van aan naar over uit tot "
+    "onder tijdens sinds vanaf door tegen om rond per vanuit".split()
+)
+_FILLERS = frozenset("and so but ok okay right well then also en dus maar oke nou goed ook trouwens eh uh um".split())
+_CLAUSE_OPENERS = frozenset(
+    "if suppose supposing imagine assuming assume say given now as once because although "
+    "stel als indien mocht aangenomen gesteld nu omdat zodra hoewel gezien".split()
+)
+_AUXILIARIES = frozenset(
+    "do does did is are was were am can could would will should shall have has had may might must "
+    "don't doesn't didn't isn't aren't wasn't won't wouldn't couldn't can't haven't hasn't shouldn't "
+    "heeft hebt heb hebben is zijn ben bent was waren kunt kan kunnen zou zouden wilt wil willen gebruikt "
+    "doet doen werkt werken gaat gaan speelt ziet vindt merkt leidt kost zit zitten moet moeten mag "
+    "ervaart krijgt komt staat loopt levert maakt zorgt".split()
+)
+_INVITING = frozenset(
+    "tell describe explain walk talk share outline elaborate give "
+    "vertellen beschrijven uitleggen toelichten schetsen aangeven delen".split()
+)
+_DUTCH_SUBJECTS = frozenset("u je jij jullie we wij ze zij hij het dat dit er de uw deze die men".split())
+
+
+def is_open_question(text: str) -> bool:
+    """True when the question opens with an interrogative or an invitation ('tell me', 'vertel')."""
+    segments = [words(seg) for seg in re.split(r"[,;:]", normalize(text))]
+    for n, toks in enumerate(segments):
+        while toks and toks[0] in _FILLERS:
+            toks = toks[1:]
+        if not toks:
+            continue
+        first, rest = toks[0], toks[1:]
+        if first in _OPENERS or (first in _PREPOSITIONS and rest and rest[0] in _WH):
+            return True
+        if first in _AUXILIARIES:
+            return any(w in _INVITING for w in rest)
+        if first in _CLAUSE_OPENERS or first in ("i", "i'd", "i'm", "ik", "we", "wij"):
+            if n == len(segments) - 1:  # no comma: look for the main clause's question word
+                return any(w in _WH for w in rest[2:])
+            continue
+        if rest and rest[0] in _DUTCH_SUBJECTS:  # Dutch verb-first yes/no question
+            return False
+    return False
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpinVerdict:
+    question: str
+    kind: SpinKind
+    is_open: bool
+    lang: str
+    tip: str
+    better: str | None
+
+
+def _find(patterns: dict[str, re.Pattern[str]], lang: str, s: str) -> str | None:
+    m = patterns[lang].search(s)
+    return m.group(0).strip() if m else None
+
+
+_NEGATION = re.compile(r"\b(not|no|never|niet|geen|nooit)\b|n't\b")
+_CONDITION = re.compile(r"\b(if|once|als|indien|zodra)\b")
+_WHAT_IF = re.compile(r"^(what if|suppose|imagine|picture this|stel|wat als)\b")
+
+
+def _negated(s: str, start: int) -> bool:
+    return bool(_NEGATION.search(" ".join(s[:start].split()[-3:])))
+
+
+def _tone(s: str, lang: str) -> str:
+    """'good' when a good outcome is named, 'bad' for a bad one (negation flips), else 'neutral'."""
+    if any(not _negated(s, m.start()) for m in _GOOD[lang].finditer(s)):
+        return "good"
+    return "bad" if _names_bad(s, lang) else "neutral"
+
+
+def _names_bad(s: str, lang: str) -> bool:
+    """A bad thing (late, breakdown) or a negated good one (not on time)."""
+    return any(not _negated(s, m.start()) for m in _BAD[lang].finditer(s)) or any(
+        _negated(s, m.start()) for m in _GOOD[lang].finditer(s))
+
+
+def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
+    """The SPIN kind and the words that gave it away (None for a plain situation question)."""
+    s = normalize(question).rstrip("?!. ")
+    tone = _tone(s, lang)
+    bad = _find(_BAD, lang, s)
+    if not _find(_NOT_PAYOFF, lang, s):
+        # Need-payoff: value words, or a hypothetical whose outcome is good (a bad one is an implication).
+        cue = _find(_PAYOFF, lang, s)
+        if cue:
+            return SpinKind.NEED_PAYOFF, cue
+        m = _WHAT_IF.search(s)
+        if m:
+            return (SpinKind.IMPLICATION if tone == "bad" else SpinKind.NEED_PAYOFF), m.group(0)
+        hypo, outcome = _find(_HYPOTHETICAL, lang, s), _find(_OUTCOME, lang, s)
+        if outcome and (hypo or (tone == "good" and _CONDITION.search(s))):
+            return (SpinKind.IMPLICATION if tone == "bad" else SpinKind.NEED_PAYOFF), outcome
+        if hypo and tone == "good":
+            return SpinKind.NEED_PAYOFF, _find(_GOOD, lang, s)
+        cue = _find(_YIELD, lang, s)
+        if cue and (tone == "good" or (tone == "neutral" and re.search(r"\b(als|if|zou)\b", s))):
+            return SpinKind.NEED_PAYOFF, cue
+    # Implication: consequences, or cost/effect words that point back at a problem.
+    cue = _find(_IMPLICATION, lang, s)
+    if cue and not (cue.startswith(("influen", "invloed")) and _DECISION.search(s)):
+        return SpinKind.IMPLICATION, cue
+    cue = _find(_IMPLICATION_IF_PROBLEM, lang, s) or (_find(_YIELD, lang, s) if bad else None)
+    if cue and (_names_bad(s.replace(cue, " "), lang) or _REFERS_BACK[lang].search(s)):
+        return SpinKind.IMPLICATION, cue
+    cue = bad or _find(_PROBLEM, lang, s)
+    if cue:
+        return SpinKind.PROBLEM, cue
+    return SpinKind.SITUATION, None
+
+
+# Better questions, in the language of the question (not the user's interface language).
+_OPEN_UP = {
+    "en": [
+        (r"^(?:do|does|did|have|has) (?:you|they|your \w+) (?:\w+ )?(?:have|had|experience\w*|encounter\w*|face|see"
+         r"|run into|get|got) (?:any |some |many |a lot of )?(problems?|issues?|difficult\w*|trouble|challenges?"
+         r"|complaints?|delays?|errors?|breakdowns?|failures?) (with|in|around|regarding|about|on) (.+)$",
+         "What {0} do you run into {1} {2}?"),
+        (r"^(?:do|does|did|have|has) (?:you|they|your \w+) (?:\w+ )?(?:have|had|experience|see|face) (?:any |some )?"
+         r"(problems?|issues?|difficult\w*|trouble|challenges?)$", "What {0} do you run into at the moment?"),
+        (r"^(?:are|is) (?:you|they|your \w+) (?:\w+ )?(satisfied|happy|content|pleased) (with|about) (.+)$",
+         "How {0} are you {1} {2}, and what could be better?"),
+        (r"^(?:would|could|will|might) (?:it|that|this) (?:really )?(?:help|be useful|be helpful|be valuable"
+         r"|be worth it|make a difference|be handy)(?: (?:to |for )?you)? ((?:if|to|when) .+)$",
+         "How would it help you {0}?"),
+    ],
+    "nl": [
+        (r"^(?:heeft|hebt|heb|hebben) (?:u|je|jij|jullie) (?:\w+ )?(?:\w+ )?(?:veel |een |vaak )?(problemen"
+         r"|probleem|storingen|klachten|knelpunten|fouten|vertragingen) (met|bij|in|rond|over) (.+)$",
+         "Welke {0} ervaart u {1} {2}?"),
+        (r"^(?:heeft|hebt|heb|hebben) (?:u|je|jij|jullie) (?:\w+ )?(?:\w+ )?last van (.+)$",
+         "In hoeverre heeft u last van {0}, en wanneer vooral?"),
+        (r"^(?:bent|is|zijn) (?:u|je|jij|jullie) (?:\w+ )?tevreden (over|met) (.+)$",
+         "Hoe tevreden bent u {0} {1}, en wat kan er beter?"),
+        (r"^(?:zou|zal|kan) (?:het|dat|dit) (?:u |jullie )?(?:helpen|handig zijn|nuttig zijn|waardevol zijn"
+         r"|schelen|verschil maken)\s*((?:als|om|wanneer) .+)$", "Hoe zou het u helpen {0}?"),
+    ],
+}
+_SAME_KIND_OPEN = {
+    "en": {
+        SpinKind.SITUATION: "How is that organised at the moment?",
+        SpinKind.PROBLEM: "What difficulties do you run into with that?",
+        SpinKind.IMPLICATION: "What does that lead to for you, in time, money or customers?",
+        SpinKind.NEED_PAYOFF: "How would that help you?",
+    },
+    "nl": {
+        SpinKind.SITUATION: "Hoe is dat nu bij u geregeld?",
+        SpinKind.PROBLEM: "Tegen welke problemen loopt u daarbij aan?",
+        SpinKind.IMPLICATION: "Wat betekent dat voor u, in tijd, geld of klanten?",
+        SpinKind.NEED_PAYOFF: "Hoe zou u dat helpen?",
+    },
+}
+_DEEPER = {
+    "en": {
+        SpinKind.SITUATION: "What difficulties do you run into with that?",
+        SpinKind.PROBLEM: "What does that cost you, in time, money or customers?",
+        SpinKind.IMPLICATION: "What would it be worth to you if that were solved?",
+    },
+    "nl": {
+        SpinKind.SITUATION: "Tegen welke problemen loopt u daarbij aan?",
+        SpinKind.PROBLEM: "Wat kost dat u, in tijd, geld of klanten?",
+        SpinKind.IMPLICATION: "Wat zou het u opleveren als dat opgelost is?",
+    },
+}
+
+
+def better_question(question: str, kind: SpinKind, is_open: bool, lang: str) -> str | None:
+    """An open version of a closed question, or a deeper one for an open question (None at the deepest)."""
+    if is_open:
+        return _DEEPER[lang].get(kind)
+    text = " ".join(question.split()).rstrip("?!. ")
+    for pattern, template in _OPEN_UP[lang]:
+        m = re.match(pattern, text, re.IGNORECASE)
+        if m:
+            return template.format(*(g.lower() if i < len(m.groups()) - 1 else g
+                                     for i, g in enumerate(m.groups())))
+    return _SAME_KIND_OPEN[lang][kind]
+
+
+_KIND_WHY = {
+    SpinKind.SITUATION: N_("Situation question: it asks for facts about their current situation."),
+    SpinKind.PROBLEM: N_("Problem question: it explores difficulties or dissatisfaction."),
+    SpinKind.IMPLICATION: N_("Implication question: it makes the consequences of a problem explicit."),
+    SpinKind.NEED_PAYOFF: N_("Need-payoff question: the buyer puts the value of a solution into words."),
+}
+_GO_DEEPER = {
+    SpinKind.SITUATION: N_("Keep situation questions few: look facts up beforehand and move on to what "
+                           "bothers them."),
+    SpinKind.PROBLEM: N_("Go deeper: ask what the problem causes or costs."),
+    SpinKind.IMPLICATION: N_("Next, let the buyer say what solving it would be worth."),
+    SpinKind.NEED_PAYOFF: N_("Good: let them name the benefit in their own words, then summarise it."),
+}
+
+
+def classify(question: str, t: Translator, lang: str | None = None) -> SpinVerdict:
+    """Classify one question; ``lang`` (of the question) is detected when None."""
+    _ = t.gettext
+    lang = lang if lang in ("en", "nl") else detect_language(question)
+    kind, cue = detect_kind(question, lang)
+    is_open = is_open_question(question)
+    better = better_question(question, kind, is_open, lang)
+    parts = [t.gettext(_KIND_WHY[kind])]
+    if cue:
+        cue_words = cue.split()
+        cue = cue if len(cue_words) <= 4 else f"{cue_words[0]} … {cue_words[-1]}"
+        parts.append(_('Recognised by "{cue}".').format(cue=cue))
+    if is_open:
+        parts.append(t.gettext(_GO_DEEPER[kind]))
+    else:
+        parts.append(_("It is closed: it invites a yes or no. Open it up with what, how or which."))
+    if better:
+        parts.append(_('For example: "{question}"').format(question=better))
+    return SpinVerdict(question=question, kind=kind, is_open=is_open, lang=lang, tip=" ".join(parts),
+                       better=better)
+
+
+# --- suggestions and balance ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Idea:
+    """One question idea; variants from most to least specific, each (needs, text)."""
+
+    skip_if_known: str | None
+    variants: tuple[tuple[frozenset[str], str], ...]
+
+
+def _idea(skip: str | None, *variants: tuple[str, str]) -> _Idea:
+    return _Idea(skip, tuple((frozenset(n.split()), text) for n, text in variants))
+
+
+_IDEAS = {
+    SpinKind.SITUATION: (
+        _idea("supplier",
+              ("account topic", N_("Which supplier does {account} use for {topic} now, and since when?")),
+              ("topic", N_("Which supplier do you use for {topic} now, and since when?")),
+              ("", N_("Which supplier do you work with now, and since when?"))),
+        _idea("contract_end", ("", N_("When does the current contract end, and what notice period applies?"))),
+        _idea("dmu",
+              ("account", N_("Who else at {account} is involved in this decision, and who has the final say?")),
+              ("", N_("Who else is involved in this decision, and who has the final say?"))),
+        _idea("potential",
+              ("topic", N_("When it comes to {topic}, what volumes do you buy per year, roughly?")),
+              ("", N_("What volumes do you buy per year, roughly?"))),
+        _idea(None,
+              ("account topic", N_("How does {account} handle {topic} today?")),
+              ("topic", N_("How do you handle {topic} today?")),
+              ("account", N_("How is this organised at {account} today?")),
+              ("", N_("How is this organised today?"))),
+        _idea(None, ("", N_("Which plans or changes are coming up in the next year?"))),
+    ),
+    SpinKind.PROBLEM: (
+        _idea(None,
+              ("topic", N_("What bothers you most in the current situation around {topic}?")),
+              ("", N_("What bothers you most in the current way of working?"))),
+        _idea(None, ("", N_("Where does your current supplier fall short of your expectations?"))),
+        _idea(None, ("", N_("What goes wrong now and then, and how often?"))),
+        _idea(None,
+              ("account", N_("How satisfied are people at {account} with the current solution, and what could "
+                             "be better?")),
+              ("", N_("How satisfied are you with the current solution, and what could be better?"))),
+    ),
+    SpinKind.IMPLICATION: (
+        _idea(None,
+              ("account", N_("What does it cost {account} when that goes wrong: in time, money or customers?")),
+              ("", N_("What does it cost you when that goes wrong: in time, money or customers?"))),
+        _idea(None, ("", N_("What effect does that have on your colleagues and your customers?"))),
+        _idea(None, ("", N_("What does that mean for your plans and targets this year?"))),
+        _idea(None, ("", N_("How often does that happen, and what does it lead to each time?"))),
+    ),
+    SpinKind.NEED_PAYOFF: (
+        _idea(None,
+              ("account", N_("What would it be worth to {account} if that were solved?")),
+              ("", N_("What would it be worth to you if that were solved?"))),
+        _idea(None,
+              ("topic", N_("How would a better solution for {topic} help you and your team?")),
+              ("", N_("How would a better solution help you and your team?"))),
+        _idea(None, ("", N_("Which benefit of a solution would matter most to you, and why?"))),
+        _idea(None,
+              ("account", N_("Who else at {account} would benefit if this were solved?")),
+              ("", N_("Who else would benefit if this were solved?"))),
+    ),
+}
+
+
+def suggestions(kind: SpinKind, t: Translator, account: str | None = None, topic: str | None = None,
+                known: frozenset[str] = frozenset()) -> list[str]:
+    """Two to four ready-to-ask questions of one kind; facts in ``known`` are not asked again."""
+    have = {name for name, value in (("account", account), ("topic", topic)) if value and value.strip()}
+    out: list[str] = []
+    for idea in _IDEAS[kind]:
+        if idea.skip_if_known in known:
+            continue
+        text = next(text for needs, text in idea.variants if needs <= have)
+        out.append(t.gettext(text).format(account=(account or "").strip(), topic=(topic or "").strip()))
+    return out[:4]
+
+
+def balance_feedback(kinds: list[SpinKind], t: Translator) -> list[str]:
+    """Feedback on the mix of planned questions: too many situation questions, missing kinds, or fine."""
+    _ = t.gettext
+    if not kinds:
+        return [_("No questions planned yet: prepare a few open questions of each SPIN kind.")]
+    count, total = Counter(kinds), len(kinds)
+    lines = []
+    situation = count[SpinKind.SITUATION]
+    if situation * 2 > total:
+        lines.append(t.ngettext(
+            "{n} situation question out of {total}: too many. Buyers get bored with fact questions; "
+            "look the facts up beforehand.",
+            "{n} situation questions out of {total}: too many. Buyers get bored with fact questions; "
+            "look the facts up beforehand.", situation).format(n=situation, total=total))
+    if not count[SpinKind.PROBLEM]:
+        lines.append(_("No problem questions: ask what bothers them or what goes wrong."))
+    if not count[SpinKind.IMPLICATION]:
+        lines.append(_("No implication questions: ask what the problem causes or costs them."))
+    if not count[SpinKind.NEED_PAYOFF]:
+        lines.append(_("No need-payoff questions: let the buyer say what a solution would be worth."))
+    if not lines:
+        lines.append(t.ngettext("Good balance: your {n} question covers all four SPIN kinds.",
+                                "Good balance: your {n} questions cover all four SPIN kinds.", total)
+                     .format(n=total))
+    return lines

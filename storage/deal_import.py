@@ -1,0 +1,221 @@
+"""Write parsed deal rows (`coach.deal_csv`) to the database: `salescoach import deals`.
+
+A deal is identified by (account, quote_ref) when the row has a quote_ref, else by (account, owner,
+title) among deals without one, so importing the same file again changes nothing. Empty optional
+cells (title, units, next step, decision date, currency) leave the stored value alone. Accounts
+live in the owner's team, or with the owner while they have no team. By default the import is
+all-or-nothing: any error means nothing is written. The caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coach.deal_csv import DealRow, RowError
+from storage.models import Account, Deal, FollowUp, User
+from storage.store import DEFAULT_TIMEZONE, account_key
+from storage.teams import IDENTITY
+
+FOLLOW_UP_HOUR = time(9, 0)
+DEFAULT_ACTION = "Follow up"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class DealImportError(ValueError):
+    """A problem with the whole import (not one row), e.g. an unusable --owner."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False  # False: all-or-nothing import refused because of errors
+
+
+@dataclass
+class _Plan:
+    row: DealRow
+    owner: User | None  # None: the --owner user, created on write
+    account: Account | None  # None: created on write
+    deal: Deal | None  # None: a new deal
+
+
+def find_user(session: Session, who: str) -> User | None:
+    """The user with this platform-qualified identity, else with this e-mail, else display name.
+
+    CRM exports name the owner by e-mail or by full name ("Anna de Vries"); both must be unique.
+    Raises DealImportError when several users match."""
+    who = " ".join(who.split())
+    if IDENTITY.match(who):
+        return session.scalar(select(User).where(User.identity == who))
+    column = User.email if _EMAIL.match(who) else User.display_name
+    users = session.scalars(select(User).where(func.lower(column) == who.lower()).limit(2)).all()
+    if len(users) > 1:
+        raise DealImportError(f"several users are called {who!r}; use their platform identity "
+                              "(slack:U0123, teams:<id>, console:alice)")
+    return users[0] if users else None
+
+
+def _scope(owner: User | None, identity: str) -> str:
+    if owner is None:
+        return f"new:{identity}"
+    return f"team:{owner.team_id}" if owner.team_id else f"user:{owner.id}"
+
+
+def _unknown_owner(who: str) -> str:
+    return (f"owner {who!r} is not a known user (matched by identity such as slack:U0123, e-mail or name); "
+            "add them with `salescoach team add-member TEAM USER`, or leave the owner empty and pass --owner")
+
+
+def _resolve_owner(session: Session, row: DealRow, default: User | None, default_identity: str | None,
+                   cache: dict[str, User | str]) -> User | None | str:
+    """The row's owner; None for a new --owner user; a str is an error message."""
+    if not row.owner:
+        if default_identity is None:
+            return "no owner: fill the owner column or pass --owner USER"
+        return default
+    if row.owner not in cache:
+        try:
+            cache[row.owner] = find_user(session, row.owner) or _unknown_owner(row.owner)
+        except DealImportError as exc:
+            cache[row.owner] = f"owner: {exc}"
+    return cache[row.owner]
+
+
+def _find_deal(session: Session, account: Account, owner: User | None, row: DealRow) -> Deal | None | str:
+    if row.quote_ref:
+        return session.scalar(select(Deal).where(Deal.account_id == account.id,
+                                                 Deal.quote_ref == row.quote_ref))
+    if owner is None:
+        return None
+    title = Deal.title.is_(None) if row.title is None else Deal.title == row.title
+    found = session.scalars(select(Deal).where(Deal.account_id == account.id, Deal.owner_id == owner.id,
+                                               Deal.quote_ref.is_(None), title).limit(2)).all()
+    if len(found) > 1:
+        return (f"{account.name!r} has several deals titled {row.title!r} of this owner and without a "
+                "quote_ref; add a quote_ref column to tell them apart")
+    return found[0] if found else None
+
+
+def _plan(session: Session, rows: Sequence[DealRow], default: User | None, default_identity: str | None,
+          errors: list[RowError]) -> list[_Plan]:
+    plans, owners, seen = [], {}, {}
+    accounts: dict[tuple[str, str], Account | None] = {}
+    for row in rows:
+        owner = _resolve_owner(session, row, default, default_identity, owners)
+        if isinstance(owner, str):
+            errors.append(RowError(row.line, owner))
+            continue
+        identity = owner.identity if owner else default_identity
+        scope, key = _scope(owner, identity or ""), account_key(row.account)
+        deal_key = (scope, key, row.quote_ref) if row.quote_ref else (scope, key, identity, row.title)
+        if deal_key in seen:
+            same = f"quote {row.quote_ref}" if row.quote_ref else "owner and title"
+            errors.append(RowError(row.line, f"the same deal as line {seen[deal_key]} "
+                                   f"(account {row.account!r}, {same})"))
+            continue
+        seen[deal_key] = row.line
+        if (scope, key) not in accounts:
+            accounts[scope, key] = None if owner is None else session.scalar(
+                select(Account).where(Account.scope == scope, Account.name_key == key))
+        account = accounts[scope, key]
+        deal = _find_deal(session, account, owner, row) if account else None
+        if isinstance(deal, str):
+            errors.append(RowError(row.line, deal))
+            continue
+        plans.append(_Plan(row, owner, account, deal))
+    return plans
+
+
+def _timezone(owner: User, default_timezone: str) -> ZoneInfo:
+    return ZoneInfo(owner.timezone or (owner.team.timezone if owner.team else default_timezone))
+
+
+def _apply(session: Session, plan: _Plan, owner: User, account: Account, today: date,
+           default_timezone: str) -> str:
+    """Create or update one deal and its follow-up; returns created, updated or unchanged."""
+    row, deal = plan.row, plan.deal
+    values = {"owner_id": owner.id, "amount": row.amount, "probability": row.probability,
+              "stage": row.stage, "quote_ref": row.quote_ref}
+    optional = {"title": row.title, "units": row.units, "next_step": row.next_step,
+                "decision_date": row.decision_date, "currency": row.currency}
+    values.update({k: v for k, v in optional.items() if v is not None})
+    outcome = "unchanged"
+    if deal is None:
+        values.setdefault("currency", owner.team.currency if owner.team else "EUR")
+        deal = Deal(account_id=account.id, **values)
+        session.add(deal)
+        was_stage, outcome = None, "created"
+    else:
+        was_stage = deal.stage
+        for name, value in values.items():
+            if getattr(deal, name) != value:
+                setattr(deal, name, value)
+                outcome = "updated"
+    if row.stage == "quote" and was_stage != "quote" and deal.quote_sent_on is None:
+        deal.quote_sent_on = today
+    if row.stage in ("won", "lost") and was_stage not in ("won", "lost"):
+        deal.closed_on = row.decision_date or today
+    session.flush()
+    if row.follow_up_date:
+        local = datetime.combine(row.follow_up_date, FOLLOW_UP_HOUR, _timezone(owner, default_timezone))
+        due = local.astimezone(UTC)
+        exists = session.scalar(select(FollowUp.id).where(FollowUp.deal_id == deal.id,
+                                                          FollowUp.owner_id == owner.id,
+                                                          FollowUp.due_at == due))
+        if exists is None:
+            session.add(FollowUp(owner_id=owner.id, account_id=account.id, deal_id=deal.id,
+                                 action=row.next_step or DEFAULT_ACTION, due_at=due))
+            outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome
+
+
+def import_deals(session: Session, rows: Iterable[DealRow], default_owner: str | None,
+                 skip_invalid: bool = False, errors: Sequence[RowError] = (),
+                 default_timezone: str = DEFAULT_TIMEZONE, today: date | None = None) -> ImportReport:
+    """Import `rows`; `errors` are the parser's, so one report lists every problem.
+
+    Without `skip_invalid`, any error writes nothing and `written` stays False. With it, valid rows
+    are written and every line with an error counts as skipped. Raises DealImportError for a
+    `default_owner` that is neither a known user nor a platform identity (a new one is created)."""
+    rows = list(rows)
+    default = find_user(session, default_owner) if default_owner else None
+    if default_owner and default is None and not IDENTITY.match(default_owner.strip()):
+        raise DealImportError(f"--owner {default_owner!r} is not a known user; pass a platform-qualified "
+                              "user such as console:alice or slack:U0123 (a new one is created)")
+    default_identity = default.identity if default else (default_owner.strip() if default_owner else None)
+    report = ImportReport(errors=list(errors))
+    plans = _plan(session, rows, default, default_identity, report.errors)
+    report.errors.sort(key=lambda e: e.line)
+    if report.errors and not skip_invalid:
+        return report
+    report.skipped, report.written = len({e.line for e in report.errors}), True
+    accounts: dict[tuple[str, str], Account] = {}
+    today = today or datetime.now(UTC).date()
+    for plan in plans:
+        owner = plan.owner or default
+        if owner is None:  # the --owner identity is new: create it once
+            owner = default = User(identity=default_identity, language="en")
+            session.add(owner)
+            session.flush()
+        key = (_scope(owner, owner.identity), account_key(plan.row.account))
+        account = plan.account or accounts.get(key)
+        if account is None:
+            account = Account(scope=key[0], name=plan.row.account, name_key=key[1], team_id=owner.team_id,
+                              created_by_id=owner.id)
+            session.add(account)
+            session.flush()
+        accounts[key] = account
+        outcome = _apply(session, plan, owner, account, today, default_timezone)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report

@@ -1,0 +1,99 @@
+"""Team administration: create teams, add members with a role."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Account, Deal, FollowUp, Team, User, Visit
+
+IDENTITY = re.compile(r"^(console|slack|teams):[^\s:][^\s]{0,190}$")
+WORKING_HOURS = re.compile(
+    r"^(always|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?"
+    r"(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)* "
+    r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)$"
+)
+ROLES = ("rep", "manager")
+
+
+class TeamError(ValueError):
+    """Bad input for a team command; the message says what and how to fix it."""
+
+
+def check_identity(identity: str) -> str:
+    if not IDENTITY.match(identity):
+        raise TeamError(f"{identity!r} is not a platform-qualified user; "
+                        "write it as slack:U0123, teams:<aad-object-id> or console:alice")
+    return identity
+
+
+def create_team(session: Session, name: str, timezone: str = "Europe/Amsterdam",
+                working_hours: str = "mon-fri 08:00-18:00") -> Team:
+    name = " ".join(name.split())
+    if not name:
+        raise TeamError("the team name is empty")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TeamError(f"unknown time zone {timezone!r}; use an IANA name like Europe/Amsterdam") from None
+    hours = working_hours.strip().lower()
+    if not WORKING_HOURS.match(hours):
+        raise TeamError(f"working hours {working_hours!r} not understood; "
+                        "write e.g. 'mon-fri 08:00-18:00' or 'always'")
+    if session.scalar(select(Team).where(Team.name == name)):
+        raise TeamError(f"a team named {name!r} exists already")
+    team = Team(name=name, timezone=timezone, working_hours=hours)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def add_member(session: Session, team_name: str, identity: str, role: str = "rep") -> User:
+    """Add (or move) a user to a team. Accounts the user kept on their own move into the team."""
+    check_identity(identity)
+    if role not in ROLES:
+        raise TeamError(f"unknown role {role!r}; use rep or manager")
+    team = session.scalar(select(Team).where(Team.name == team_name))
+    if team is None:
+        raise TeamError(f"no team named {team_name!r}; create it with: salescoach team create NAME")
+    user = session.scalar(select(User).where(User.identity == identity))
+    if user is None:
+        user = User(identity=identity, language="en")
+        session.add(user)
+        session.flush()
+    user.team_id = team.id
+    user.role = role
+    _move_personal_accounts(session, user, team)
+    return user
+
+
+def _move_personal_accounts(session: Session, user: User, team: Team) -> None:
+    """Personal accounts join the team's; one that the team already has is merged by name."""
+    team_scope = f"team:{team.id}"
+    personal = session.scalars(select(Account).where(Account.scope == f"user:{user.id}")).all()
+    for account in personal:
+        existing = session.scalar(
+            select(Account).where(Account.scope == team_scope, Account.name_key == account.name_key))
+        if existing is None:
+            account.scope, account.team_id = team_scope, team.id
+        else:
+            _repoint(session, account.id, existing.id)
+            session.delete(account)
+    session.flush()
+
+
+def _repoint(session: Session, old_id: int, new_id: int) -> None:
+    for model in (Deal, Visit, FollowUp):
+        session.execute(update(model).where(model.account_id == old_id).values(account_id=new_id))
+
+
+def set_language(session: Session, identity: str, language: str) -> None:
+    """Set a user's language, creating the user on first use (the console's --lang)."""
+    user = session.scalar(select(User).where(User.identity == identity))
+    if user is None:
+        session.add(User(identity=identity, language=language))
+    else:
+        user.language = language

@@ -1,0 +1,200 @@
+"""`salescoach import deals` and `salescoach forecast`, run as a real subprocess against each database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.models import Account, Deal, User
+from storage.store import account_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+
+
+def salescoach(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url,
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, text=True,
+                          capture_output=True, timeout=120)
+
+
+def deals_table(runtime) -> list[tuple]:
+    with runtime.sessions() as session:
+        return [tuple(r) for r in session.execute(
+            select(Account.name, Deal.title, Deal.amount, Deal.units, Deal.probability, Deal.stage,
+                   Deal.decision_date, Deal.quote_ref, Deal.owner_id)
+            .join(Account, Deal.account_id == Account.id).order_by(Deal.id))]
+
+
+def forecast_json(database_url: str, tmp_path: Path, *args: str) -> list[dict]:
+    result = salescoach(database_url, tmp_path, "forecast", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_dutch_export_imports_once_and_forecasts(database_url: str, runtime, tmp_path: Path) -> None:
+    first = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
+                       "--owner", "console:anna")
+    assert first.returncode == 0, first.stderr
+    assert "5 created, 0 updated, 0 unchanged, 0 skipped" in first.stdout
+    rows = deals_table(runtime)
+    assert [r[:8] for r in rows] == [
+        ("Bakkerij De Vries", "Oven DV-200", Decimal("4630.50"), Decimal("2.00"), 35, "quote",
+         date(2025, 6, 30), "OF-2025-001"),
+        ("Jansen Koeltechniek B.V.", "Koelcel", Decimal("12000.00"), Decimal("3.00"), 60, "hot prospect",
+         date(2025, 7, 15), None),
+        ("Café 't Hoekje", "Vaatwasser", Decimal("1250.00"), Decimal("1.00"), 80, "quote", date(2025, 6, 30),
+         "OF-2025-002"),
+        ("Drukkerij Smit", "Snijmachine", Decimal("8000.00"), Decimal("1.00"), 100, "won", date(2025, 5, 20),
+         "OF-2025-003"),
+        ("Van Dijk Logistiek", "Heftruck", Decimal("20000.00"), Decimal("1.00"), 0, "lost", date(2025, 4, 30),
+         "OF-2025-004"),
+    ]
+
+    second = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
+                        "--owner", "console:anna")
+    assert second.returncode == 0, second.stderr
+    assert "0 created, 0 updated, 5 unchanged, 0 skipped" in second.stdout
+    assert deals_table(runtime) == rows
+
+    # June: 4630.50 × 35% + 1250 × 80% = 1620.675 + 1000 = 2620.68; units 2 × 0.35 + 1 × 0.8 = 1.5
+    # July: 12000 × 60% = 7200; units 3 × 0.6 = 1.8. Won (8000) and lost (20000) are out.
+    assert forecast_json(database_url, tmp_path) == [{
+        "currency": "EUR",
+        "months": [
+            {"month": "2025-06", "weighted_amount": "2620.68", "weighted_units": 1.5, "deals": 2},
+            {"month": "2025-07", "weighted_amount": "7200.00", "weighted_units": 1.8, "deals": 1},
+        ],
+        "total_weighted_amount": "9820.68",
+    }]
+    assert forecast_json(database_url, tmp_path, "--owner", "console:anna") == forecast_json(database_url, tmp_path)
+
+
+def test_one_invalid_row_imports_nothing(database_url: str, runtime, tmp_path: Path) -> None:
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_invalid.csv"),
+                        "--owner", "console:anna")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert "3 errors, nothing was imported" in lines[0]
+    assert lines[1:] == [
+        "  line 3: amount: 'lots' is not a valid amount; write it like 4630.50 or 4.630,50",
+        "  line 5: stage: unknown stage 'maybe'; use suspect, prospect, hot prospect, quote, won or lost "
+        "(Dutch: offerte, gewonnen, verloren)",
+        "  line 5: probability: '150': a percentage is between 0 and 100",
+    ]
+    assert result.stdout == ""
+    assert deals_table(runtime) == []
+
+
+def test_skip_invalid_imports_the_rest(database_url: str, runtime, tmp_path: Path) -> None:
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_invalid.csv"),
+                        "--owner", "console:anna", "--skip-invalid")
+    assert result.returncode == 0, result.stderr
+    assert "2 created, 0 updated, 0 unchanged, 2 skipped" in result.stdout
+    assert "line 3: amount" in result.stderr and "line 5: stage" in result.stderr
+    assert [r[0] for r in deals_table(runtime)] == ["Acme", "Gamma"]
+    # 1000 × 50% in June, 2000 × 25% in July
+    (fc,) = forecast_json(database_url, tmp_path)
+    assert [(m["month"], m["weighted_amount"], m["deals"]) for m in fc["months"]] == [
+        ("2025-06", "500.00", 1), ("2025-07", "500.00", 1)]
+    assert fc["total_weighted_amount"] == "1000.00"
+
+
+def test_hubspot_export(database_url: str, runtime, tmp_path: Path) -> None:
+    with runtime.sessions.begin() as session:
+        session.add(User(identity="slack:U0ANNA", display_name="Anna de Vries", email="anna@example.com"))
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_hubspot.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "3 created" in result.stdout
+    assert [(r[0], r[4], r[5]) for r in deals_table(runtime)] == [
+        ("Bakkerij De Vries", 35, "quote"), ("Jansen Koeltechniek", 60, "hot prospect"),
+        ("Drukkerij Smit", 100, "won")]
+    # 4630.50 × 35% = 1620.675 → 1620.68 in June; 12000 × 60% = 7200 in July; the won deal is out
+    assert forecast_json(database_url, tmp_path, "--owner", "anna@example.com") == [{
+        "currency": "EUR",
+        "months": [
+            {"month": "2025-06", "weighted_amount": "1620.68", "weighted_units": 0, "deals": 1},
+            {"month": "2025-07", "weighted_amount": "7200.00", "weighted_units": 0, "deals": 1},
+        ],
+        "total_weighted_amount": "8820.68",
+    }]
+
+
+def test_salesforce_export_with_two_currencies(database_url: str, runtime, tmp_path: Path) -> None:
+    salescoach(database_url, tmp_path, "team", "create", "Sales")
+    added = salescoach(database_url, tmp_path, "team", "add-member", "Sales", "console:bram")
+    assert added.returncode == 0, added.stderr
+    with runtime.sessions.begin() as session:
+        session.scalar(select(User).where(User.identity == "console:bram")).email = "bram@example.com"
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_salesforce.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "4 created" in result.stdout
+    # EUR: 20000 × 50% (June) + 5000 × 75% (August); USD: 1000 × 10% (July); the lost deal is out
+    expected = [
+        {"currency": "EUR", "months": [
+            {"month": "2025-06", "weighted_amount": "10000.00", "weighted_units": 0, "deals": 1},
+            {"month": "2025-08", "weighted_amount": "3750.00", "weighted_units": 0, "deals": 1}],
+         "total_weighted_amount": "13750.00"},
+        {"currency": "USD", "months": [
+            {"month": "2025-07", "weighted_amount": "100.00", "weighted_units": 0, "deals": 1}],
+         "total_weighted_amount": "100.00"},
+    ]
+    assert forecast_json(database_url, tmp_path, "--team", "Sales") == expected
+    assert forecast_json(database_url, tmp_path) == expected
+    with runtime.sessions() as session:
+        scopes = {a.scope for a in session.scalars(select(Account))}
+        bram = session.scalar(select(User).where(User.identity == "console:bram"))
+        assert scopes == {account_scope(bram)} and scopes == {f"team:{bram.team_id}"}
+
+
+def test_forecast_text_table_and_undated_note(database_url: str, runtime, tmp_path: Path) -> None:
+    assert salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
+                      "--owner", "console:anna").returncode == 0
+    with runtime.sessions.begin() as session:
+        anna = session.scalar(select(User).where(User.identity == "console:anna"))
+        account = session.scalar(select(Account))
+        session.add(Deal(account_id=account.id, owner_id=anna.id, amount=Decimal("1000"), probability=50,
+                         stage="prospect", decision_date=None))
+    result = salescoach(database_url, tmp_path, "forecast")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for text in ("2025-06", "€2,620.68", "2025-07", "€7,200.00", "Total", "€9,820.68", "1.5"):
+        assert text in out
+    assert "1 open deal(s) without a decision date" in out and "€500.00" in out
+
+
+def test_forecast_on_an_empty_database(database_url: str, tmp_path: Path) -> None:
+    assert forecast_json(database_url, tmp_path) == [
+        {"currency": "EUR", "months": [], "total_weighted_amount": "0.00"}]
+    result = salescoach(database_url, tmp_path, "forecast")
+    assert result.returncode == 0 and "No open deals" in result.stdout
+
+
+def test_bad_input_exits_2(database_url: str, tmp_path: Path) -> None:
+    missing = salescoach(database_url, tmp_path, "import", "deals", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+    no_column = tmp_path / "no_column.csv"
+    no_column.write_text("Deal Name,Amount,Close Date\nX,1,2025-01-01\n")
+    header = salescoach(database_url, tmp_path, "import", "deals", str(no_column), "--owner", "console:a")
+    assert header.returncode == 2 and "line 1: missing column account, probability" in header.stderr
+
+    owner = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
+                       "--owner", "nobody@example.com")
+    assert owner.returncode == 2 and "not a known user" in owner.stderr
+
+    no_owner = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"))
+    assert no_owner.returncode == 2 and "line 2: no owner" in no_owner.stderr
+
+    team = salescoach(database_url, tmp_path, "forecast", "--team", "Nope")
+    assert team.returncode == 2 and "no team named 'Nope'" in team.stderr
+    user = salescoach(database_url, tmp_path, "forecast", "--owner", "console:ghost")
+    assert user.returncode == 2 and "no user 'console:ghost'" in user.stderr

@@ -1,0 +1,186 @@
+"""Parsing deals CSV exports: delimiters, encodings, CRM headers, validation with line numbers."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from coach.deal_csv import DealRow, detect_delimiter, parse_date, parse_deals_csv
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def messages(result) -> list[str]:
+    return [str(e) for e in result.errors]
+
+
+def test_dutch_semicolon_export() -> None:
+    result = parse_deals_csv((DATA / "deals_nl.csv").read_bytes())
+    assert result.errors == []
+    first, second, third, won, lost = result.rows
+    assert first == DealRow(line=2, account="Bakkerij De Vries", title="Oven DV-200", amount=Decimal("4630.50"),
+                            units=Decimal(2), probability=35, stage="quote", decision_date=date(2025, 6, 30),
+                            quote_ref="OF-2025-001", next_step="Offerte nabellen",
+                            follow_up_date=date(2025, 5, 15))
+    assert (second.amount, second.currency, second.stage, second.decision_date) == (
+        Decimal("12000.00"), "EUR", "hot prospect", date(2025, 7, 15))
+    assert (third.account, third.amount) == ("Café 't Hoekje", Decimal("1250.00"))
+    assert (won.stage, lost.stage) == ("won", "lost")
+
+
+def test_cp1252_and_utf16_files() -> None:
+    text = "account;amount;probability;decision_date\nCafé Noël;1.000;50;2025-01\n"
+    for data in (text.encode("cp1252"), codecs.BOM_UTF8 + text.encode(), text.encode("utf-16")):
+        (row,) = parse_deals_csv(data).rows
+        assert (row.account, row.amount, row.decision_date) == ("Café Noël", Decimal("1000.00"), date(2025, 1, 31))
+
+
+@pytest.mark.parametrize(("line", "delimiter"), [
+    ("account,amount,probability", ","), ("account;amount;probability", ";"),
+    ("account\tamount\tprobability", "\t"), ('"a,b";amount;probability', ";"), ("account", ","),
+])
+def test_detect_delimiter(line: str, delimiter: str) -> None:
+    assert detect_delimiter(line) == delimiter
+
+
+def test_comma_file_with_quoted_amounts_and_excel_sep_line() -> None:
+    text = 'sep=,\nAccount,Amount,Probability,Decision_Date\n"Acme, Inc.","4,630.50",35%,2025-02-03\n'
+    result = parse_deals_csv(text)
+    assert result.errors == [] and result.header_line == 2
+    assert (result.rows[0].line, result.rows[0].account, result.rows[0].amount) == (3, "Acme, Inc.",
+                                                                                     Decimal("4630.50"))
+
+
+def test_headers_are_case_insensitive_and_crm_names_map() -> None:
+    text = ("OPPORTUNITY NAME,Account Name,Amount,Close Date,Stage,Probability (%),Owner Email,"
+            "Opportunity Owner,Quote Number,Next Step,Opportunity Currency\n"
+            "Forklift,Van Dijk,20000,30-6-2025,Proposal/Price Quote,50,bram@example.com,Bram,Q-9,Call,eur\n")
+    result = parse_deals_csv(text)
+    assert result.errors == []
+    (row,) = result.rows
+    assert (row.title, row.account, row.owner, row.quote_ref, row.next_step, row.currency, row.stage) == (
+        "Forklift", "Van Dijk", "bram@example.com", "Q-9", "Call", "EUR", "quote")
+    assert result.columns["owner"] == "Owner Email"  # the e-mail wins over the name
+
+
+def test_hubspot_fraction_probabilities() -> None:
+    result = parse_deals_csv((DATA / "deals_hubspot.csv").read_bytes())
+    assert result.errors == []
+    assert [(r.probability, r.stage, r.owner) for r in result.rows] == [
+        (35, "quote", "Anna de Vries"), (60, "hot prospect", "Anna de Vries"), (100, "won", "Anna de Vries")]
+    assert result.rows[0].decision_date == date(2025, 6, 30)
+
+
+def test_dutch_headers() -> None:
+    text = "Klant;Omschrijving;Bedrag;Kans;Fase;Beslisdatum;Offertenummer\nSmit;Pers;2.500;40;offerte;01-09-2025;7\n"
+    (row,) = parse_deals_csv(text).rows
+    assert (row.account, row.title, row.amount, row.probability, row.quote_ref) == (
+        "Smit", "Pers", Decimal("2500.00"), 40, "7")
+
+
+def test_missing_stage_defaults() -> None:
+    text = "account,amount,probability,decision_date,quote_ref\nA,1,10,2025-01-01,Q1\nB,1,10,2025-01-01,\n"
+    assert [r.stage for r in parse_deals_csv(text).rows] == ["quote", "prospect"]
+
+
+def test_closed_deals_need_no_decision_date_or_probability() -> None:
+    text = "account,amount,probability,stage\nA,1,,won\nB,1,,lost\n"
+    result = parse_deals_csv(text)
+    assert result.errors == []
+    assert [(r.probability, r.decision_date) for r in result.rows] == [(100, None), (0, None)]
+
+
+def test_every_error_with_its_physical_line() -> None:
+    text = ("account,amount,probability,stage,decision_date,quote_ref,units,follow_up_date,currency\n"
+            "Acme,abc,50,quote,2025-06-01,Q1,,,\n"
+            "\n"
+            ",100,50,quote,2025-06-01,Q2,,,\n"
+            'Beta,"100",150,maybe,2025-13-01,Q3,-2,2025-06,XX1\n'
+            '"Multi\nline",100,50,quote,,Q4,,,\n'
+            "Gamma,€ 5,50,quote,2025-06-01,Q5,,,USD\n"
+            "Delta,5,50,quote,2025-06-01,Q6,,,\n")
+    result = parse_deals_csv(text)
+    assert [r.line for r in result.rows] == [9]
+    assert messages(result) == [
+        "line 2: amount: 'abc' is not a valid amount; write it like 4630.50 or 4.630,50",
+        "line 4: account: empty; every deal needs the customer or prospect name",
+        "line 5: currency: 'XX1' is not a currency; use an ISO code like EUR",
+        "line 5: stage: unknown stage 'maybe'; use suspect, prospect, hot prospect, quote, won or lost "
+        "(Dutch: offerte, gewonnen, verloren)",
+        "line 5: probability: '150': a percentage is between 0 and 100",
+        "line 5: decision_date: '2025-13-01' is not a real date",
+        "line 5: follow_up_date: '2025-06' is not a date; write YYYY-MM-DD or DD-MM-YYYY",
+        "line 5: units: '-2': a negative number of units is not accepted",
+        "line 6: decision_date: empty; open deals need the expected decision date "
+        "(write YYYY-MM-DD or DD-MM-YYYY)",
+        "line 8: currency: the amount is in EUR but the currency column says USD",
+    ]
+
+
+def test_missing_required_column_is_a_line_one_error() -> None:
+    result = parse_deals_csv("Deal Name,Amount,Close Date\nX,1,2025-01-01\n")
+    assert result.rows == []
+    assert [e.line for e in result.errors] == [1]
+    assert "missing column account, probability" in result.errors[0].message
+    assert result.header_errors == result.errors
+
+
+def test_missing_decision_date_column_for_open_deals() -> None:
+    result = parse_deals_csv("account,amount,probability\nA,1,50\nB,2,50\n")
+    assert result.rows == [] and [e.line for e in result.errors] == [1]
+    assert "decision_date" in result.errors[0].message
+
+
+def test_empty_file() -> None:
+    assert [e.line for e in parse_deals_csv(b"").errors] == [1]
+
+
+def test_duplicate_quote_ref_and_duplicate_untitled_deals() -> None:
+    text = ("account,amount,probability,decision_date,quote_ref,title\n"
+            "Acme,1,10,2025-01-01,Q1,a\n"
+            "ACME ,2,10,2025-01-01,Q1,b\n"
+            "Acme,3,10,2025-01-01,Q2,c\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,y\n")
+    result = parse_deals_csv(text)
+    assert [r.line for r in result.rows] == [2, 4, 5, 7]
+    assert messages(result) == [
+        "line 3: quote 'Q1' for 'ACME' appears twice (first on line 2)",
+        "line 6: a deal for 'Beta' with the same owner and title and no quote_ref appears twice "
+        "(first on line 5)",
+    ]
+
+
+def test_unquoted_delimiter_in_a_value_is_reported() -> None:
+    result = parse_deals_csv("account,amount,probability,decision_date\nAcme,4,630.50,35,2025-01-01\n")
+    assert result.rows == []
+    assert "put values that contain ',' in quotes" in result.errors[0].message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025-06-15", date(2025, 6, 15)), ("15-06-2025", date(2025, 6, 15)), ("5-6-2025", date(2025, 6, 5)),
+    ("15.06.2025", date(2025, 6, 15)), ("2025-02", date(2025, 2, 28)), ("2024-02", date(2024, 2, 29)),
+    ("2025-06-15 00:00", date(2025, 6, 15)), ("2025-06-15T10:30:00Z", date(2025, 6, 15)),
+])
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["06/15/2025", "2025-13", "31-02-2025", "tomorrow", "2025"])
+def test_parse_date_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_broken_quotes_and_binary_files_stop_the_import() -> None:
+    broken = parse_deals_csv('account,amount,probability,decision_date\nA,1,2,2025-01\n"B,1,2,2025-01\n')
+    assert [str(e) for e in broken.header_errors] == [
+        'line 3: cannot read the file from here on: unexpected end of data; check the quotes (")']
+    workbook = parse_deals_csv(b"PK\x03\x04\x00\x00\x08\x00")
+    assert [e.line for e in workbook.header_errors] == [1]
+    assert "save or export it as CSV" in workbook.errors[0].message

@@ -1,0 +1,243 @@
+"""The dialog engine end to end on a real database: flows, global words, state, concurrency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from coach.dialog import Inbound
+from storage.models import Deal, DialogState, FollowUp, Visit
+from tests.coach.chat_helper import Chat, Clock
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def chat(runtime: Runtime, clock: Clock) -> Chat:
+    return Chat(runtime.coach(clock=clock))
+
+
+def count(runtime: Runtime, model) -> int:
+    with runtime.sessions() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def prepare(chat: Chat, account: str = "Acme") -> str:
+    """A whole preparation by typed text only; returns the last reply."""
+    assert "What kind of visit" in chat.send(f"prep {account}")
+    out = chat.send("1")
+    assert "needs-oriented" in out and "1/10" in out
+    chat.send("done")
+    chat.send("skip")
+    out = chat.send("Checked their website: 120 staff, three sites")  # a note ticks the step off
+    assert "4/10" in out
+    out = chat.send("skip the rest")
+    assert "Checklist: 2 of 10 ready." in out and "Internal objective" in out
+    out = chat.send("keep")
+    assert "External objective" in out
+    out = chat.send("use this")
+    assert "goal for this visit" in out
+    out = chat.send("Get the order signed today")
+    assert "Not SMART yet" in out
+    out = chat.send("At the end of the visit I know who decides and when their contract ends, "
+                    "and we have a follow-up appointment")
+    assert "SMART" in out and "SPIN questions" in out
+    out = chat.send("How many sites do you have?")
+    assert "Situation" in out
+    out = chat.send("What does it cost you when a delivery is late?")
+    assert "Implication" in out
+    out = chat.send("done")
+    assert "Call plan: Acme" in out
+    return out
+
+
+def test_full_preparation_stores_visit_and_call_plan(chat: Chat, runtime: Runtime) -> None:
+    out = prepare(chat)
+    assert "When is the visit?" in out
+    out = chat.send("tomorrow")
+    assert "remind you to debrief" in out
+    with runtime.sessions() as s:
+        visit = s.scalars(select(Visit)).one()
+        assert visit.account.name == "Acme" and visit.visit_type == "first"
+        assert visit.call_plan["internal"] and visit.call_plan["questions"]["situation"]
+        assert visit.preparation["checklist"]["online"] == "done"
+        reminder = s.scalars(select(FollowUp)).one()
+        assert reminder.visit_id == visit.id and reminder.action.startswith("Debrief the visit")
+        # tomorrow 17:00 in Amsterdam is 16:00 UTC in November
+        assert reminder.due_at == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
+
+
+def test_debrief_updates_deal_closes_reminder_and_sets_follow_up(chat: Chat, runtime: Runtime) -> None:
+    prepare(chat)
+    chat.send("tomorrow")
+    out = chat.send("debrief Acme")
+    assert "which deal" in out
+    out = chat.send("1")  # the only option: a new deal
+    assert "How did it go?" in out
+    for answer in ["Good talk, they want a proposal", "Packaging line", "quote", "4.630,50", "skip", "60",
+                   "15-12", "yes", "Send the quote"]:
+        out = chat.send(answer)
+    out = chat.send("next tuesday")
+    assert "Quote check" in out or "quote" in out.lower()
+    chat.send("yes")
+    out = chat.send("yes")
+    assert "All five quote criteria hold" in out, out
+    assert "Saved: Acme" in out
+    with runtime.sessions() as s:
+        deal = s.scalars(select(Deal)).one()
+        assert (deal.stage, str(deal.amount), deal.probability) == ("quote", "4630.50", 60)
+        assert deal.quote_sent_on is not None and deal.dmu_known is True
+        visit = s.scalars(select(Visit)).one()
+        assert visit.status == "debriefed" and visit.debrief["outcome"].startswith("Good talk")
+        rows = {f.action: f for f in s.scalars(select(FollowUp))}
+        assert rows["Debrief the visit to Acme"].status == "done"
+        assert rows["Send the quote"].status == "open"
+        assert rows["Send the quote"].due_at == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def test_quote_check_names_missing_criteria(chat: Chat) -> None:
+    chat.send("debrief Beta")
+    chat.send("1")
+    for answer in ["They asked for a price", "-", "quote", "10000", "-", "20", "in 6 months", "no", "-", "-"]:
+        out = chat.send(answer)
+    chat.send("yes")
+    out = chat.send("no")
+    assert "not all criteria hold" in out
+    assert "budget" in out and "35%" in out and "who decides" in out and "acceptable term" in out
+
+
+def test_debrief_form_submitted_whole_with_errors_then_fixed(chat: Chat, runtime: Runtime) -> None:
+    chat.send("debrief Gamma")
+    chat.send("1")
+    values = {"outcome": "ok", "stage": "prospect", "amount": "abc", "probability": "150",
+              "decision_date": "someday", "dmu_known": "no"}
+    out = chat.submit(values)
+    assert "Please check the form" in out
+    assert "not a number" in out and "between 0 and 100" in out and "as a date" in out
+    assert count(runtime, Deal) == 0
+    out = chat.submit({**values, "amount": "1.000", "probability": "25", "decision_date": "2027-02-01"})
+    assert "Saved: Gamma" in out
+    with runtime.sessions() as s:
+        assert str(s.scalars(select(Deal)).one().amount) == "1000.00"
+
+
+def test_back_cancel_and_help_work_at_every_step(chat: Chat) -> None:
+    chat.send("prep Acme")
+    chat.send("2")
+    assert "2/10" in chat.send("done")
+    assert "1/10" in chat.send("back")
+    out = chat.send("help")
+    assert "What I can do" in out and "Back to where we were" in out and "1/10" in out
+    assert "Stopped" in chat.send("cancel")
+    assert "nothing to cancel" in chat.send("cancel")
+
+
+def test_unknown_input_gets_a_menu_and_stale_buttons_are_refused(chat: Chat) -> None:
+    out = chat.send("blabla")
+    assert "did not understand" in out
+    chat.send("prep Acme")
+    first = chat.last
+    chat.click("first")
+    chat.last = first
+    out = chat.click("first")
+    assert "already answered" in out and "1/10" in out
+
+
+def test_invalid_step_input_reprompts(chat: Chat) -> None:
+    chat.send("prep Acme")
+    out = chat.send("a tuesday kind of visit")
+    assert "Please pick the kind of visit" in out and "What kind of visit" in out
+
+
+def test_unfinished_preparation_is_offered_again(chat: Chat, clock: Clock) -> None:
+    chat.send("prep Acme")
+    chat.send("1")
+    out = chat.send("/smart Know the DMU")  # in a free-text step, commands take a slash
+    assert "kind of visit" in out
+    assert "Not SMART yet" in chat.send("1")
+    out = chat.send("finish")
+    assert "unfinished preparation for Acme" in out
+    out = chat.click("continue")
+    assert "1/10" in out
+    clock.advance(hours=5)
+    out = chat.send("done")
+    assert "Welcome back" in out and "preparation for Acme" in out
+    assert "1/10" in chat.click("Continue")
+
+
+def test_state_survives_a_restart(database_url: str, clock: Clock) -> None:
+    first = Runtime.open(Settings(database_url=database_url), migrate=False)
+    Chat(first.coach(clock=clock)).send("prep Acme")
+    first.engine.dispose()
+    second = Runtime.open(Settings(database_url=database_url), migrate=False)
+    out = Chat(second.coach(clock=clock)).send("1")
+    assert "needs-oriented" in out
+
+
+def test_concurrent_save_loses_and_turn_is_retried(runtime: Runtime, clock: Clock) -> None:
+    chat = Chat(runtime.coach(clock=clock))
+    chat.send("prep Acme")
+    with runtime.sessions() as s:
+        key = s.scalars(select(DialogState.conversation_key)).one()
+        version = s.scalars(select(DialogState.version)).one()
+    from storage.store import SqlStore
+
+    with runtime.sessions() as s:
+        store = SqlStore(s)
+        user = store.ensure_user("console:alice", None, None, None)
+        assert store.save_dialog(key, user, {"active": None}, version) is True
+        assert store.save_dialog(key, user, {"active": None}, version) is False  # stale version
+        s.commit()
+
+
+def test_follow_ups_done_snooze_reschedule_and_other_users_ids(runtime: Runtime, clock: Clock) -> None:
+    alice, bob = Chat(runtime.coach(clock=clock), "alice"), Chat(runtime.coach(clock=clock), "bob")
+    prepare(alice)
+    alice.send("tomorrow")
+    with runtime.sessions() as s:
+        fid = s.scalars(select(FollowUp.id)).one()
+    out = alice.send("followups")
+    assert f"#{fid} Acme" in out
+    assert "You have no open follow-up" in bob.send(f"done {fid}")
+    assert "You have no open follow-up" in bob.send(f"snooze {fid} 1w")
+    assert "Snoozed" in alice.send(f"snooze {fid} 2d")
+    assert "Moved" in alice.send(f"reschedule {fid} 15-03")
+    assert "To which day" in alice.send(f"reschedule {fid} yesterday-ish")
+    alice.send("followups")
+    assert "Done:" in alice.click(f"cmd:done {fid}")  # the button carries the same command
+    assert "no open follow-ups" in alice.send("followups")
+
+
+def test_pipeline_shows_weighted_forecast(chat: Chat) -> None:
+    assert "no open deals" in chat.send("pipeline")
+    chat.send("debrief Acme")
+    chat.send("1")
+    chat.submit({"outcome": "ok", "stage": "prospect", "amount": "10000", "probability": "40",
+                 "decision_date": "2027-01-15", "dmu_known": "no"})
+    out = chat.send("pipeline")
+    assert "January 2027" in out and "€4,000.00" in out
+
+
+def test_language_switch(chat: Chat, runtime: Runtime) -> None:
+    out = chat.send("lang nl")
+    assert "Nederlands" in out
+    assert "Wat ik" in chat.send("help")
+    assert "English" in chat.send("taal en")
+
+
+def test_idle_text_without_anything_active(chat: Chat) -> None:
+    assert chat.coach.handle(chat.who, Inbound(text="   ")).plain()
+
+
+def test_every_reply_validates(chat: Chat) -> None:
+    from coach.replies import Reply
+
+    prepare(chat)
+    assert Reply.model_validate_json(chat.last.model_dump_json()) == chat.last

@@ -1,0 +1,183 @@
+"""SMART check of visit objectives: each criterion, realism per visit type, feedback, both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.domain import VisitType
+from coach.i18n import Translator
+from coach.smart import _EXAMPLE, CRITERIA, SmartVerdict, check
+
+EN = Translator("en")
+NL = Translator("nl")
+FIRST, FOLLOWUP, QUOTE, AFTERSALES = VisitType.FIRST, VisitType.FOLLOWUP, VisitType.QUOTE, VisitType.AFTERSALES
+
+GOOD_FIRST = ("At the end of the visit I know who sits in the DMU for the new vans and when their lease "
+              "contract ends, and we agree together on a follow-up appointment.")
+GOED_EERSTE = ("Aan het eind van het bezoek weet ik wie in de DMU zit voor de nieuwe bussen en wanneer hun "
+               "leasecontract afloopt, en spreken we samen een vervolgafspraak af.")
+
+
+def test_a_good_first_visit_goal_passes_in_both_languages() -> None:
+    for goal in (GOOD_FIRST, GOED_EERSTE):
+        verdict = check(goal, FIRST, EN)
+        assert verdict.passed and verdict.failing == []
+        assert (verdict.specific, verdict.measurable, verdict.acceptable, verdict.realistic,
+                verdict.time_bound) == (True, True, True, True, True)
+        assert len(verdict.feedback) == 1  # a compliment, no advice
+
+
+@pytest.mark.parametrize("goal", [
+    "Have a nice chat", "Get to know them", "See how it goes", "Build a good relationship",
+    "Een goed gesprek voeren", "Kennismaken", "Kijken hoe het loopt", "Een goede indruk maken",
+])
+def test_vague_goals_are_not_specific_nor_measurable(goal: str) -> None:
+    verdict = check(goal, FIRST, EN)
+    assert not verdict.specific and not verdict.measurable
+    assert {"specific", "measurable"} <= set(verdict.failing)
+
+
+@pytest.mark.parametrize("goal", [
+    "Talk to the facility manager about the coffee corner",
+    "Discuss the maintenance of their 14 forklifts",
+    "Kennismaken met de inkoper van de bouwafdeling",
+    "Praten over hun printkosten",
+])
+def test_concrete_subject_is_specific(goal: str) -> None:
+    assert check(goal, FIRST, EN).specific
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Find out the end date of their cleaning contract", True),
+    ("Book a demo of the planning module", True),
+    ("Collect a list of their needs for the canteen", True),
+    ("Know which 3 suppliers they compare us with", True),
+    ("Talk about the new canteen", False),
+    ("Learn more about their business", False),
+    ("De einddatum van het schoonmaakcontract achterhalen", True),
+    ("Een demo van de planningsmodule inplannen", True),
+    ("De DMU in kaart brengen", True),
+    ("Praten over de nieuwe kantine", False),
+])
+def test_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, FIRST, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("Know the DMU by Friday", True),
+    ("Agree on a demo date before 1 March", True),
+    ("Have the contract end date at the end of the visit", True),
+    ("Get the names of the decision makers within 2 weeks", True),
+    ("Agree on a pilot during the meeting", True),
+    ("Plan the demo for 2027-01-10", True),
+    ("Send the proposal by 15-03", True),
+    ("Get the names of the decision makers", False),
+    ("Meet Jan from purchasing about the coffee machines", False),
+    ("Vóór vrijdag de DMU kennen", True),
+    ("Uiterlijk 1 april een demo inplannen", True),
+    ("Aan het eind van het gesprek de einddatum van het contract weten", True),
+    ("Binnen twee weken een offerte sturen", True),
+    ("Tijdens dit bezoek de wensen rond catering inventariseren", True),
+    ("In januari een proefperiode starten", True),
+    ("De einddatum van het contract weten", False),
+])
+def test_time_bound(goal: str, time_bound: bool) -> None:
+    assert check(goal, QUOTE, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize(("goal", "acceptable"), [
+    ("Push them to sign before Friday", False),
+    ("Get the order whatever it takes, this week", False),
+    ("Give a 10% discount so they order today", False),
+    ("Agree together on a trial period for the scanners this week", True),
+    ("Make a list of their needs around security, so I can propose a fitting solution", True),
+    ("Know the contract end date by Friday", None),
+    ("De klant onder druk zetten om vandaag te tekenen", False),
+    ("Ze koste wat het kost laten bestellen", False),
+    ("15% korting bieden om de order vandaag binnen te halen", False),
+    ("Samen met de inkoper de levervoorwaarden afspreken tijdens dit gesprek", True),
+    ("In overleg met de klant een proefperiode plannen", True),
+    ("De einddatum van het contract achterhalen vóór vrijdag", None),
+])
+def test_acceptable(goal: str, acceptable: bool | None) -> None:
+    assert check(goal, QUOTE, EN).acceptable is acceptable
+
+
+def test_discount_is_fine_when_the_goal_rules_it_out() -> None:
+    assert check("Agree on price and delivery terms without any discount today", QUOTE, EN).acceptable is True
+
+
+def test_unknown_acceptability_asks_to_check_both_interests() -> None:
+    verdict = check("Know the contract end date by Friday", FIRST, EN)
+    assert verdict.acceptable is None and "acceptable" not in verdict.failing
+    assert any("interest" in line for line in verdict.feedback)
+
+
+ORDER = "Get the signed order for the 20 scanners at the end of the visit"
+QUOTE_GOAL = "Hand over a quote for the 20 scanners at the end of the visit"
+ORDER_NL = "Aan het eind van het bezoek de getekende order voor de 20 scanners binnenhalen"
+QUOTE_NL = "Aan het eind van het bezoek een offerte voor de 20 scanners overhandigen"
+
+
+@pytest.mark.parametrize(("goal", "visit_type", "realistic"), [
+    (ORDER, FIRST, False), (ORDER, FOLLOWUP, False), (ORDER, QUOTE, True), (ORDER, AFTERSALES, True),
+    (QUOTE_GOAL, FIRST, False), (QUOTE_GOAL, FOLLOWUP, True), (QUOTE_GOAL, QUOTE, True),
+    (ORDER_NL, FIRST, False), (ORDER_NL, FOLLOWUP, False), (ORDER_NL, QUOTE, True),
+    (QUOTE_NL, FIRST, False), (QUOTE_NL, FOLLOWUP, True),
+    ("Get 100% of their sites on our contract this week", FIRST, False),
+    ("Win 100% market share at this account this week", QUOTE, False),
+    ("Alle vestigingen tijdens dit bezoek overzetten naar ons", FIRST, False),
+    ("Book a follow-up appointment to present our quote within two weeks", FIRST, True),
+    ("Een vervolgafspraak inplannen om onze offerte te bespreken", FIRST, True),
+    ("Find out when their current contract ends, this visit", FIRST, True),
+])
+def test_realistic_depends_on_the_visit_type(goal: str, visit_type: VisitType, realistic: bool) -> None:
+    assert check(goal, visit_type, EN).realistic is realistic
+
+
+def test_first_visit_feedback_explains_why_an_order_is_too_early() -> None:
+    verdict = check(ORDER, FIRST, EN)
+    assert verdict.failing == ["realistic"]
+    (line,) = [line for line in verdict.feedback if "realistic" in line]
+    assert "first visit" in line and "DMU" in line and "budget" in line
+    assert "For example:" in line
+
+
+def test_followup_feedback_points_to_a_proposal() -> None:
+    verdict = check(ORDER, FOLLOWUP, EN)
+    assert verdict.failing == ["realistic"]
+    assert any("propose a solution" in line for line in verdict.feedback)
+
+
+def test_one_advice_per_failing_criterion() -> None:
+    verdict = check("Push them hard", FIRST, EN)
+    assert set(verdict.failing) == {"specific", "measurable", "acceptable", "time_bound"}
+    assert len(verdict.feedback) == 4
+    assert not verdict.passed
+
+
+@pytest.mark.parametrize("visit_type", list(VisitType))
+def test_example_rewrites_pass_their_own_check(visit_type: VisitType) -> None:
+    verdict = check(_EXAMPLE[visit_type], visit_type, EN)
+    assert verdict.passed and verdict.acceptable is True
+
+
+def test_verdict_properties() -> None:
+    verdict = SmartVerdict(specific=True, measurable=False, acceptable=None, realistic=True, time_bound=False,
+                           feedback=[])
+    assert CRITERIA == ("specific", "measurable", "acceptable", "realistic", "time_bound")
+    assert verdict.failing == ["measurable", "time_bound"] and not verdict.passed
+    assert SmartVerdict(True, True, None, True, True, []).passed
+
+
+def test_dutch_translator_gives_feedback_of_the_same_shape() -> None:
+    english = check("Kennismaken", FIRST, EN)
+    dutch = check("Kennismaken", FIRST, NL)
+    assert dutch.failing == english.failing
+    assert len(dutch.feedback) == len(english.feedback)
+    assert all(isinstance(line, str) and line.strip() for line in dutch.feedback)
+
+
+def test_language_argument_is_accepted() -> None:
+    assert check(GOED_EERSTE, FIRST, NL, lang="nl").passed
+    assert check(GOOD_FIRST, FIRST, EN, lang="en").passed

@@ -1,0 +1,247 @@
+"""SPIN classification, open/closed detection, suggestions and balance feedback, in English and Dutch."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.i18n import Translator
+from coach.spin import (
+    SPIN_ORDER,
+    SpinKind,
+    SpinVerdict,
+    balance_feedback,
+    classify,
+    detect_language,
+    suggestions,
+)
+
+EN = Translator("en")
+NL = Translator("nl")
+S, P, IM, N = SpinKind.SITUATION, SpinKind.PROBLEM, SpinKind.IMPLICATION, SpinKind.NEED_PAYOFF
+
+ENGLISH = [
+    (S, "How many trucks drive for you on a normal day?"),
+    (S, "Which accounting package does the finance team use"),
+    (S, "Who signs off on IT purchases here?"),
+    (S, "Tell me how a new order reaches your warehouse."),
+    (S, "Do you rent the forklifts or own them?"),
+    (S, "What does your current lease cost per month?"),
+    (P, "Which steps in the invoicing process go wrong most often?"),
+    (P, "Are your planners happy with the scheduling tool?"),
+    (P, "What annoys your drivers about the current routes?"),
+    (P, "Is it hard to keep the stock levels right?"),
+    (P, "What would you like to change about the service you get now?"),
+    (P, "Where do you lose most time in a working day?"),
+    (IM, "What does a day of downtime cost your plant?"),
+    (IM, "How do those late invoices affect your cash flow?"),
+    (IM, "Does that lead to extra shifts at the weekend?"),
+    (IM, "What happens to your customers when a delivery is missed?"),
+    (IM, "What would happen if your only technician fell ill?"),
+    (IM, "How many orders have you lost because of this?"),
+    (N, "What would it be worth to you if the invoices went out on time?"),
+    (N, "How would a single dashboard help your planners?"),
+    (N, "Would it be useful if the tool warned you before stock runs out?"),
+    (N, "If the errors disappeared, what would that mean for your team?"),
+    (N, "Why is it important for you to get rid of the paperwork?"),
+    (N, "How much time would you save with automatic reordering?"),
+]
+DUTCH = [
+    (S, "Hoeveel vrachtwagens rijden er op een normale dag voor jullie?"),
+    (S, "Welk boekhoudpakket gebruikt de financiële afdeling"),
+    (S, "Wie tekent bij jullie voor IT-aankopen?"),
+    (S, "Vertel eens hoe een nieuwe order in het magazijn terechtkomt."),
+    (S, "Huren jullie de heftrucks of zijn ze eigendom?"),
+    (S, "Wat kost uw huidige leasecontract per maand?"),
+    (P, "Welke stappen in het factureren gaan het vaakst mis?"),
+    (P, "Zijn uw planners tevreden over de planningstool?"),
+    (P, "Wat ergert uw chauffeurs aan de huidige routes?"),
+    (P, "Is het lastig om de voorraad op peil te houden?"),
+    (P, "Wat zou u willen veranderen aan de service die u nu krijgt?"),
+    (IM, "Wat kost een dag stilstand uw fabriek?"),
+    (IM, "Welke invloed hebben die late facturen op uw cashflow?"),
+    (IM, "Leidt dat tot extra diensten in het weekend?"),
+    (IM, "Wat gebeurt er met uw klanten als een levering gemist wordt?"),
+    (IM, "Hoeveel orders bent u daardoor kwijtgeraakt?"),
+    (N, "Wat zou het u waard zijn als de facturen op tijd de deur uit gaan?"),
+    (N, "Hoe zou één dashboard uw planners helpen?"),
+    (N, "Zou het handig zijn als de tool waarschuwt voordat de voorraad op is?"),
+    (N, "Als de fouten verdwijnen, wat betekent dat dan voor uw team?"),
+    (N, "Waarom is het voor u belangrijk om van het papierwerk af te komen?"),
+    (N, "Wat levert het u op als het bestellen automatisch gaat?"),
+]
+
+
+@pytest.mark.parametrize(("kind", "question"), ENGLISH)
+def test_classify_english(kind: SpinKind, question: str) -> None:
+    verdict = classify(question, EN)
+    assert (verdict.kind, verdict.lang) == (kind, "en")
+
+
+@pytest.mark.parametrize(("kind", "question"), DUTCH)
+def test_classify_dutch(kind: SpinKind, question: str) -> None:
+    verdict = classify(question, EN)
+    assert (verdict.kind, verdict.lang) == (kind, "nl")
+
+
+def test_good_news_in_a_hypothetical_is_payoff_bad_news_is_implication() -> None:
+    assert classify("What would it mean for you if the line never stopped again?", EN).kind is N
+    assert classify("What would it mean for you if the line stopped for a week?", EN).kind is IM
+    assert classify("Wat zou het betekenen als de storingen verleden tijd zijn?", EN).kind is N
+    assert classify("Wat zou er gebeuren als de server uitvalt?", EN).kind is IM
+
+
+def test_influence_on_a_decision_is_a_situation_question() -> None:
+    assert classify("Who has the most influence on the choice of supplier?", EN).kind is S
+    assert classify("Wie heeft de meeste invloed op de keuze?", EN).kind is S
+
+
+@pytest.mark.parametrize(("question", "is_open"), [
+    ("What do you use now?", True),
+    ("how often do you order", True),
+    ("Tell me about your fleet", True),
+    ("Describe a normal week for your technicians.", True),
+    ("To what extent are the planners involved?", True),
+    ("And which supplier is that?", True),
+    ("If the machine stops, what happens next?", True),
+    ("Could you walk me through the ordering process?", True),
+    ("Do you work with a framework contract?", False),
+    ("Is the IT department involved?", False),
+    ("Would it help if we delivered daily?", False),
+    ("Any problems with the current supplier?", False),
+    ("Hoeveel vestigingen hebben jullie?", True),
+    ("Wat kost het u als de machine stilstaat?", True),
+    ("In hoeverre speelt prijs een rol?", True),
+    ("Met welke leverancier werkt u nu?", True),
+    ("Vertel eens over uw wagenpark", True),
+    ("Als de levering te laat is, hoe reageren uw klanten dan?", True),
+    ("Kunt u uw huidige situatie beschrijven?", True),
+    ("Heeft u last van storingen?", False),
+    ("Gebruikt u een planningssysteem?", False),
+    ("Zou het helpen als wij het onderhoud overnemen?", False),
+    ("Stel dat we dagelijks leveren, zou dat helpen?", False),
+])
+def test_open_or_closed(question: str, is_open: bool) -> None:
+    assert classify(question, EN).is_open is is_open
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("How many sites do you have?", "en"),
+    ("Do you lease?", "en"),
+    ("Hoeveel vestigingen hebben jullie?", "nl"),
+    ("Wat kost het u als de machine stilstaat?", "nl"),
+    ("Wat zou het voor u betekenen als dit opgelost is?", "nl"),
+    ("Kopen of leasen jullie?", "nl"),
+    ("Order binnenhalen", "nl"),
+    ("Get the order", "en"),
+])
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_explicit_language_wins_over_detection() -> None:
+    assert classify("Hoeveel vestigingen hebben jullie?", EN, lang="nl").lang == "nl"
+    assert classify("Problem?", EN, lang="en").lang == "en"
+
+
+def test_closed_problem_question_is_opened_up() -> None:
+    verdict = classify("Do you have problems with the coffee machines?", EN)
+    assert verdict.kind is P and not verdict.is_open
+    assert verdict.better == "What problems do you run into with the coffee machines?"
+    assert verdict.better in verdict.tip
+    assert "closed" in verdict.tip
+
+
+def test_closed_questions_are_opened_in_their_own_language() -> None:
+    assert classify("Bent u tevreden over uw huidige leverancier?", EN).better == (
+        "Hoe tevreden bent u over uw huidige leverancier, en wat kan er beter?")
+    assert classify("Heeft u problemen met de printers?", EN).better == "Welke problemen ervaart u met de printers?"
+    assert classify("Would it help if we took over the planning?", EN).better == (
+        "How would it help you if we took over the planning?")
+    assert classify("Zou het helpen als wij de planning overnemen?", EN).better == (
+        "Hoe zou het u helpen als wij de planning overnemen?")
+    fallback = classify("Leidt dat tot overuren?", EN)
+    assert fallback.kind is IM and fallback.better and fallback.better.endswith("?")
+    assert detect_language(fallback.better) == "nl"
+
+
+def test_open_questions_get_a_deeper_one_except_the_deepest() -> None:
+    situation = classify("How many sites do you have?", EN)
+    assert situation.better and classify(situation.better, EN).kind is P
+    problem = classify("Wat gaat er mis bij het plannen?", EN)
+    assert problem.better and classify(problem.better, EN).kind is IM
+    implication = classify("What does that cost you?", EN)
+    assert implication.better and classify(implication.better, EN).kind is N
+    assert classify("How would that help your team?", EN).better is None
+
+
+def test_verdict_shape_and_dutch_translator() -> None:
+    verdict = classify("Hoeveel vestigingen hebben jullie?", NL)
+    assert isinstance(verdict, SpinVerdict)
+    assert verdict.question == "Hoeveel vestigingen hebben jullie?"
+    assert verdict.lang == "nl" and verdict.is_open
+    assert isinstance(verdict.tip, str) and verdict.tip.strip()
+    assert verdict.better and verdict.better in verdict.tip
+
+
+def test_spin_order_runs_from_shallow_to_deep() -> None:
+    assert SPIN_ORDER == (S, P, IM, N)
+    assert [k.value for k in SPIN_ORDER] == ["situation", "problem", "implication", "need-payoff"]
+
+
+@pytest.mark.parametrize("kind", list(SpinKind))
+def test_suggestions_count_and_kind(kind: SpinKind) -> None:
+    for known in (frozenset(), frozenset({"supplier", "contract_end", "dmu", "potential"})):
+        out = suggestions(kind, EN, known=known)
+        assert 2 <= len(out) <= 4
+        assert all(q.endswith("?") and "{" not in q for q in out)
+        assert all(classify(q, EN).kind is kind for q in out)
+
+
+def test_suggestions_skip_known_facts() -> None:
+    fresh = " ".join(suggestions(S, EN))
+    assert "supplier" in fresh and "contract" in fresh
+    told = " ".join(suggestions(S, EN, known=frozenset({"supplier", "contract_end"})))
+    assert "supplier" not in told and "contract" not in told
+
+
+def test_suggestions_use_account_and_topic() -> None:
+    out = suggestions(S, EN, account="Bakkerij Jansen", topic="ovens")
+    assert any("Bakkerij Jansen" in q for q in out)
+    assert any("ovens" in q for q in out)
+    assert any("Bakkerij Jansen" in q for q in suggestions(N, EN, account="Bakkerij Jansen"))
+    assert not any("None" in q for q in suggestions(S, EN, account=None, topic="  "))
+
+
+def test_suggestions_in_dutch_keep_their_structure() -> None:
+    out = suggestions(P, NL, account="Acme", topic="printers", known=frozenset({"dmu"}))
+    assert 2 <= len(out) <= 4 and all(isinstance(q, str) and q.strip() for q in out)
+
+
+def test_balance_nothing_planned() -> None:
+    lines = balance_feedback([], EN)
+    assert len(lines) == 1 and "No questions" in lines[0]
+
+
+def test_balance_too_many_situation_questions() -> None:
+    lines = balance_feedback([S, S, S, S, P, IM, N], EN)
+    assert len(lines) == 1 and lines[0].startswith("4 situation questions out of 7")
+    assert balance_feedback([S, S, S, P, IM, N], EN)[0].startswith("Good balance")  # half is not too many
+    one = balance_feedback([S], EN)
+    assert one[0].startswith("1 situation question out of 1")
+
+
+def test_balance_missing_kinds() -> None:
+    text = " ".join(balance_feedback([S, P], EN))
+    assert "No implication questions" in text and "No need-payoff questions" in text
+    assert "No problem questions" not in text
+    assert "No problem questions" in " ".join(balance_feedback([S, IM, N], EN))
+
+
+def test_balance_good() -> None:
+    lines = balance_feedback([S, S, P, P, IM, N], EN)
+    assert lines == ["Good balance: your 6 questions cover all four SPIN kinds."]
+
+
+def test_balance_in_dutch_keeps_its_structure() -> None:
+    assert len(balance_feedback([S, S, S], NL)) == 4
+    assert len(balance_feedback([S, P, IM, N], NL)) == 1

@@ -1,0 +1,167 @@
+"""Importing deal rows: owners, accounts, idempotence, follow-ups, all-or-nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from coach.deal_csv import parse_deals_csv
+from storage.deal_import import DealImportError, ImportReport, import_deals
+from storage.models import Account, Deal, FollowUp, Team, User
+from storage.teams import add_member, create_team
+
+DATA = Path(__file__).parent.parent / "data"
+HEADER = "account,title,owner,amount,probability,stage,decision_date,quote_ref,next_step,follow_up_date\n"
+
+
+def run(runtime, text: str | bytes, owner: str | None = "console:anna", skip_invalid: bool = False,
+        ) -> ImportReport:
+    parsed = parse_deals_csv(text)
+    with runtime.sessions() as session:
+        report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
+                              today=date(2025, 5, 1))
+        session.commit()
+    return report
+
+
+def counts(report: ImportReport) -> tuple[int, int, int, int]:
+    return report.created, report.updated, report.unchanged, report.skipped
+
+
+def table(runtime) -> list[tuple]:
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(Account.name, Deal.title, User.identity, Deal.amount, Deal.currency, Deal.units,
+                   Deal.probability, Deal.stage, Deal.decision_date, Deal.quote_ref, Deal.next_step)
+            .join(Account, Deal.account_id == Account.id).join(User, Deal.owner_id == User.id)
+            .order_by(Deal.id)).all()
+        followups = session.execute(select(FollowUp.action, FollowUp.due_at).order_by(FollowUp.id)).all()
+    return [tuple(r) for r in rows] + [tuple(f) for f in followups]
+
+
+def test_import_dutch_file_and_reimport_changes_nothing(runtime) -> None:
+    data = (DATA / "deals_nl.csv").read_bytes()
+    first = run(runtime, data)
+    assert counts(first) == (5, 0, 0, 0) and first.written and first.errors == []
+    before = table(runtime)
+    assert before[0] == ("Bakkerij De Vries", "Oven DV-200", "console:anna", Decimal("4630.50"), "EUR",
+                         Decimal("2.00"), 35, "quote", date(2025, 6, 30), "OF-2025-001", "Offerte nabellen")
+    # the follow-up: 15 May 2025, 09:00 in Amsterdam (summer time) is 07:00 UTC
+    assert before[-1] == ("Offerte nabellen", datetime(2025, 5, 15, 7, 0, tzinfo=UTC))
+    assert len(before) == 6
+
+    second = run(runtime, data)
+    assert counts(second) == (0, 0, 5, 0)
+    assert table(runtime) == before
+
+
+def test_owner_by_identity_email_and_name_with_team_scope_and_timezone(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        create_team(session, "Verkoop", "Europe/London")
+        anna = add_member(session, "Verkoop", "slack:U1")
+        anna.email, anna.display_name = "Anna@Example.com", "Anna de Vries"
+        session.add(User(identity="console:bob", email="bob@example.com"))
+    text = HEADER + ("Acme,A,slack:U1,100,50,quote,2025-06-01,Q1,,2025-01-10\n"
+                     "Acme,B,anna@example.com,200,50,quote,2025-06-01,Q2,,\n"
+                     "Acme,C,anna de vries,300,50,quote,2025-06-01,Q3,,\n"
+                     "Acme,D,bob@example.com,400,50,quote,2025-06-01,Q4,,\n")
+    assert counts(run(runtime, text, owner=None)) == (4, 0, 0, 0)
+    with runtime.sessions() as session:
+        team = session.scalar(select(Team))
+        accounts = session.scalars(select(Account).order_by(Account.id)).all()
+        assert [(a.scope, a.name) for a in accounts] == [(f"team:{team.id}", "Acme"), ("user:2", "Acme")]
+        owners = session.scalars(select(User.identity).join(Deal, Deal.owner_id == User.id).order_by(Deal.id))
+        assert list(owners) == ["slack:U1"] * 3 + ["console:bob"]
+        due = session.scalar(select(FollowUp.due_at))
+        assert due == datetime(2025, 1, 10, 9, 0, tzinfo=UTC)  # 09:00 London in winter
+
+
+def test_existing_account_is_reused_by_folded_name(runtime) -> None:
+    run(runtime, HEADER + "ACME  bv,,,100,50,,2025-06-01,Q1,,\n")
+    report = run(runtime, HEADER + "Acme BV,,,200,50,,2025-06-01,Q2,,\n")
+    assert counts(report) == (1, 0, 0, 0)
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count(Account.id))) == 1
+
+
+def test_second_import_updates_by_quote_ref_and_by_title(runtime) -> None:
+    run(runtime, HEADER + "Acme,Widgets,,1000,50,quote,2025-06-01,Q1,Call,2025-05-10\n"
+                          "Acme,Gadgets,,500,20,prospect,2025-07-01,,,\n")
+    report = run(runtime, HEADER + "Acme,Widgets v2,,1.200,75,quote,2025-06-01,Q1,Call,2025-05-10\n"
+                                   "Acme,Gadgets,,500,20,prospect,2025-07-01,,,\n"
+                                   "Acme,Gizmos,,50,10,suspect,2025-08-01,,,\n")
+    assert counts(report) == (1, 1, 1, 0)
+    with runtime.sessions() as session:
+        deals = session.scalars(select(Deal).order_by(Deal.id)).all()
+        assert [(d.title, d.amount, d.probability) for d in deals] == [
+            ("Widgets v2", Decimal("1200.00"), 75), ("Gadgets", Decimal("500.00"), 20),
+            ("Gizmos", Decimal("50.00"), 10)]
+        assert session.scalar(select(func.count(FollowUp.id))) == 1
+
+
+def test_new_follow_up_date_counts_as_update_and_closing_sets_closed_on(runtime) -> None:
+    run(runtime, HEADER + "Acme,W,,1000,50,quote,2025-06-01,Q1,,\n")
+    assert counts(run(runtime, HEADER + "Acme,W,,1000,50,quote,2025-06-01,Q1,,2025-05-20\n")) == (0, 1, 0, 0)
+    assert counts(run(runtime, HEADER + "Acme,W,,1000,100,won,2025-05-02,Q1,,2025-05-20\n")) == (0, 1, 0, 0)
+    with runtime.sessions() as session:
+        deal = session.scalar(select(Deal))
+        assert (deal.stage, deal.closed_on, deal.quote_sent_on) == ("won", date(2025, 5, 2), date(2025, 5, 1))
+        assert session.scalar(select(FollowUp.action)) == "Follow up"
+
+
+def test_all_or_nothing_lists_every_error(runtime) -> None:
+    text = HEADER + ("Acme,A,,100,50,quote,2025-06-01,Q1,,\n"
+                     "Beta,B,console:ghost,100,50,quote,2025-06-01,Q2,,\n"
+                     "Gamma,C,,abc,50,quote,2025-06-01,Q3,,\n"
+                     "Delta,D,someone@example.com,100,50,quote,2025-06-01,Q4,,\n")
+    report = run(runtime, text)
+    assert not report.written and counts(report) == (0, 0, 0, 0)
+    assert [e.line for e in report.errors] == [3, 4, 5]
+    assert "owner 'console:ghost' is not a known user" in report.errors[0].message
+    assert "salescoach team add-member" in report.errors[0].message
+    assert table(runtime) == []
+    with runtime.sessions() as session:  # not even the --owner user was created
+        assert session.scalar(select(func.count(User.id))) == 0
+
+
+def test_skip_invalid_imports_the_rest(runtime) -> None:
+    text = HEADER + ("Acme,A,,100,50,quote,2025-06-01,Q1,,\n"
+                     "Beta,B,console:ghost,100,50,quote,2025-06-01,Q2,,\n"
+                     "Gamma,C,,abc,50,quote,2025-06-01,Q3,,\n")
+    report = run(runtime, text, skip_invalid=True)
+    assert report.written and counts(report) == (1, 0, 0, 2)
+    assert [e.line for e in report.errors] == [3, 4]
+    assert [r[0] for r in table(runtime)] == ["Acme"]
+
+
+def test_rows_without_owner_need_default_owner(runtime) -> None:
+    report = run(runtime, HEADER + "Acme,A,,100,50,quote,2025-06-01,Q1,,\n", owner=None)
+    assert [str(e) for e in report.errors] == ["line 2: no owner: fill the owner column or pass --owner USER"]
+
+
+def test_bad_default_owner_raises(runtime) -> None:
+    with pytest.raises(DealImportError, match="not a known user"):
+        run(runtime, HEADER + "Acme,A,,100,50,quote,2025-06-01,Q1,,\n", owner="nobody@example.com")
+
+
+def test_same_deal_twice_after_owner_resolution(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        session.add(User(identity="console:anna", email="anna@example.com"))
+    text = HEADER + ("Acme,A,console:anna,100,50,quote,2025-06-01,,,\n"
+                     "Acme,A,anna@example.com,200,50,quote,2025-06-01,,,\n")
+    report = run(runtime, text)
+    assert [(e.line, e.message) for e in report.errors] == [
+        (3, "the same deal as line 2 (account 'Acme', owner and title)")]
+
+
+def test_currency_defaults_to_team_currency(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        create_team(session, "UK")
+        user = add_member(session, "UK", "console:anna")
+        user.team.currency = "GBP"
+    run(runtime, "account,amount,probability,decision_date,currency\nA,1,50,2025-01-01,\nB,$5,50,2025-01-01,\n")
+    assert [r[4] for r in table(runtime)] == ["GBP", "USD"]
