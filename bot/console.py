@@ -80,7 +80,9 @@ def _render_form(form: Form) -> RenderableType:
             line.append(f"\n  [{i}] ", style="bold cyan")
             line.append(opt.label)
     if field.initial not in (None, "", []):
-        initial = ", ".join(field.initial) if isinstance(field.initial, list) else field.initial
+        names = {o.value: o.label.split(" — ")[0] for o in field.options}
+        values = field.initial if isinstance(field.initial, list) else [field.initial]
+        initial = ", ".join(names.get(v, v) for v in values)
         line.append(f"\n  now: {initial}", style="dim")
     return line
 

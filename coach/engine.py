@@ -186,7 +186,7 @@ class Turn:
         if submitted is not None:
             values, errors = parse_form(form, submitted, self.ctx.t, self.ctx.today)
             if errors:
-                fs.data["_form"] = {k: v for k, v in submitted.items() if v not in (None, "", [])}
+                fs.data["_form"] = self._valid_answers(form, submitted)
                 return Stay([text(_("Please check the form:")), *[text("• " + e) for e in errors]])
             fs.data.pop("_form", None)
             return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
@@ -211,6 +211,20 @@ class Turn:
         if errors:  # cannot normally happen: each field was checked as it came in
             return Stay([text(e) for e in errors])
         return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
+
+    def _valid_answers(self, form: Form, submitted: dict) -> dict:
+        """The submitted fields that parse, kept so the user need not give them again."""
+        kept = {}
+        for f in form.fields:
+            raw = submitted.get(f.name)
+            if raw in (None, "", []):
+                continue
+            try:
+                parse_field(f, raw, self.ctx.t, self.ctx.today)
+            except FieldError:
+                continue
+            kept[f.name] = raw
+        return kept
 
     def _apply(self, fs: FlowState, outcome: Outcome) -> list[Block]:
         if isinstance(outcome, Goto):

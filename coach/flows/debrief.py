@@ -69,12 +69,13 @@ class Debrief(Flow):
         _ = ctx.gettext
         if answer.value == NEW_DEAL:
             data["deal_id"] = None
-            return Goto("details")
+            return Goto("details", [text(bold(_("Debrief")), " — " + data["account"])])
         if answer.value and answer.value.startswith("deal:") and answer.value[5:].isdigit():
             deal = ctx.store.deal(ctx.user, int(answer.value[5:]))
             if deal is not None and deal.account_id == data["account_id"]:
                 data["deal_id"] = deal.id
-                return Goto("details")
+                return Goto("details", [text(bold(_("Debrief")), " — " + data["account"] + " (" +
+                                             _("type “same” to keep the current value") + ")")])
         return Stay([text(_("Please pick one of the deals, or a new one."))])
 
     # the debrief form ------------------------------------------------------------------------
@@ -111,17 +112,17 @@ class Debrief(Flow):
             FormField(name="follow_up", label=_("Follow-up date"), kind=FieldKind.DATE, required=False,
                       not_in_past=True, hint=_("“next tuesday”, “in 2 weeks”, or “skip”")),
         ]
-        keep = _("type “same” to keep the current value") if deal else None
-        intro = [text(bold(_("Debrief")), " — " + data["account"] + (f" ({keep})" if keep else ""))]
-        return intro + [Form(scope=scope_of(self.name, "details"), title=_("Debrief"), fields=fields,
+        return [Form(scope=scope_of(self.name, "details"), title=_("Debrief"), fields=fields,
                              submit_label=_("Save"))]
 
     def on_details(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        _ = ctx.gettext
         form = answer.form or {}
         data["details"] = {k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
                            for k, v in form.items()}
         if form.get("stage") == Stage.QUOTE.value:
-            return Goto("quote_check")
+            return Goto("quote_check", [text(_("A quote is a means, not a goal. Two more questions to check "
+                                               "it is justified."))])
         return self._save(ctx, data, quote=None)
 
     # the quote rule --------------------------------------------------------------------------
@@ -129,7 +130,6 @@ class Debrief(Flow):
         _ = ctx.gettext
         yes_no = [Option(label=_("yes"), value="yes"), Option(label=_("no"), value="no")]
         return [
-            text(_("A quote is a means, not a goal. Two more questions to check it is justified.")),
             Form(scope=scope_of(self.name, "quote_check"), title=_("Quote check"), submit_label=_("Check"),
                  fields=[FormField(name="solution", label=_("Does your solution really meet their needs?"),
                                    kind=FieldKind.SELECT, options=yes_no),
