@@ -1,0 +1,70 @@
+"""The `salescoach` command line as a user runs it: a real process, a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(args: list[str], database_url: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120, check=False)
+
+
+def test_chat_with_piped_input(database_url: str) -> None:
+    result = run(["chat", "--user", "alice"], database_url, "smart Know who decides by the end of the visit\n1\n"
+                 "prep Acme\nquit\nhelp\n")
+    assert result.returncode == 0, result.stderr
+    assert "That goal is SMART" in result.stdout and "What kind of visit" in result.stdout
+    assert "What I can do" not in result.stdout  # nothing after quit is read
+    again = run(["chat", "--user", "alice"], database_url, "1\n")  # a new process continues the dialog
+    assert "needs-oriented" in again.stdout
+
+
+def test_chat_refuses_an_unknown_language(database_url: str) -> None:
+    result = run(["chat", "--lang", "fr"], database_url)
+    assert result.returncode == 2 and "unsupported language" in result.stderr
+
+
+def test_team_commands(database_url: str) -> None:
+    assert run(["team", "create", "North", "--timezone", "Europe/Brussels"], database_url).returncode == 0
+    added = run(["team", "add-member", "North", "slack:U0123", "--role", "manager"], database_url)
+    assert added.returncode == 0 and "manager" in added.stdout
+    bad = run(["team", "add-member", "North", "U0123"], database_url)
+    assert bad.returncode == 2 and "platform-qualified" in bad.stderr and "Traceback" not in bad.stderr
+    assert run(["team", "create", "South", "--timezone", "Nowhere/Else"], database_url).returncode == 2
+
+
+def test_coach_spin_json_per_contract(database_url: str) -> None:
+    result = run(["coach", "spin", "--json"], database_url,
+                 "How many sites do you have?\nWat kost het u als een levering te laat is?\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in rows] == ["situation", "implication"]
+    assert all(set(r) == {"question", "kind", "open", "tip"} and r["open"] is True for r in rows)
+
+
+def test_coach_smart_json_per_contract(database_url: str) -> None:
+    result = run(["coach", "smart", "Get the order", "--visit", "first", "--json"], database_url)
+    verdict = json.loads(result.stdout)
+    assert set(verdict) == {"specific", "measurable", "acceptable", "realistic", "time_bound", "feedback"}
+    assert verdict["realistic"] is False and verdict["feedback"]
+    bad = run(["coach", "smart", "x", "--visit", "lunch"], database_url)
+    assert bad.returncode == 2 and "unknown visit type" in bad.stderr
+
+
+def test_db_upgrade(database_url: str) -> None:
+    result = run(["db", "upgrade"], database_url)
+    assert result.returncode == 0 and "up to date" in result.stdout
+
+
+def test_bad_setting_is_named_without_a_traceback(database_url: str, monkeypatch) -> None:
+    monkeypatch.setenv("COACH_TIMEZONE", "Mars/Base")
+    result = run(["db", "upgrade"], database_url)
+    assert result.returncode == 2 and "COACH_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
