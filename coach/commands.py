@@ -82,14 +82,14 @@ class Commands:
         return [
             Heading(text=_("What I can do")),
             bullets([
-                (bold("prep <account>"), " — " + _("prepare a customer visit: checklist, method, objectives, "
-                                                   "SMART goal, SPIN questions and a call plan")),
-                (bold("smart <goal>"), " — " + _("check a visit goal against SMART")),
-                (bold("spin <question>"), " — " + _("classify a question; “spin” alone to practise")),
-                (bold("debrief <account>"), " — " + _("log how a visit went, update the deal, set the "
-                                                      "next follow-up")),
-                (bold("followups"), " — " + _("your open follow-ups; done, snooze or reschedule them")),
-                (bold("pipeline"), " — " + _("your open deals and weighted forecast per month")),
+                (bold(_("prep <account>")), " — " + _("prepare a customer visit: checklist, method, objectives, "
+                                                      "SMART goal, SPIN questions and a call plan")),
+                (bold(_("smart <goal>")), " — " + _("check a visit goal against SMART")),
+                (bold(_("spin <question>")), " — " + _("classify a question; “spin” alone to practise")),
+                (bold(_("debrief <account>")), " — " + _("log how a visit went, update the deal, set the "
+                                                         "next follow-up")),
+                (bold(_("followups")), " — " + _("your open follow-ups; done, snooze or reschedule them")),
+                (bold(_("pipeline")), " — " + _("your open deals and weighted forecast per month")),
                 (bold("lang nl"), " / ", bold("lang en"), " — " + _("switch language")),
             ]),
             text(_("At any question: “back” goes one step back, “cancel” stops, “help” shows this.")),

@@ -8,6 +8,7 @@ Replies are returned after the commit, so what the user sees is always what is s
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,7 @@ class Coach:
         self.clock = clock
 
     def handle(self, who: Who, inbound: Inbound) -> Reply:
+        inbound = clean_inbound(inbound)
         for _attempt in range(MAX_ATTEMPTS):
             with self.stores() as store:
                 user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
@@ -78,6 +80,28 @@ class Coach:
                     return Reply(blocks=blocks)
         return Reply(blocks=[text(translator(who.language).gettext(
             "You sent several messages at once; I handled the first. Please send the last one again."))])
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_INPUT = 4000
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters (PostgreSQL refuses NUL in text) and cap the length of what is stored."""
+    return _CONTROL.sub("", value)[:MAX_INPUT]
+
+
+def clean_inbound(inbound: Inbound) -> Inbound:
+    def clean(value):
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    form = None if inbound.form is None else {clean_text(str(k)): clean(v) for k, v in inbound.form.items()}
+    return Inbound(text=clean(inbound.text), command=clean(inbound.command), action=clean(inbound.action),
+                   form=form, scope=clean(inbound.scope))
 
 
 def _load_state(raw: dict | None) -> DialogState:

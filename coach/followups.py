@@ -11,7 +11,7 @@ from coach.records import FollowUpInfo
 from coach.replies import Block, Choice, Choices, Heading, bold, text
 
 DUE_HOUR = 9  # a follow-up set for a day is due at 09:00 in the rep's time zone
-_SNOOZE_SHORT = re.compile(r"^(\d{1,3})\s*(h|hour|hours|uur|d|day|days|dag|dagen|w|week|weeks|weken)$")
+_SNOOZE_SHORT = re.compile(r"^(\d{1,3})\s*(h|hour|hours|u|uur|d|day|days|dag|dagen|w|week|weeks|weken)$")
 
 
 def due_on(ctx: Ctx, day: date) -> datetime:

@@ -168,18 +168,28 @@ class Prep(Flow):
     # external objective -------------------------------------------------------------------
     def _draft_external(self, ctx: Ctx, data: dict[str, Any]) -> str:
         _ = ctx.gettext
-        topic = data.get("topic") or _("your plans")
-        drafts = {
-            "first": _("Introduce our companies to each other and understand your wishes and needs around "
-                       "{topic}, so that I can propose a solution that fits."),
-            "followup": _("Go through what we learned last time and present a first solution direction for "
-                          "{topic} that fits your requirements."),
-            "quote": _("Walk through our proposal for {topic}, answer your questions on price and delivery, "
-                       "and agree on the next step together."),
-            "aftersales": _("Hear how {topic} works for you, solve any issues quickly and look ahead at what "
-                            "you will need next."),
-        }
-        return drafts[data.get("visit_type", "first")].format(topic=topic)
+        visit, topic = data.get("visit_type", "first"), data.get("topic")
+        if topic:
+            return {
+                "first": _("Introduce our companies to each other and understand your wishes and needs around "
+                           "{topic}, so that I can propose a solution that fits."),
+                "followup": _("Go through what we learned last time and present a first solution direction "
+                              "for {topic} that fits your requirements."),
+                "quote": _("Walk through our proposal for {topic}, answer your questions on price and "
+                           "delivery, and agree on the next step together."),
+                "aftersales": _("Hear how {topic} works for you, solve any issues quickly and look ahead at "
+                                "what you will need next."),
+            }[visit].format(topic=topic)
+        return {
+            "first": _("Introduce our companies to each other and understand your wishes and needs, so that "
+                       "I can propose a solution that fits."),
+            "followup": _("Go through what we learned last time and present a first solution direction that "
+                          "fits your requirements."),
+            "quote": _("Walk through our proposal, answer your questions on price and delivery, and agree "
+                       "on the next step together."),
+            "aftersales": _("Hear how our products work for you, solve any issues quickly and look ahead at "
+                            "what you will need next."),
+        }[visit]
 
     def prompt_external(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
         _ = ctx.gettext
