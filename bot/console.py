@@ -71,8 +71,6 @@ def _render_form(form: Form) -> RenderableType:
     line = RichText()
     line.append(f"{form.title} {done + 1}/{len(form.fields)} · ", style="dim")
     line.append(field.label, style="bold")
-    if not field.required:
-        line.append(" (optional)", style="dim")
     if field.hint:
         line.append(f" — {field.hint}", style="dim")
     if field.options:
@@ -83,7 +81,7 @@ def _render_form(form: Form) -> RenderableType:
         names = {o.value: o.label.split(" — ")[0] for o in field.options}
         values = field.initial if isinstance(field.initial, list) else [field.initial]
         initial = ", ".join(names.get(v, v) for v in values)
-        line.append(f"\n  now: {initial}", style="dim")
+        line.append(f"\n  → {initial}", style="dim")
     return line
 
 
@@ -94,7 +92,7 @@ def render(reply: Reply) -> list[RenderableType]:
 def run_chat(coach: Coach, who: Who, console: Console, lines: Iterable[str] | None = None) -> None:
     """Talk until EOF or `quit`. With `lines`, reads those (piped stdin); else prompts interactively."""
     interactive = lines is None
-    console.print(RichText("salescoach — type “help” to see what I can do, “quit” to leave.", style="dim"))
+    console.print(RichText("salescoach · help / hulp · quit", style="dim"))
     source = _prompted(console) if interactive else lines
     for raw in source:
         message = raw.rstrip("\n")

@@ -68,7 +68,6 @@ overslaan
 overslaan
 klaar
 klaar
-klaar
 zelfde
 1
 De order binnenhalen
