@@ -47,8 +47,8 @@ _DAYS = (
     r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
 )
 _EVENTS = (
-    r"visit|meeting|call|conversation|appointment|presentation|demo|review"
-    r"|bezoek|gesprek|afspraak|overleg|presentatie|evaluatie"
+    r"visit|meeting|call|conversation|appointment|presentation|demo|review|intake|introduction"
+    r"|\w*(bezoek|gesprek|afspraak|overleg|presentatie|evaluatie)|kennismaking\w*|intake\w*"
 )
 _PERIODS = r"day|week|month|quarter|year|dag|week|maand|kwartaal|jaar"
 _UNITS = r"hours?|days?|weeks?|months?|working days|uur|dagen|dag|weken|week|maanden|maand|werkdagen"
@@ -60,9 +60,14 @@ _TIME = _rx(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm|uur)\b",
     r"\b(today|tomorrow|tonight|this (morning|afternoon)|eod|vandaag|morgen|overmorgen|vanavond|vanmiddag)\b",
     rf"\b(this|deze|dit) ({_EVENTS}|{_PERIODS})\b|\b(next|coming|volgende|komende) ({_PERIODS})\b",
-    rf"\b(during|in|at|after|before|by|end of) (the|this|our|my|today's) ({_EVENTS})\b",
-    rf"\b(tijdens|in|na) (het|dit|deze|ons|mijn|de) ({_EVENTS})\b",
-    rf"\bend of (the |this |next )?({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
+    # "at the end of the orientation meeting", "during Thursday's visit", "out of the follow-up meeting"
+    rf"\b(during|in|at|after|before|by|end of|out of) (the|this|our|my|today's|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b"
+    r"(?! cent(er|re))",
+    rf"\b(tijdens|in|na|bij|voor) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
+    rf"\bend of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
+    # the end of the visit, said from the rep's side: "before I leave", "voordat we vertrekken"
+    r"\b(before|when|by the time) (i|we) (leave|go|walk out|head out|say goodbye)\b",
+    r"\b(voor|voordat|als|wanneer|zodra) (ik|we|wij) (vertrek\w*|weggaan|wegga|weg ga|weg gaan|de deur uit|afscheid)",
     rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
     r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
     rf"\b(within|in|binnen|in de komende|in the next|over) ({_COUNT}) ({_UNITS})\b",
@@ -70,6 +75,7 @@ _TIME = _rx(
 _NUMBER = _rx(
     r"\d", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|half|both)\b",
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|beide|allebei|helft)\b",
+    r"\b(doubl\w*|tripl\w*|halv(e|ed|ing)|verdubbel\w*|verdrievoudig\w*|halveren|gehalveerd)\b",
 )
 _DELIVERABLE = _rx(
     r"\b(appointments?|book\w*|schedul\w*|planned|demo|trial|pilot|signed|signature|accepted|approv\w*",
@@ -84,7 +90,8 @@ _DELIVERABLE = _rx(
     r"|plan|prices?|results?|voorstel|offerte|oplossing|prijzen|resultaten)\b",
 )
 _KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|achterhalen"
-            r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen)\b")
+            r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen|inventor(y|ise|ize)\w*|take stock"
+            r"|inventaris\w*|opvragen|uitvragen|vragen naar)\b")
 _FACT = _rx(
     r"\b(suppliers?|contracts?|dates?|dmu|decides|decision|budgets?|volumes?|needs|requirements|wishes|prices?",
     r"competitors?|names?|number|who|when|which|what|how many|how much|potential|timeline|criteria|process",
@@ -99,7 +106,11 @@ _PUSHY = _rx(
     r"dump\w*|regardless of (their|the customer|what)|even if they don't need|overrule\w*",
     r"dwing\w*|gedwongen|afdwing\w*|onder druk|druk (zetten|uitoefenen)|pushen|koste wat (het )?kost",
     r"hoe dan ook|wat er ook gebeurt|met alle middelen|overrompel\w*|manipul\w*|klem zetten|geen nee",
-    r"opdring\w*|aansmeren|aan te smeren|dumpen)\b",
+    r"opdring\w*|aansmeren|aan te smeren|dumpen|talk (them|him|her|the \w+) into|ompraten|om te praten)\b",
+    # selling against the absence of a need: "even though no need has come up", "ook al heeft hij geen behoefte"
+    r"\b(even (though|if)|although|regardless( of)?)\b(\s+\S+){0,5}\s+(no|not|don't|doesn't|didn't|hasn't|haven't"
+    r"|without)\b(\s+\S+){0,4}\s+(needs?|needed|wants?|interest(ed)?)\b",
+    r"\b(ook al|ook als|zelfs als|hoewel)\b(\s+\S+){0,6}\s+(geen|niet)\b(\s+\S+){0,4}\s+(behoefte|nodig|interesse)\b",
 )
 _DISCOUNT = _rx(r"\b(discount\w*|rebate\w*|price cut|korting\w*|prijsverlaging\w*|afprijzen|afslag)\b")
 _NO_DISCOUNT = _rx(r"\b(without|no|not|never|zonder|geen|niet|nooit)\b(\s+\S+){0,2}\s+$")
@@ -122,8 +133,11 @@ _CLOSE = _rx(
     r"\b(get|gets|win|close|sign|land|secure|obtain|receive|take|bring in|book|clinch|collect|have)\b"
     rf"(\s+\S+){{0,3}}\s+(orders?|deal|contract|agreement|sale|purchase order|po|signature)\b{_NOT_A_DEAL}",
     r"\bsigned (order|contract|agreement|deal|purchase order|quote)\b|\bclos(e|ing) (the|a) (deal|sale)\b",
-    r"\b(order|contract|deal|agreement|quote|quotation|proposal|offer) (is |was |gets |to be )?"
-    r"(signed|closed|won|accepted|approved)\b|\b(sell|buy|purchase|order)s? \d+\b|\bswitch to us\b",
+    r"\b(order|contract|deal|agreement|quote|quotation|proposal|offer)\b(\s+\S+){0,5}?\s+(is |was |gets |to be )?"
+    r"(signed|closed|won|accepted|approved)\b|\b(sell|buy|purchase|order)s? \d+\b",
+    # the customer switching supplier: "switch to our package", "overstappen"
+    r"\b(switch\w*|mov(e|es|ing)|chang(e|es|ing)|convert\w*|migrat\w*)( over)? to (us|our)\b",
+    r"\b(overstappen|overstapt|over te stappen|overgestapt|overgaan naar ons|over te gaan naar ons)\b",
     r"\b(they|customer|client|buyer) (buys?|orders?|purchases?|signs?)\b|\b(to|they) sign\b(?! up)",
     r"\b(tekenen|ondertekenen|getekend\w*|ondertekend\w*|handtekening)\b",
     rf"\b{_DEAL_NL}\b(?!\s+(einddatum|afloop|loopt))(\s+\S+){{0,5}}\s+{_CLOSE_NL}\b",
@@ -150,7 +164,19 @@ _ABSURD = _rx(
     r"\bhele (wagenpark|organisatie|bedrijf|inkoop)\b|\bmarktaandeel\b|\b(exclusieve?|enige) (leverancier"
     r"|contract)\b",
 )
-_ABSURD_ANY = _rx(r"\b100 ?% (of the |van de )?(market|markt)|\b(market share|marktaandeel)\b.*\b100")
+_ABSURD_ANY = _rx(
+    r"\b100 ?% (of the |van de )?(market|markt)|\b(market share|marktaandeel)\b.*\b100",
+    # multiplying what a customer buys in one go: "double their yearly revenue", "de omzet verdubbelen"
+    r"\b(doubl\w*|tripl\w*|quadrupl\w*|verdubbel\w*|verdrievoudig\w*)\b(\s+\S+){0,5}\s+(\w*revenue|turnover|sales"
+    r"|spend|business|volume|\w*omzet|afzet|inkoop\w*)\b",
+    r"\b(\w*revenue|turnover|sales|spend|\w*omzet|afzet)\b(\s+\S+){0,5}\s+(verdubbel\w*|verdrievoudig\w*)\b",
+)
+# A follow-up visit calls itself "the follow-up meeting", "het vervolgbezoek": that is now, not later.
+_THIS_FOLLOWUP = _rx(r"\b(the|this|our|today's|\w+'s|het|dit|deze|de|ons) (follow-up|followup|vervolg\w*)\b")
+# Asking whether they would buy is not closing: "find out whether they want to switch", "nagaan of ze tekenen".
+_ASKED = _rx(r"\b(whether|(find out|know|check|ask|see|learn|establish|determine|clarify|discuss|hear|gauge|test) if"
+             r"|(weten|nagaan|vragen|navragen|checken|achterhalen|bespreken|afspreken|peilen|kijken|horen) of)\b"
+             r"(\s+\S+){0,6}\s*$")
 _VAGUE = frozenset(
     """a an the and or of to for with in on at by about from our their them they we us i my me it this that
     these those some any more most much many lot lots very really just well also maybe hopefully possibly
@@ -215,10 +241,15 @@ def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:
         return True, None
     if _ABSURD.search(s):
         return False, "absurd"
-    now = [before for before in _before(_CLOSE, s) if not _LATER.search(before)]
-    if now:
+
+    def now(before: str) -> bool:
+        if visit_type is VisitType.FOLLOWUP:
+            before = _THIS_FOLLOWUP.sub(" ", before)
+        return not _LATER.search(before) and not _ASKED.search(before)
+
+    if any(now(before) for before in _before(_CLOSE, s)):
         return False, "close"
-    if visit_type is VisitType.FIRST and any(not _LATER.search(b) for b in _before(_OFFER, s)):
+    if visit_type is VisitType.FIRST and any(now(before) for before in _before(_OFFER, s)):
         return False, "quote"
     return True, None
 

@@ -90,15 +90,31 @@ _BAD = {
         r"wast(e|es|ed|ing)|bottlenecks?|complain\w*|miss|misses|missed|missing|lose|loses|losing|lost",
         r"loss|losses|outages?|goes down|went down|go down|is down|crash\w*|shortages?|penalt\w*",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
-        r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?)\b",
+        r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
+        # records that are wrong or incomplete, equipment that malfunctions
+        r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
+        r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
+        r"over budget",
+        # a delay with its size: "a day later", "two hours later"
+        r"(an?|one|\d+|two|three|four|several|few|couple of) (minutes?|hours?|days?|weeks?) later)\b",
     ),
     "nl": _rx(
-        r"\b(problee?m\w*|storing\w*|uitval\w*|uitvalt|stilstand|stilstaat|stil (staat|staan|ligt|liggen)",
-        r"plat (ligt|gaat)|kapot|defect\w*|vertraging\w*|te laat|fout\w*|misgaat|mis (gaat|gaan|ging|loopt)",
-        r"klacht\w*|boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
-        r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|tekort\w*|verzuim|ziek\w*|crash\w*|herstell?\w*",
-        r"verspill\w*|achterstand\w*|failliet|mislukt\w*|misverstand\w*|misgrijp\w*)\b",
-        r"\bvalt\b.*\buit\b|\b(gaat|gaan|ging|gingen|loopt|lopen|liep)\b.*\bmis\b",
+        # Dutch compounds carry the bad noun at the end: capaciteitsproblemen, voorraadtekorten
+        r"\b(\w*(problee?m|storing|vertraging|klacht|fout|tekort|achterstand|misverstand)\w*|uitval\w*|uitvalt",
+        r"stilstand|stilstaat|stilval\w*|stilgevallen|stilgelegd|stil (staat|staan|ligt|liggen)",
+        r"plat (ligt|gaat)|kapot|defect\w*|te laat|misgaat|mis (gaat|gaan|ging|loopt)",
+        r"boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
+        r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
+        r"herstell?\w*|verspill\w*|failliet|mislukt\w*|misgrijp\w*|onvolledig\w*|incompleet|onjuist\w*",
+        r"hapert|haperen|hapering\w*|vertraagd|uitgesteld|uitloop\w*|faal\w*|falen|gefaald",
+        r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
+        r"overschrijd\w*|overschreden|over de deadline|over het budget",
+        r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later)\b",
+        # separable failure verbs: "vallen ... uit", "ligt ... stil", "loopt ... vast", "gaat ... mis"
+        r"\b(valt|vallen|viel|vielen)\b(\s+\S+){0,5}\s+(uit|stil)\b",
+        r"\b(ligt|liggen|lag|lagen|staat|staan|stond|stonden)\b(\s+\S+){0,5}\s+stil\b",
+        r"\b(loopt|lopen|liep|liepen)\b(\s+\S+){0,5}\s+(vast|uit)\b",
+        r"\b(gaat|gaan|ging|gingen|loopt|lopen|liep|liepen)\b.*\bmis\b",
     ),
 }
 # Dissatisfaction and difficulty: problem questions.
@@ -114,6 +130,9 @@ _PROBLEM = {
         r"(would|like to|want to) change|would you change|change about|expectations|underperform\w*|keep up",
         r"(feel|think) about (your|the) (current|present|existing)|think of (your|the) (current|present|existing)",
         r"holding (you|them) back|nois\w*|dirty|messy|unsafe|dangerous|uncomfortable",
+        # falling short of expectations, obstacles met
+        r"fall(s|ing)? short|fell short|let(s|ting)? (you|them|your \w+) down|run(s|ning)? into|ran into",
+        r"(come|comes|came|coming) up against|in the way|hinder\w*|hamper\w*|irk\w*|hiccups?|snags?",
         r"too (much|many|long|slow|few|little|expensive|complex|often|high))\b",
     ),
     "nl": _rx(
@@ -122,6 +141,10 @@ _PROBLEM = {
         r"(welke|uw|grootste|de) zorgen|nadee?l\w*|verwachting\w*|voldoe\w*|pijnpunt\w*|belemmer\w*",
         r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bijhouden",
         r"lawaai\w*|herrie|vies|onveilig|gevaarlijk|rommelig",
+        # what bothers or hinders them, (dis)content
+        r"dwarszit\w*|dwars (zit|zitten|zat)|zit\w* (\w+ ){0,4}dwars|stoort|storen|storend|hinder\w*|in de weg",
+        r"blij (mee|met|over)|(niet|minder) blij|stuit\w*|gestuit|aanlopen tegen",
+        r"(loopt|lopen|liep|liepen)\b(\s+\S+){0,6}\s+tegen\b(\s+\S+){0,4}\s+aan",
         r"minpunt\w*|zwak\w*|verbeter\w*|beter|betrouwbaa?r\w*|onbetrouwbaa?r\w*|verouderd\w*|trage",
         r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen|ontbre\w*",
         r"tegenaan|knelt|last van|teleurgest\w*|tegenval\w*|vastlo\w*|loopt vast|stroef|druk|stress",
@@ -139,16 +162,80 @@ _GOOD = {
         r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help\w*|useful|valuable|worth|reliable|on time",
         r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
         r"never (\w+ ){0,3}again|a thing of the past|without|eliminated?|avoid\w*|prevent\w*|get rid",
-        r"free up|real-time|insight|disappear\w*|vanish\w*|gone)\b",
+        r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date)\b",
     ),
     "nl": _rx(
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
         r"verleden tijd|succes\w*|automatiser\w*|twee keer zo",
         r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
         r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lager|halveren|verlagen|verminderen",
-        r"niet meer|nooit meer|zonder|voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek)\b",
+        r"niet meer|nooit meer|zonder|voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
+        r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel)\b",
     ),
 }
+# Trends: a cost or a bad thing going down is good news, going up is bad news (and the reverse for
+# revenue, margin, output...). "If scrap came down", "als de energiekosten omlaag gaan".
+_DOWN = {
+    "en": _rx(r"\b((come|comes|came|coming|go|goes|went|going|gone) down|drop(s|ped|ping)?(?! off| by)",
+              r"(fall|falls|falling|fell)(?! (under|within|into|to|on|short|behind|apart|through|over))",
+              r"decreas\w*|declin\w*|shr(ink|inks|inking|ank|unk)|halv(e|es|ed|ing)|reduc\w*|reduction)\b"),
+    "nl": _rx(r"\b(daal\w*|gedaald|daling\w*|omlaag|naar beneden|neemt (\w+ )?af|nemen (\w+ )?af|afne\w*",
+              r"afgenomen|afname|krimp\w*|gekrompen|slinkt|slinken|halveer\w*|halvering|gehalveerd|verlaagd",
+              r"vermindert|verminderd|zakt|zakken|gezakt)\b"),
+}
+_UP = {
+    "en": _rx(r"\b((go|goes|went|going|gone) up|ris(e|es|ing)|rose|risen|increas\w*|grow(s|ing|n)?|grew",
+              r"doubl\w*|climb\w*|jump(s|ed)?|soar\w*)\b"),
+    "nl": _rx(r"\b(stijg\w*|gestegen|stijging\w*|omhoog|neemt (\w+ )?toe|nemen (\w+ )?toe|toename|toegenomen",
+              r"groei\w*|gegroeid|verdubbel\w*|loopt (\w+ )?op|lopen (\w+ )?op|opgelopen)\b"),
+}
+_COST = {  # things the buyer wants less of, besides the bad things above
+    "en": _rx(r"\b(costs?|prices?|spend|bills?|expenses?|overheads?|turnaround|consumption|energy|premiums?"
+              r"|(lead|delivery|response|reaction|waiting|throughput|turnaround|repair|processing|transit|cycle)"
+              r" times?)\b"),
+    "nl": _rx(r"\b(\w*kosten|\w*prijs|\w*prijzen|uitgaven|rekening\w*|\w+tijd|\w+tijden|\w*verbruik|premie\w*"
+              r"|lasten)\b"),
+}
+_GAIN = {  # things the buyer wants more of
+    "en": _rx(r"\b(revenue|sales|turnover|margins?|output|productivity|profit\w*|satisfaction|uptime|capacity"
+              r"|throughput|market share|availability)\b"),
+    "nl": _rx(r"\b(\w*omzet|marges?|productie|productiviteit|winst\w*|tevredenheid|uptime|capaciteit|afzet"
+              r"|marktaandeel|beschikbaarheid)\b"),
+}
+_CLAUSE_START = re.compile(r".*(,|\b(if|when|once|whenever|and|but|als|wanneer|zodra|indien|en|maar)\b)")
+
+
+def _trends(s: str, lang: str) -> list[tuple[str, int, int]]:
+    """Named trends as ('good'|'bad', start, end): something the buyer wants less of (a cost, a bad thing)
+    going down is good, going up is bad, and the reverse for what they want more of (revenue, margin).
+    The subject is looked for earlier in the same clause, or just after a noun ("a drop in scrap")."""
+    out = []
+    for pattern, direction in ((_DOWN, -1), (_UP, 1)):
+        for m in pattern[lang].finditer(s):
+            before = s[: m.start()]
+            clause_start = _CLAUSE_START.match(before)
+            start = max(clause_start.end() if clause_start else 0, m.start() - 60)
+            subject = s[start:m.start()]
+            after = re.match(r" (in|of|van|der)\b(\s+\S+){1,3}", s[m.end():])
+            end = m.end() + (len(after.group(0)) if after else 0)
+            subject += after.group(0) if after else ""
+            if _COST[lang].search(subject) or _BAD[lang].search(subject):
+                wanted = -1
+            elif _GAIN[lang].search(subject):
+                wanted = 1
+            else:
+                continue
+            good = (direction == wanted) != _negated(s, m.start())  # "if costs don't go down" is bad news
+            out.append(("good" if good else "bad", start, end))
+    return out
+
+
+def _trend(s: str, lang: str) -> str | None:
+    """'good' when any named trend is good news, 'bad' when all are bad news, None without trends."""
+    kinds = {kind for kind, _, _ in _trends(s, lang)}
+    return "good" if "good" in kinds else ("bad" if kinds else None)
+
+
 _REFERS_BACK = {
     "en": _rx(r"\b(that|this|these|those|it|then)\b"),
     "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan)\b"),
@@ -160,9 +247,15 @@ _HYPOTHETICAL = {
 # What a hypothetical asks about; good outcome -> need-payoff, bad one -> implication.
 _OUTCOME = {
     "en": _rx(r"\b(mean|change|help|look like|impact|effect|affect|difference|happen|do for|matter|allow"
-              r"|enable|free up|worth|save|react|respond|improve|differently|feel)\b"),
+              r"|enable|free up|worth|save|react|respond|improve|differently|feel|do to)\b"),
     "nl": _rx(r"\b(betekenen|betekent|veranderen|verandert|helpen|uitzien|eruitzien|verschil|invloed|effect"
               r"|opleveren|oplevert|schelen|gebeuren|gebeurt|impact|reageren|vrijmaken|anders)\b"),
+}
+# What becomes possible or noticeable: need-payoff only when the condition is good news
+# ("what can you do once the stock is right", "how would your board notice it if costs came down").
+_ENABLED = {
+    "en": _rx(r"\b(able to|possible|notice\w*|achieve|can do|could do|can't do|cannot do)\b"),
+    "nl": _rx(r"\b(kunnen|kunt|kun|kan|mogelijk|merken|merkt|bereiken)\b"),
 }
 _NOT_PAYOFF = {  # a hypothetical that asks about dissatisfaction, not value
     "en": _rx(r"\bwould you (like to |want to )?(see )?(change|improve)", r"\bnot ideal\b",
@@ -200,6 +293,9 @@ _IMPLICATION = {
         r"\bwhat does (that|this|it) do (to|for)\b|\b(that|this|it|these|they)\b.*\bcaus(e|es|ed|ing)\b",
         r"\b(lose|loses|losing|lost|loss)\b.*\b(customers?|clients?|orders?|revenue|sales|money|business|deals?"
         r"|contracts?|margins?|turnover|income)\b|\bmiss(ed)? out\b|\bat risk\b|\bjeopard\w*|\bendanger\w*",
+        # a problem that passes on to something else: "feed through into", "spill over to"
+        r"\b(feed|feeds|fed|feeding|filter\w*|spill\w*|trickl\w*|carr(y|ies|ied|ying)) (through|over|down)\b",
+        r"\bhow (much|many)\b.*\b(lose|loses|losing|lost|loss)\b",  # the size of a loss, not where it is
     ),
     "nl": _rx(
         r"\bgevolg\w*|\bconsequentie\w*|\binvloed\b|\bbeinvloed\w*|\bimpact\b|\beffect(en)?\b",
@@ -210,6 +306,8 @@ _IMPLICATION = {
         r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten)\b.*\bmis\b",
         r"\bboete\w*|\bgekost\b",
         r"\b(wie|meer)\b.*\b(daar|hier)\w*\b.*\blast van\b|\b(daar|hier)\w*\b.*\b(wie|meer)\b.*\blast van\b",
+        r"\b(werkt|werken|werkte|werkten)\b(\s+\S+){0,4}\s+door (in|op|naar|tot)\b|\bdoorwerk\w*|\bdoorgewerkt\b",
+        r"\bweerslag\b|\buitwerking\b|\bhoeveel\b.*\b(verlie[sz]\w*|verloren|kwijt\w*)\b",
     ),
 }
 # Consequences, only when the question points back at a problem.
@@ -219,13 +317,17 @@ _IMPLICATION_IF_PROBLEM = {
         r"\breact\w*|\brespond\w*|\bnotice\w*|\bfeel about\b|\bspend\w*|\bspent\b|\bslow\w* (you|things|down)",
         r"\b(does|did|will|could|can|has) (that|this|it)\b.*\b(pressure|stress|overtime|extra|slow|delay|wast)",
         r"\b(lose|loses|losing|lost)\b|\bhurt\w*|\bfeel\b|\bcreat\w*",
+        r"\btranslat\w* (in)?to\b|\bshow(s|ed|ing)? up in\b|\breflect\w* in\b|\bturn(s|ed)? into\b",
+        r"(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bi )\bdo to\b",
     ),
     "nl": _rx(
         r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekende\b|\bgebeur\w*|\breage\w*|\bmerk(t|en)\b",
         r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
-        r"\bmet zich mee\b",
+        r"\bmet zich mee\b|\bvertaa?l\w* (zich )?(in|naar)\b|\bterug(zien|ziet|te zien)\b|\bzie\w* (\w+ ){0,4}terug\b",
+        r"\bwat (doet|doen|deed|deden|zou|zouden)\b (?!(u|je|jij|jullie|we|wij|ze|zij)\b)(\S+ ){1,5}met\b",
     ),
 }
+_RISK = _rx(r"\b(risks?|risico\S*)")  # a risk run when something goes wrong is a consequence
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
 # --- open or closed ---------------------------------------------------------------------------
@@ -257,6 +359,9 @@ _INVITING = frozenset(
     "tell describe explain walk talk share outline elaborate give "
     "vertellen beschrijven uitleggen toelichten schetsen aangeven delen".split()
 )
+# Dutch polite imperatives, verb-first like a yes/no question: "Vertelt u eens hoe...", "Legt u eens uit..."
+_POLITE_INVITING = frozenset("vertelt beschrijft schetst".split())
+_POLITE_INVITING_WITH_EENS = frozenset("legt licht geeft noemt neemt".split())
 _DUTCH_SUBJECTS = frozenset("u je jij jullie we wij ze zij hij het dat dit er de uw deze die men".split())
 
 
@@ -273,7 +378,14 @@ def is_open_question(text: str) -> bool:
             return True
         if first in _AUXILIARIES:
             return any(w in _INVITING for w in rest)
-        if first in _CLAUSE_OPENERS or first in ("i", "i'd", "i'm", "ik", "we", "wij"):
+        if rest[:1] and rest[0] in ("u", "je", "jij", "jullie") and (
+                first in _POLITE_INVITING or (first in _POLITE_INVITING_WITH_EENS and "eens" in rest[1:3])):
+            return True
+        if first in ("i", "i'd", "i'm", "ik", "we", "wij"):
+            if n == len(segments) - 1:  # "I wonder what...", "ik ben benieuwd hoe...": an embedded question
+                return any(w in _WH for w in rest[1:])
+            continue
+        if first in _CLAUSE_OPENERS:
             if n == len(segments) - 1:  # no comma: look for the main clause's question word
                 return any(w in _WH for w in rest[2:])
             continue
@@ -302,6 +414,7 @@ def _find(patterns: dict[str, re.Pattern[str]], lang: str, s: str) -> str | None
 
 _NEGATION = re.compile(r"\b(not|no|never|niet|geen|nooit)\b|n't\b")
 _CONDITION = re.compile(r"\b(if|once|als|indien|zodra)\b")
+_WHEN = re.compile(r"\b(if|once|when|whenever|als|indien|zodra|wanneer)\b")
 _WHAT_IF = re.compile(r"^(what if|suppose|imagine|picture this|stel|wat als)\b")
 
 
@@ -311,22 +424,31 @@ def _negated(s: str, start: int) -> bool:
 
 def _tone(s: str, lang: str) -> str:
     """'good' when a good outcome is named, 'bad' for a bad one (negation flips), else 'neutral'."""
-    if any(not _negated(s, m.start()) for m in _GOOD[lang].finditer(s)):
+    if _trend(s, lang) == "good" or any(not _negated(s, m.start()) for m in _GOOD[lang].finditer(s)):
         return "good"
     return "bad" if _names_bad(s, lang) else "neutral"
 
 
 def _names_bad(s: str, lang: str) -> bool:
-    """A bad thing (late, breakdown) or a negated good one (not on time)."""
-    return any(not _negated(s, m.start()) for m in _BAD[lang].finditer(s)) or any(
-        _negated(s, m.start()) for m in _GOOD[lang].finditer(s))
+    """A bad thing (late, breakdown), a negated good one (not on time) or a bad trend (costs going up).
+
+    A bad thing that is said to go down ("if scrap came down") is good news, not a problem."""
+    trends = _trends(s, lang)
+    improving = [(start, end) for kind, start, end in trends if kind == "good"]
+    return any(not _negated(s, m.start()) and not any(a <= m.start() < b for a, b in improving)
+               for m in _BAD[lang].finditer(s)) or any(
+        _negated(s, m.start()) for m in _GOOD[lang].finditer(s)) or any(kind == "bad" for kind, _, _ in trends)
 
 
 def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     """The SPIN kind and the words that gave it away (None for a plain situation question)."""
+    if not question.isupper():  # "your IT partner": the acronym, not the pronoun that refers back
+        question = re.sub(r"\bIT\b", "ICT", question)
     s = normalize(question).rstrip("?!. ")
     tone = _tone(s, lang)
-    bad = _find(_BAD, lang, s)
+    improving = [(start, end) for kind, start, end in _trends(s, lang) if kind == "good"]
+    bad = next((m.group(0).strip() for m in _BAD[lang].finditer(s)
+                if not any(a <= m.start() < b for a, b in improving)), None)
     if not _find(_NOT_PAYOFF, lang, s):
         # Need-payoff: value words, or a hypothetical whose outcome is good (a bad one is an implication).
         cue = _find(_PAYOFF, lang, s)
@@ -338,8 +460,11 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
         hypo, outcome = _find(_HYPOTHETICAL, lang, s), _find(_OUTCOME, lang, s)
         if outcome and (hypo or (tone == "good" and _CONDITION.search(s))):
             return (SpinKind.IMPLICATION if tone == "bad" else SpinKind.NEED_PAYOFF), outcome
+        enabled = _find(_ENABLED, lang, s)
+        if enabled and tone == "good" and (hypo or _CONDITION.search(s)):
+            return SpinKind.NEED_PAYOFF, enabled
         if hypo and tone == "good":
-            return SpinKind.NEED_PAYOFF, _find(_GOOD, lang, s)
+            return SpinKind.NEED_PAYOFF, _find(_GOOD, lang, s) or hypo
         cue = _find(_YIELD, lang, s)
         if cue and (tone == "good" or (tone == "neutral" and re.search(r"\b(als|if|zou)\b", s))):
             return SpinKind.NEED_PAYOFF, cue
@@ -350,6 +475,9 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     cue = _find(_IMPLICATION_IF_PROBLEM, lang, s) or (_find(_YIELD, lang, s) if bad else None)
     if cue and (_names_bad(s.replace(cue, " "), lang) or _REFERS_BACK[lang].search(s)):
         return SpinKind.IMPLICATION, cue
+    risk = _RISK.search(s)
+    if risk and _WHEN.search(s) and _names_bad(s, lang):  # the risk run if something goes wrong
+        return SpinKind.IMPLICATION, risk.group(0)
     cue = bad or _find(_PROBLEM, lang, s)
     if cue:
         return SpinKind.PROBLEM, cue

@@ -16,7 +16,7 @@ MILESTONES = {
            "#2 Acme Logistics — Send the proposal", "€10,147.50"],
     "nl": ["Verkoopmethode: behoeftegericht", "Dat doel is SMART", "Gespreksplan: Bakkerij Jansen",
            "aan de nabespreking", "Opgeslagen: Bakkerij Jansen", "Demo plannen met Piet",
-           "€ 9.600,00"],
+           "€\xa09.600,00"],
 }
 
 
