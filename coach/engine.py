@@ -33,12 +33,12 @@ from coach.dialog import (
 from coach.flows import FLOWS
 from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
 from coach.i18n import translator
-from coach.ports import StoreFactory
+from coach.ports import StoreBusy, StoreFactory
 from coach.replies import Block, Form, Reply, text
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
 IDLE_RETURN = timedelta(hours=4)  # after this long away, an unfinished preparation is offered again
 RESUME_SCOPE = "resume"
 
@@ -62,24 +62,36 @@ class Coach:
     def handle(self, who: Who, inbound: Inbound) -> Reply:
         inbound = clean_inbound(inbound)
         for _attempt in range(MAX_ATTEMPTS):
-            with self.stores() as store:
-                user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
-                raw, version = store.load_dialog(who.conversation_key)
-                state = _load_state(raw)
-                ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
-                try:
-                    blocks = Turn(ctx, state).run(inbound)
-                except Exception:  # a bug must not reach the chat as a stack trace
-                    log.exception("turn failed for %s", who.identity)
-                    return Reply(blocks=[text(ctx.gettext(
-                        "Sorry, something went wrong on my side and nothing was changed. "
-                        "Please try again; your earlier answers are kept."))])
-                state.last_seen = ctx.now
-                if store.save_dialog(who.conversation_key, user, state.model_dump(mode="json"), version):
-                    store.commit()
-                    return Reply(blocks=blocks)
+            try:
+                reply = self._attempt(who, inbound)
+            except StoreBusy:
+                continue
+            if reply is not None:
+                return reply
         return Reply(blocks=[text(translator(who.language).gettext(
             "You sent several messages at once; I handled the first. Please send the last one again."))])
+
+    def _attempt(self, who: Who, inbound: Inbound) -> Reply | None:
+        """One try at the turn; None when another writer saved this conversation first."""
+        with self.stores() as store:
+            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            raw, version = store.load_dialog(who.conversation_key)
+            state = _load_state(raw)
+            ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
+            try:
+                blocks = Turn(ctx, state).run(inbound)
+            except StoreBusy:
+                raise
+            except Exception:  # a bug must not reach the chat as a stack trace
+                log.exception("turn failed for %s", who.identity)
+                return Reply(blocks=[text(ctx.gettext(
+                    "Sorry, something went wrong on my side and nothing was changed. "
+                    "Please try again; your earlier answers are kept."))])
+            state.last_seen = ctx.now
+            if store.save_dialog(who.conversation_key, user, state.model_dump(mode="json"), version):
+                store.commit()
+                return Reply(blocks=blocks)
+            return None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -15,6 +15,10 @@ from typing import Any, Protocol
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 
 
+class StoreBusy(Exception):
+    """The database could not take this write now (locked, a serialization conflict): try the turn again."""
+
+
 class CoachStore(Protocol):
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
                     timezone: str | None) -> UserInfo: ...

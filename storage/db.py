@@ -12,6 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from coach.ports import StoreBusy
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -29,8 +31,24 @@ def normalize_url(url: str) -> str:
     return url
 
 
+# Errors that mean "someone else is writing": the caller may simply run the unit of work again.
+_TRANSIENT = ("database is locked", "could not serialize access", "deadlock detected")
+
+
+def _transient_as_busy(context) -> StoreBusy | None:
+    message = str(context.original_exception).lower()
+    if any(marker in message for marker in _TRANSIENT):
+        return StoreBusy(message)
+    return None
+
+
 def make_engine(url: str) -> Engine:
-    url = normalize_url(url)
+    engine = _create(normalize_url(url))
+    event.listen(engine, "handle_error", _transient_as_busy)
+    return engine
+
+
+def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
 
