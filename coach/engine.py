@@ -182,7 +182,6 @@ class Turn:
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active
-        notes: list[Block] = []
         if active is not None and active.flow == "prep" and name != "prep":
             self.pause()
         elif active is not None:
@@ -190,7 +189,7 @@ class Turn:
         flow = FLOWS[name]
         fs = FlowState(flow=name, step="start")
         self.state.active = fs
-        return notes + self._apply(fs, flow.start(self.ctx, fs.data, args))
+        return self._apply(fs, flow.start(self.ctx, fs.data, args))
 
     def answer(self, answer: Answer, submitted: dict | None = None) -> list[Block]:
         fs = self.state.active

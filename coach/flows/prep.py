@@ -50,7 +50,10 @@ class Prep(Flow):
         return Goto("account")
 
     def _with_account(self, ctx: Ctx, data: dict[str, Any], name: str) -> Outcome:
-        return common.choose_account(ctx, self.name, data, name, "visit_type")
+        outcome = common.choose_account(ctx, self.name, data, name, "visit_type")
+        if "account_id" in data:
+            self._known(ctx, data)
+        return outcome
 
     def _known(self, ctx: Ctx, data: dict[str, Any]) -> None:
         deals = ctx.store.open_deals(ctx.user, data["account_id"])
@@ -74,13 +77,14 @@ class Prep(Flow):
         return common.prompt_account_pick(ctx, self.name, data)
 
     def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        return common.on_account_pick(ctx, data, answer.value, "visit_type")
+        outcome = common.on_account_pick(ctx, data, answer.value, "visit_type")
+        if "account_id" in data:
+            self._known(ctx, data)
+        return outcome
 
     # visit type and method -------------------------------------------------------------
     def prompt_visit_type(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
         _ = ctx.gettext
-        if "known" not in data:
-            self._known(ctx, data)
         summary = common.account_summary(ctx, data["account_id"], data["account"])
         options = [(_(VISIT_TYPE_LABELS[v]), v.value) for v in VisitType]
         return summary + [text(_("What kind of visit is it?")),
