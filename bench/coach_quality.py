@@ -5,9 +5,14 @@ Run from the repository root:
     python bench/coach_quality.py            # always exits 0
     python bench/coach_quality.py --strict   # exits 1 when any figure is below the target
 
-Prints accuracy per language and overall for the SPIN kind, for open/closed, and for each SMART
-criterion, each next to the target, then the misclassified rows. ``evaluate()`` returns the same
-figures as a dict for tests.
+Two sets, with the same columns: the development set (data/quality/*.csv), which the rules were tuned
+on, and, when its files are present, the held-out set (data/quality/holdout/*.csv), written by someone
+else and never used for tuning, so it shows how well the rules generalise. For each set this prints
+accuracy per language and overall for the SPIN kind, for open/closed, and for each SMART criterion,
+each next to the target. The development set's misclassified rows follow its table; the held-out
+set's rows are only counted unless ``--holdout-misses`` is given, so that it stays held out.
+``--strict`` fails on any figure below the target in either set. ``evaluate(directory)`` returns the
+figures of one set as a dict for tests.
 """
 
 from __future__ import annotations
@@ -23,8 +28,11 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 DATA_DIR = REPO_ROOT / "data" / "quality"
-SPIN_CSV = DATA_DIR / "spin_questions.csv"
-SMART_CSV = DATA_DIR / "smart_goals.csv"
+HOLDOUT_DIR = DATA_DIR / "holdout"
+SPIN_FILE = "spin_questions.csv"
+SMART_FILE = "smart_goals.csv"
+SPIN_CSV = DATA_DIR / SPIN_FILE
+SMART_CSV = DATA_DIR / SMART_FILE
 
 TARGET = 0.90
 LANGS = ("en", "nl")
@@ -73,7 +81,7 @@ def load_spin(path: Path = SPIN_CSV) -> list[SpinCase]:
     cases = []
     with path.open(encoding="utf-8", newline="") as fh:
         for line_no, row in enumerate(csv.DictReader(fh), start=2):
-            where = f"{path.name}:{line_no}"
+            where = f"{path.parent.name}/{path.name}:{line_no}"
             cases.append(
                 SpinCase(
                     lang=_check(row["lang"].strip(), LANGS, where),
@@ -89,7 +97,7 @@ def load_smart(path: Path = SMART_CSV) -> list[SmartCase]:
     cases = []
     with path.open(encoding="utf-8", newline="") as fh:
         for line_no, row in enumerate(csv.DictReader(fh), start=2):
-            where = f"{path.name}:{line_no}"
+            where = f"{path.parent.name}/{path.name}:{line_no}"
             labels = {c: _bool(row[c], f"{where} {c}", allow_empty=(c == "acceptable")) for c in CRITERIA}
             cases.append(
                 SmartCase(
@@ -139,13 +147,26 @@ def _kind_value(kind: object) -> str:
     return str(getattr(kind, "value", kind))
 
 
-def evaluate() -> dict:
-    """Run both classifiers over both sets.
+def has_data(directory: Path) -> bool:
+    """True when ``directory`` holds at least one of the two labelled files."""
+    return any((Path(directory) / name).is_file() for name in (SPIN_FILE, SMART_FILE))
 
-    Returns ``{"target", "figures", "misses", "acceptable_labelled", "all_pass"}`` where ``figures`` maps
-    a metric ("spin.kind", "spin.open", "smart.<criterion>") to ``{"en"|"nl"|"all": {"correct", "total",
-    "accuracy", "pass"}}`` and ``misses`` lists ``{"set", "lang", "text", "expected", "got"}``.
+
+def evaluate(directory: Path | str = DATA_DIR) -> dict:
+    """Run both classifiers over the SPIN and SMART files in ``directory`` (the development set by default).
+
+    Returns ``{"directory", "target", "figures", "misses", "acceptable_labelled", "missing", "all_pass"}``
+    where ``figures`` maps a metric ("spin.kind", "spin.open", "smart.<criterion>") to ``{"en"|"nl"|"all":
+    {"correct", "total", "accuracy", "pass"}}``, ``misses`` lists ``{"set", "lang", "text", "expected",
+    "got"}`` and ``missing`` names the files that were not found (their metrics are left out). Raises
+    FileNotFoundError when neither file is there.
     """
+    directory = Path(directory)
+    spin_csv, smart_csv = directory / SPIN_FILE, directory / SMART_FILE
+    missing = [path.name for path in (spin_csv, smart_csv) if not path.is_file()]
+    if len(missing) == 2:
+        raise FileNotFoundError(f"no {SPIN_FILE} or {SMART_FILE} in {directory}")
+
     # Imported here so the loaders above work without the classifiers.
     from coach import smart, spin
     from coach.domain import VisitType
@@ -155,7 +176,7 @@ def evaluate() -> dict:
     tally = _Tally()
     misses: list[dict] = []
 
-    for case in load_spin():
+    for case in load_spin(spin_csv) if spin_csv.is_file() else []:
         try:
             result = spin.classify(case.question, t, lang=case.lang)
             got_kind, got_open = _kind_value(result.kind), bool(result.is_open)
@@ -182,7 +203,7 @@ def evaluate() -> dict:
             )
 
     acceptable_labelled = {lang: 0 for lang in (*LANGS, "all")}
-    for case in load_smart():
+    for case in load_smart(smart_csv) if smart_csv.is_file() else []:
         try:
             result = smart.check(case.goal, VisitType(case.visit_type), t, lang=case.lang)
             got = {c: getattr(result, c) for c in CRITERIA}
@@ -215,10 +236,12 @@ def evaluate() -> dict:
 
     figures = tally.figures()
     return {
+        "directory": str(directory),
         "target": TARGET,
         "figures": figures,
         "misses": misses,
         "acceptable_labelled": acceptable_labelled,
+        "missing": missing,
         "all_pass": all(f["pass"] for per_lang in figures.values() for f in per_lang.values()),
     }
 
@@ -236,8 +259,11 @@ def _pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{value:6.1%}"
 
 
-def print_report(result: dict) -> None:
+def print_report(result: dict, *, show_misses: bool = True) -> None:
+    """The figures table of one set, then its misclassified rows (only their number without ``show_misses``)."""
     target = result["target"]
+    for name in result.get("missing", []):
+        print(f"({name} not found: its figures are left out)")
     header = f"{'metric':<20} {'lang':<4} {'correct':>9} {'accuracy':>8} {'target':>7}  result"
     print(header)
     print("-" * len(header))
@@ -257,6 +283,10 @@ def print_report(result: dict) -> None:
     print(f"Overall: {'all figures meet' if result['all_pass'] else 'some figures are below'} the target.")
 
     misses = result["misses"]
+    if not show_misses:
+        print(f"\nMisclassified rows: {len(misses)} (not listed, so that the set stays held out; "
+              f"--holdout-misses lists them).")
+        return
     print(f"\nMisclassified rows ({len(misses)}):")
     for m in misses:
         print(f"- [{m['set']}, {m['lang']}] {m['text']}")
@@ -264,13 +294,27 @@ def print_report(result: dict) -> None:
         print(f"    got:      {m['got']}")
 
 
+def _heading(title: str) -> None:
+    print(f"=== {title} ===")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strict", action="store_true", help="exit 1 when any figure is below the target")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when any figure is below the target, in either set")
+    parser.add_argument("--holdout-misses", action="store_true",
+                        help="also list the held-out set's misclassified rows (not for tuning the rules)")
     args = parser.parse_args(argv)
-    result = evaluate()
-    print_report(result)
-    return 1 if args.strict and not result["all_pass"] else 0
+    results = [evaluate(DATA_DIR)]
+    _heading("development set (used for tuning)")
+    print_report(results[0])
+    if has_data(HOLDOUT_DIR):
+        results.append(evaluate(HOLDOUT_DIR))
+        print()
+        _heading("held-out set")
+        print_report(results[1], show_misses=args.holdout_misses)
+    return 1 if args.strict and not all(result["all_pass"] for result in results) else 0
 
 
 if __name__ == "__main__":

@@ -63,14 +63,14 @@ _TIME = _rx(
     # "at the end of the orientation meeting", "during Thursday's visit", "out of the follow-up meeting"
     rf"\b(during|in|at|after|before|by|end of|out of) (the|this|our|my|today's|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b"
     r"(?! cent(er|re))",
-    rf"\b(tijdens|in|na|bij|voor) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
+    rf"\b(tijdens|in|na|bij) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
     rf"\bend of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
     # the end of the visit, said from the rep's side: "before I leave", "voordat we vertrekken"
     r"\b(before|when|by the time) (i|we) (leave|go|walk out|head out|say goodbye)\b",
     r"\b(voor|voordat|als|wanneer|zodra) (ik|we|wij) (vertrek\w*|weggaan|wegga|weg ga|weg gaan|de deur uit|afscheid)",
     rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
     r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
-    rf"\b(within|in|binnen|in de komende|in the next|over) ({_COUNT}) ({_UNITS})\b",
+    rf"\b(within|in|binnen|over)( the| de)?( next| coming| komende| volgende)? ({_COUNT}) ({_UNITS})\b",
 )
 _NUMBER = _rx(
     r"\d", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|half|both)\b",
@@ -109,8 +109,9 @@ _PUSHY = _rx(
     r"opdring\w*|aansmeren|aan te smeren|dumpen|talk (them|him|her|the \w+) into|ompraten|om te praten)\b",
     # selling against the absence of a need: "even though no need has come up", "ook al heeft hij geen behoefte"
     r"\b(even (though|if)|although|regardless( of)?)\b(\s+\S+){0,5}\s+(no|not|don't|doesn't|didn't|hasn't|haven't"
-    r"|without)\b(\s+\S+){0,4}\s+(needs?|needed|wants?|interest(ed)?)\b",
-    r"\b(ook al|ook als|zelfs als|hoewel)\b(\s+\S+){0,6}\s+(geen|niet)\b(\s+\S+){0,4}\s+(behoefte|nodig|interesse)\b",
+    r"|without|nothing)\b(\s+\S+){0,4}\s+(needs?|needed|wants?|interest(ed)?)\b",
+    r"\b(ook al|ook als|zelfs als|hoewel)\b(\s+\S+){0,6}\s+(geen|niet|niets)\b(\s+\S+){0,4}\s+"
+    r"(behoefte|nodig|interesse)\b",
 )
 _DISCOUNT = _rx(r"\b(discount\w*|rebate\w*|price cut|korting\w*|prijsverlaging\w*|afprijzen|afslag)\b")
 _NO_DISCOUNT = _rx(r"\b(without|no|not|never|zonder|geen|niet|nooit)\b(\s+\S+){0,2}\s+$")
@@ -171,6 +172,11 @@ _ABSURD_ANY = _rx(
     r"|spend|business|volume|\w*omzet|afzet|inkoop\w*)\b",
     r"\b(\w*revenue|turnover|sales|spend|\w*omzet|afzet)\b(\s+\S+){0,5}\s+(verdubbel\w*|verdrievoudig\w*)\b",
 )
+# A close put off to a later meeting: "get the order at the next meeting".
+_DEFERRED = _rx(r"^\s*(\S+\s+){0,8}(at|during|in|on|after|bij|tijdens|op|na) (the|a|our|het|de|een|ons) "
+                r"((next|following|later|volgende|latere) (\S+ )?(meeting|visit|call|appointment|conversation"
+                r"|presentation|demo|\w*bezoek|\w*gesprek|\w*afspraak|overleg|presentatie)"
+                r"|follow-up|followup|vervolg\w*)\b")
 # A follow-up visit calls itself "the follow-up meeting", "het vervolgbezoek": that is now, not later.
 _THIS_FOLLOWUP = _rx(r"\b(the|this|our|today's|\w+'s|het|dit|deze|de|ons) (follow-up|followup|vervolg\w*)\b")
 # Asking whether they would buy is not closing: "find out whether they want to switch", "nagaan of ze tekenen".
@@ -202,8 +208,19 @@ _VAGUE = frozenset(
     luisteren vragen stellen horen interesse peilen proeven koffie drinken gezellig samen volgende stappen
     mogelijk mogelijkheden opties warme constructief constructieve fijn fijne open prettige succesvol
     succesvolle effectief band netwerk verbinden aftasten informeren opbouwen versterken verdiepen verkennen
-    ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie""".split()
+    ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie
+    improve improving improved better ensure sure stay stays remain remains close closing deal trying chances
+    sign signing tekenen
+    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen""".split()
 )
+# Open-ended time ("at some point", "ooit"): no moment to check the goal against.
+_OPEN_ENDED = _rx(
+    r"\b(at some (point|stage)|some ?day|sometime|eventually|in (the )?future|in due course",
+    r"ooit|op (een gegeven|enig) moment|op den duur|te zijner tijd|tzt|op termijn|in de toekomst)\b",
+)
+# "the relationship with purchasing": a relationship is no concrete subject, whoever it is with.
+_RELATIONSHIP = _rx(r"\b(relationship|relations?|rapport|bond|relatie|band|verstandhouding) (with|met) "
+                    r"((the|de|het|our|onze|their|hun|this|deze) )?\S+")
 
 _EXAMPLE = {
     VisitType.FIRST: N_("At the end of the visit I know their current supplier, the contract end date and who "
@@ -242,14 +259,15 @@ def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:
     if _ABSURD.search(s):
         return False, "absurd"
 
-    def now(before: str) -> bool:
+    def now(m: re.Match[str]) -> bool:
+        before, after = s[: m.start()], s[m.end():]
         if visit_type is VisitType.FOLLOWUP:
-            before = _THIS_FOLLOWUP.sub(" ", before)
-        return not _LATER.search(before) and not _ASKED.search(before)
+            before, after = _THIS_FOLLOWUP.sub(" ", before), _THIS_FOLLOWUP.sub(" ", after)
+        return not (_LATER.search(before) or _ASKED.search(before) or _DEFERRED.search(after))
 
-    if any(now(before) for before in _before(_CLOSE, s)):
+    if any(now(m) for m in _CLOSE.finditer(s)):
         return False, "close"
-    if visit_type is VisitType.FIRST and any(now(before) for before in _before(_OFFER, s)):
+    if visit_type is VisitType.FIRST and any(now(m) for m in _OFFER.finditer(s)):
         return False, "quote"
     return True, None
 
@@ -263,10 +281,12 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     lang = lang or detect_language(goal)  # noqa: F841 - kept for the API; rules are bilingual
     s = normalize(goal).rstrip(".!")
     time_bound = bool(_TIME.search(s))
-    rest = _TIME.sub(" ", s)  # what the goal is about, without its deadline
-    specific = _specific(rest)
+    rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", s))  # what the goal is about, without its deadline
+    specific = _specific(_RELATIONSHIP.sub(" ", rest))
     measurable = bool(_NUMBER.search(rest) or _DELIVERABLE.search(rest) or _CLOSE.search(rest)
                       or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest)))
+    if _OPEN_ENDED.search(s) and not time_bound:  # "at some point": afterwards never comes
+        measurable = False
     acceptable, why_not_acceptable = _acceptable(s)
     realistic, why_not_realistic = _realistic(s, visit_type)
 

@@ -113,7 +113,7 @@ _BAD = {
         # separable failure verbs: "vallen ... uit", "ligt ... stil", "loopt ... vast", "gaat ... mis"
         r"\b(valt|vallen|viel|vielen)\b(\s+\S+){0,5}\s+(uit|stil)\b",
         r"\b(ligt|liggen|lag|lagen|staat|staan|stond|stonden)\b(\s+\S+){0,5}\s+stil\b",
-        r"\b(loopt|lopen|liep|liepen)\b(\s+\S+){0,5}\s+(vast|uit)\b",
+        r"\b(loopt|lopen|liep|liepen)\b(\s+\S+){0,5}\s+vast\b",
         r"\b(gaat|gaan|ging|gingen|loopt|lopen|liep|liepen)\b.*\bmis\b",
     ),
 }
@@ -176,7 +176,8 @@ _GOOD = {
 # Trends: a cost or a bad thing going down is good news, going up is bad news (and the reverse for
 # revenue, margin, output...). "If scrap came down", "als de energiekosten omlaag gaan".
 _DOWN = {
-    "en": _rx(r"\b((come|comes|came|coming|go|goes|went|going|gone) down|drop(s|ped|ping)?(?! off| by)",
+    "en": _rx(r"\b((come|comes|came|coming|go|goes|went|going|gone) down",
+              r"drop(s|ped|ping)?(?! off\b| by (the|at|to|our|your|my|for|again)\b)",
               r"(fall|falls|falling|fell)(?! (under|within|into|to|on|short|behind|apart|through|over))",
               r"decreas\w*|declin\w*|shr(ink|inks|inking|ank|unk)|halv(e|es|ed|ing)|reduc\w*|reduction)\b"),
     "nl": _rx(r"\b(daal\w*|gedaald|daling\w*|omlaag|naar beneden|neemt (\w+ )?af|nemen (\w+ )?af|afne\w*",
@@ -234,6 +235,12 @@ def _trend(s: str, lang: str) -> str | None:
     """'good' when any named trend is good news, 'bad' when all are bad news, None without trends."""
     kinds = {kind for kind, _, _ in _trends(s, lang)}
     return "good" if "good" in kinds else ("bad" if kinds else None)
+
+
+def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
+    """Bad things named in ``s``, except those said to go down ("if scrap came down" is good news)."""
+    improving = [(start, end) for kind, start, end in _trends(s, lang) if kind == "good"]
+    return [m for m in _BAD[lang].finditer(s) if not any(a <= m.start() < b for a, b in improving)]
 
 
 _REFERS_BACK = {
@@ -430,14 +437,10 @@ def _tone(s: str, lang: str) -> str:
 
 
 def _names_bad(s: str, lang: str) -> bool:
-    """A bad thing (late, breakdown), a negated good one (not on time) or a bad trend (costs going up).
-
-    A bad thing that is said to go down ("if scrap came down") is good news, not a problem."""
-    trends = _trends(s, lang)
-    improving = [(start, end) for kind, start, end in trends if kind == "good"]
-    return any(not _negated(s, m.start()) and not any(a <= m.start() < b for a, b in improving)
-               for m in _BAD[lang].finditer(s)) or any(
-        _negated(s, m.start()) for m in _GOOD[lang].finditer(s)) or any(kind == "bad" for kind, _, _ in trends)
+    """A bad thing (late, breakdown), a negated good one (not on time) or a bad trend (costs going up)."""
+    return (any(not _negated(s, m.start()) for m in _bad_matches(s, lang))
+            or any(_negated(s, m.start()) for m in _GOOD[lang].finditer(s))
+            or any(kind == "bad" for kind, _, _ in _trends(s, lang)))
 
 
 def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
@@ -446,9 +449,7 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
         question = re.sub(r"\bIT\b", "ICT", question)
     s = normalize(question).rstrip("?!. ")
     tone = _tone(s, lang)
-    improving = [(start, end) for kind, start, end in _trends(s, lang) if kind == "good"]
-    bad = next((m.group(0).strip() for m in _BAD[lang].finditer(s)
-                if not any(a <= m.start() < b for a, b in improving)), None)
+    bad = next((m.group(0).strip() for m in _bad_matches(s, lang)), None)
     if not _find(_NOT_PAYOFF, lang, s):
         # Need-payoff: value words, or a hypothetical whose outcome is good (a bad one is an implication).
         cue = _find(_PAYOFF, lang, s)

@@ -181,3 +181,117 @@ def test_dutch_translator_gives_feedback_of_the_same_shape() -> None:
 def test_language_argument_is_accepted() -> None:
     assert check(GOED_EERSTE, FIRST, NL, lang="nl").passed
     assert check(GOOD_FIRST, FIRST, EN, lang="en").passed
+
+
+# --- general patterns (each with its own examples, not taken from the quality sets) ---------------
+
+
+@pytest.mark.parametrize("goal", [
+    "Leave a price proposal for the floor cleaning at the end of the intake meeting",  # a named kind of meeting
+    "Agree on the pilot scope during Monday's call",
+    "Na het intakegesprek een prijsvoorstel voor de catering achterlaten",  # Dutch compound event
+    "Bij de kwartaalevaluatie de storingen van het afgelopen kwartaal doornemen",
+    "Direct na de kennismaking de wensen rond catering noteren",
+    "Get the name of their fleet manager before I leave",  # the end of the visit, from the rep's side
+    "Voordat we vertrekken de einddatum van het contract weten",
+    "Agree to double the number of service visits within the next three months",
+])
+def test_named_meetings_and_the_end_of_the_visit_are_time_bound(goal: str) -> None:
+    assert check(goal, QUOTE, EN).time_bound
+
+
+def test_a_call_centre_is_no_meeting() -> None:
+    assert not check("Talk to the manager of the call centre about headsets", FIRST, EN).time_bound
+
+
+@pytest.mark.parametrize("goal", [
+    "Inventory which forklifts they use and who maintains them",
+    "Inventariseren welke machines ze gebruiken en wie het onderhoud doet",
+    "Double the number of service visits",  # a multiple is a number
+    "Het aantal storingen halveren",
+])
+def test_taking_stock_of_facts_and_multiples_are_measurable(goal: str) -> None:
+    assert check(goal, AFTERSALES, EN).measurable
+
+
+@pytest.mark.parametrize("goal", [
+    "Get them to switch to our payroll service at the end of the visit",  # switching to us is a sale
+    "Ze aan het eind van het gesprek laten overstappen naar ons koffiecontract",
+    "Come out of the meeting with the order for the three printers signed",  # a few words between
+])
+def test_switching_to_us_or_a_signed_order_is_a_close(goal: str) -> None:
+    verdict = check(goal, FIRST, EN)
+    assert verdict.measurable and verdict.realistic is False
+
+
+def test_asking_whether_they_would_buy_is_not_closing() -> None:
+    assert check("Find out whether they would consider switching to our service, during this visit", FIRST,
+                 EN).realistic
+    assert check("Tijdens dit bezoek nagaan of ze willen overstappen", FIRST, EN).realistic
+
+
+def test_in_a_followup_visit_the_followup_meeting_is_now() -> None:
+    goal = "Come out of the follow-up call with the order for the three printers signed"
+    assert check(goal, FOLLOWUP, EN).realistic is False
+    assert check("Tijdens het vervolggesprek de opdracht voor de printers binnenhalen", FOLLOWUP, EN).realistic is False
+    # ...while in a first visit a follow-up meeting is later, and so is a close put off to it
+    assert check("Get the order at the follow-up meeting next month", FIRST, EN).realistic
+    assert check("Get the order at the next meeting", FIRST, EN).realistic
+    assert check("De order binnenhalen tijdens het vervolggesprek", FIRST, EN).realistic
+    assert check("Get the order within the next two weeks", FIRST, EN).realistic is False
+
+
+@pytest.mark.parametrize("visit_type", [AFTERSALES, QUOTE])
+def test_multiplying_revenue_in_one_visit_is_absurd_in_any_visit(visit_type: VisitType) -> None:
+    for goal in ("Triple the customer's spend with us during today's visit",
+                 "Tijdens dit bezoek de omzet bij deze klant verdrievoudigen"):
+        verdict = check(goal, visit_type, EN)
+        assert verdict.realistic is False and verdict.measurable
+
+
+@pytest.mark.parametrize("goal", [
+    "Get them to switch to our payroll service today, although no need has been voiced",
+    "Sell them the maintenance package this week even if they have no need for it",
+    "Zelfs als ze niets nodig hebben vandaag de order binnenhalen",
+    "Ze deze week laten overstappen, ook al hebben ze er geen behoefte aan",
+    "Talk the buyer into a three-year contract today",
+])
+def test_selling_regardless_of_need_is_not_acceptable(goal: str) -> None:
+    assert check(goal, QUOTE, EN).acceptable is False
+
+
+def test_a_hedge_about_need_elsewhere_is_fine() -> None:
+    assert check("Even though budget is tight, agree on a pilot this week", QUOTE, EN).acceptable is True
+
+
+@pytest.mark.parametrize("goal", ["Sign the deal eventually", "Op termijn de order binnenhalen",
+                                  "At some point get the signed contract for the scanners"])
+def test_an_open_ended_moment_cannot_be_checked_afterwards(goal: str) -> None:
+    verdict = check(goal, QUOTE, EN)
+    assert not verdict.measurable and not verdict.time_bound
+
+
+def test_an_open_ended_moment_next_to_a_real_one_is_fine() -> None:
+    assert check("Eventually, and at the latest by Friday, get the signed order", QUOTE, EN).measurable
+
+
+@pytest.mark.parametrize("goal", [
+    "Get to know the company better",
+    "De klant beter leren kennen",
+    "Make sure the customer stays satisfied",
+    "Ervoor zorgen dat de klant blij blijft",
+    "Improve our chances",
+    "Close the deal",
+    "Strengthen the relationship with the buyer",  # a relationship is no subject, whoever it is with
+    "De band met de inkoper versterken",
+])
+def test_vague_outcomes_are_not_specific(goal: str) -> None:
+    assert not check(goal, QUOTE, EN).specific
+
+
+@pytest.mark.parametrize("goal", [
+    "Close the deal for the 8 vans",
+    "Discuss their relationship with the current supplier and the contract end date",
+])
+def test_a_concrete_subject_next_to_vague_words_stays_specific(goal: str) -> None:
+    assert check(goal, QUOTE, EN).specific

@@ -245,3 +245,126 @@ def test_balance_good() -> None:
 def test_balance_in_dutch_keeps_its_structure() -> None:
     assert len(balance_feedback([S, S, S], NL)) == 4
     assert len(balance_feedback([S, P, IM, N], NL)) == 1
+
+
+# --- general patterns (each with its own examples, not taken from the quality sets) ---------------
+
+
+def test_it_the_acronym_does_not_point_back_at_a_problem() -> None:
+    assert classify("Are your IT people happy with how fast the laptops are replaced?", EN).kind is P
+    assert classify("How does it affect the planning?", EN).kind is IM  # the pronoun still does
+
+
+@pytest.mark.parametrize("question", [
+    "In which areas does your current carrier fall short?",
+    "What gets in the way when your engineers plan their visits?",
+    "What do you run into when onboarding new drivers?",
+    "Which of your projects are running behind schedule?",
+])
+def test_falling_short_and_obstacles_are_problems(question: str) -> None:
+    assert classify(question, EN).kind is P
+
+
+@pytest.mark.parametrize("question", [
+    "Wat zit uw monteurs het meest dwars aan de planning?",
+    "Wat stoort uw medewerkers aan de huidige kantine?",
+    "Waar bent u minder blij mee bij uw huidige vervoerder?",
+    "Waar lopen jullie tegen aan bij het plannen?",
+    "Tegen welke leveringsproblemen lopen jullie aan?",  # compound: levering + problemen
+    "Heeft u last van personeelstekorten in de zomer?",
+    "Welke machines vallen het vaakst stil?",  # separable verbs: stilvallen, uitvallen, vastlopen
+    "Welke pompen vallen in de winter uit?",
+    "Waar loopt het inwerken van nieuwe chauffeurs vast?",
+    "Welke projecten lopen achter op schema?",
+])
+def test_dutch_bother_verbs_compounds_and_separable_failure_verbs_are_problems(question: str) -> None:
+    assert classify(question, EN).kind is P
+
+
+def test_a_hospital_is_not_about_sickness() -> None:
+    assert classify("Hoeveel bedden heeft het ziekenhuis?", EN).kind is S
+    assert classify("Hoe hoog is het ziekteverzuim in de ploegen?", EN).kind is P
+
+
+@pytest.mark.parametrize("question", [
+    "How do these billing errors feed through into customer churn?",
+    "How do the stock errors spill over to the sales team?",
+    "How does that show up in your monthly figures?",
+    "Hoe werken die factuurfouten door in het verloop van uw klanten?",
+    "Welke weerslag heeft de achterstand op de facturatie?",
+    "Waar ziet u die vertragingen terug in uw cijfers?",
+])
+def test_a_problem_passing_on_to_something_else_is_an_implication(question: str) -> None:
+    assert classify(question, EN).kind is IM
+
+
+def test_what_a_bad_thing_does_to_something_is_an_implication() -> None:
+    assert classify("What would a faulty calibration do to your certification?", EN).kind is IM
+    assert classify("What does a missed delivery window do to your standing with the retailer?", EN).kind is IM
+    assert classify("Wat doen die storingen met de motivatie van uw team?", EN).kind is IM
+    assert classify("What do you do to prepare for an audit?", EN).kind is S  # what *you* do: a fact
+    assert classify("Wat doet u met de retouren?", EN).kind is S
+
+
+def test_incomplete_records_and_a_sized_delay_are_bad_news() -> None:
+    assert classify("What would an inaccurate bill of materials do to production?", EN).kind is IM
+    assert classify("What happens on site when a part arrives two days later?", EN).kind is IM
+    assert classify("Wat betekent het voor de planning als een monteur twee uur later arriveert?", EN).kind is IM
+
+
+def test_the_size_of_a_loss_is_an_implication_where_it_happens_a_problem() -> None:
+    assert classify("When the scanner crashes, how many hours do your pickers lose?", EN).kind is IM
+    assert classify("Where do your pickers lose most time?", EN).kind is P
+    assert classify("Hoeveel uur zijn uw monteurs kwijt als een onderdeel niet op voorraad is?", EN).kind is IM
+    assert classify("Waar verliezen uw orderpickers de meeste tijd?", EN).kind is P
+
+
+def test_the_risk_run_when_something_goes_wrong_is_an_implication() -> None:
+    assert classify("What risks do you run at the audit if the records are incomplete?", EN).kind is IM
+    assert classify("Welke risico's loopt u als de back-up faalt?", EN).kind is IM
+    assert classify("What are the biggest risks in your current setup?", EN).kind is P
+    assert classify("Welke risico's ziet u bij de huidige leverancier?", EN).kind is P
+
+
+@pytest.mark.parametrize("question", [
+    "What would it mean for your budget if maintenance costs came down by a fifth?",
+    "What would your margin look like if scrap fell by half?",
+    "If your uptime went up to 99%, what would that change?",
+    "How would your customers react if delivery times went down to one day?",
+    "Wat zou het voor uw begroting betekenen als de onderhoudskosten met een vijfde dalen?",
+    "Hoe zou uw marge eruitzien als de uitval halveert?",
+    "Hoe zou het magazijn het merken als de wachttijden afnemen?",
+])
+def test_a_cost_or_a_bad_thing_going_down_is_good_news(question: str) -> None:
+    assert classify(question, EN).kind is N
+
+
+@pytest.mark.parametrize("question", [
+    "What would happen to your margin if energy prices went up?",
+    "What would it mean for you if revenue dropped by ten percent?",
+    "What would it mean for you if costs did not go down?",
+    "Wat zou het betekenen als de omzet met tien procent daalt?",
+    "Hoe reageren uw klanten als de prijzen stijgen?",
+])
+def test_a_cost_going_up_or_revenue_going_down_is_bad_news(question: str) -> None:
+    assert classify(question, EN).kind is IM
+
+
+def test_what_becomes_possible_once_it_is_solved_is_need_payoff() -> None:
+    assert classify("What could your planners do once the data is accurate?", EN).kind is N
+    assert classify("Wat kunnen uw planners straks als de gegevens op orde zijn?", EN).kind is N
+    assert classify("Klopt het dat u drie vestigingen heeft?", EN).kind is S  # a check, not good news
+
+
+@pytest.mark.parametrize(("question", "is_open"), [
+    ("I'm curious what your drivers think of the new routes", True),
+    ("I wonder how your team handles returns", True),
+    ("I'd like to know whether you lease the vans", False),
+    ("Ik ben benieuwd hoe jullie dat nu oplossen", True),
+    ("Vertelt u eens hoe de bestellingen binnenkomen", True),
+    ("Legt u eens uit hoe de planning werkt", True),
+    ("Legt u de orders vast in het ERP?", False),
+    ("Geeft u korting op grote orders?", False),
+])
+def test_embedded_questions_and_polite_dutch_imperatives_are_open(question: str, is_open: bool) -> None:
+    assert classify(question, EN).is_open is is_open
