@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from coach.dialog import Ctx, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Ctx, Goto, Outcome, Stay, choices, scope_of
 from coach.domain import STAGE_LABELS, Stage
 from coach.records import DealInfo
 from coach.replies import Block, Heading, bold, bullets, text, truncate
@@ -93,3 +93,35 @@ def account_summary(ctx: Ctx, account_id: int, account: str) -> list[Block]:
         lines = [(ctx.t.date(f.due_at.astimezone(ctx.tz).date()), f" — {f.action}") for f in follow[:5]]
         blocks += [text(bold(_("Open follow-ups"))), bullets(lines)]
     return blocks
+
+
+class AccountSteps:
+    """The `account` and `account_pick` steps, for flows that start from a customer.
+
+    `after_account` names the step that follows; `account_chosen` may add to the outcome."""
+
+    name: ClassVar[str]
+    after_account: ClassVar[str]
+
+    def choose(self, ctx: Ctx, data: dict[str, Any], typed: str) -> Outcome:
+        return self._chosen(ctx, data, choose_account(ctx, self.name, data, typed, self.after_account))
+
+    def account_chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Goto) -> Outcome:
+        return outcome
+
+    def _chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Outcome) -> Outcome:
+        if isinstance(outcome, Goto) and outcome.step == self.after_account:
+            return self.account_chosen(ctx, data, outcome)
+        return outcome
+
+    def prompt_account(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        return prompt_account(ctx)
+
+    def on_account(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        return self.choose(ctx, data, answer.text or "")
+
+    def prompt_account_pick(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        return prompt_account_pick(ctx, self.name, data)
+
+    def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        return self._chosen(ctx, data, on_account_pick(ctx, data, answer.value, self.after_account))

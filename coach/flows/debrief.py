@@ -28,8 +28,9 @@ from coach.replies import (
 NEW_DEAL = "new"
 
 
-class Debrief(Flow):
+class Debrief(common.AccountSteps, Flow):
     name = "debrief"
+    after_account = "deal"
     free_text_steps = frozenset({"account"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
@@ -40,20 +41,8 @@ class Debrief(Flow):
 
     def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
         if args.strip():
-            return common.choose_account(ctx, self.name, data, args, "deal")
+            return self.choose(ctx, data, args)
         return Goto("account")
-
-    def prompt_account(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
-        return common.prompt_account(ctx)
-
-    def on_account(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        return common.choose_account(ctx, self.name, data, answer.text or "", "deal")
-
-    def prompt_account_pick(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
-        return common.prompt_account_pick(ctx, self.name, data)
-
-    def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        return common.on_account_pick(ctx, data, answer.value, "deal")
 
     # which deal -----------------------------------------------------------------------------
     def prompt_deal(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:

@@ -34,8 +34,9 @@ DEBRIEF_HOUR = 17  # the debrief reminder comes at the end of the visit day
 MAX_NOTE = 500
 
 
-class Prep(Flow):
+class Prep(common.AccountSteps, Flow):
     name = "prep"
+    after_account = "visit_type"
     free_text_steps = frozenset({"account", "checklist", "external", "goal", "questions"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
@@ -46,16 +47,11 @@ class Prep(Flow):
 
     def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
         if args.strip():
-            return self._with_account(ctx, data, args)
+            return self.choose(ctx, data, args)
         return Goto("account")
 
-    def _with_account(self, ctx: Ctx, data: dict[str, Any], name: str) -> Outcome:
-        outcome = common.choose_account(ctx, self.name, data, name, "visit_type")
-        if "account_id" in data:
-            self._known(ctx, data)
-        return outcome
-
-    def _known(self, ctx: Ctx, data: dict[str, Any]) -> None:
+    def account_chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Goto) -> Outcome:
+        """Note what is already known about the account, to fit objectives and questions to it."""
         deals = ctx.store.open_deals(ctx.user, data["account_id"])
         known = set()
         if any(d.dmu_known for d in deals):
@@ -65,21 +61,6 @@ class Prep(Flow):
         data["known"] = sorted(known)
         if deals:
             data["deal_id"], data["topic"] = deals[0].id, deals[0].title
-
-    # account ---------------------------------------------------------------------------
-    def prompt_account(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
-        return common.prompt_account(ctx)
-
-    def on_account(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        return self._with_account(ctx, data, answer.text or "")
-
-    def prompt_account_pick(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
-        return common.prompt_account_pick(ctx, self.name, data)
-
-    def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        outcome = common.on_account_pick(ctx, data, answer.value, "visit_type")
-        if "account_id" in data:
-            self._known(ctx, data)
         return outcome
 
     # visit type and method -------------------------------------------------------------
@@ -249,14 +230,12 @@ class Prep(Flow):
         return questions.prompt(ctx, scope_of(self.name, "questions"), data)
 
     def on_questions(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        _ = ctx.gettext
-        if answer.value == "add":
-            return questions.add_suggestions(ctx, data)
-        if answer.value == "done":
+        def done() -> Outcome:
             if not data.get("questions"):
-                return Stay([text(_("Plan at least one question first."))])
+                return Stay([text(ctx.gettext("Plan at least one question first."))])
             return self._call_plan(ctx, data)
-        return questions.add_question(ctx, data, (answer.text or "").strip())
+
+        return questions.answer(ctx, data, answer, done)
 
     # call plan -------------------------------------------------------------------------------
     def _call_plan(self, ctx: Ctx, data: dict[str, Any]) -> Outcome:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from coach import spin
-from coach.dialog import Ctx, Stay, choices
+from coach.dialog import Answer, Ctx, Outcome, Stay, choices
 from coach.replies import Block, Heading, bold, bullets, text
 
 MAX_QUESTIONS = 20
@@ -50,6 +51,15 @@ def prompt(ctx: Ctx, scope: str, data: dict[str, Any]) -> list[Block]:
     blocks.append(text(_("Type a question of your own and I will tell you its kind, or:")))
     blocks.append(choices(scope, (_("Add the ideas"), "add"), (_("Done"), "done")))
     return blocks
+
+
+def answer(ctx: Ctx, data: dict[str, Any], given: Answer, done: Callable[[], Outcome]) -> Outcome:
+    """The planning step: “add” takes the ideas, “done” ends (as `done` decides), text is a question."""
+    if given.value == "add":
+        return add_suggestions(ctx, data)
+    if given.value == "done":
+        return done()
+    return add_question(ctx, data, (given.text or "").strip())
 
 
 def add_question(ctx: Ctx, data: dict[str, Any], question: str) -> Stay:

@@ -20,8 +20,9 @@ def verdict_blocks(ctx: Ctx, verdict: spin.SpinVerdict) -> list[Block]:
     return blocks
 
 
-class SpinPractice(Flow):
+class SpinPractice(common.AccountSteps, Flow):
     name = "spin"
+    after_account = "questions"
     free_text_steps = frozenset({"questions"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
@@ -31,22 +32,14 @@ class SpinPractice(Flow):
         words = args.split()
         if words and words[0].casefold() in PRACTICE_WORDS:
             if len(words) > 1:
-                outcome = common.choose_account(ctx, self.name, data, " ".join(words[1:]), "questions")
-                if isinstance(outcome, Goto) and outcome.step == "questions":
-                    outcome.say.extend(questions.intro(ctx, data))
-                return outcome
+                return self.choose(ctx, data, " ".join(words[1:]))
             return Goto("questions", questions.intro(ctx, data))
         if args.strip():
             return Finish(verdict_blocks(ctx, spin.classify(args.strip()[:500], ctx.t)))
         return Goto("questions", questions.intro(ctx, data))
 
-    def prompt_account_pick(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
-        return common.prompt_account_pick(ctx, self.name, data)
-
-    def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
-        outcome = common.on_account_pick(ctx, data, answer.value, "questions")
-        if isinstance(outcome, Goto):
-            outcome.say.extend(questions.intro(ctx, data))
+    def account_chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Goto) -> Outcome:
+        outcome.say.extend(questions.intro(ctx, data))
         return outcome
 
     def prompt_questions(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
@@ -54,12 +47,12 @@ class SpinPractice(Flow):
 
     def on_questions(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
         _ = ctx.gettext
-        if answer.value == "add":
-            return questions.add_suggestions(ctx, data)
-        if answer.value == "done":
+
+        def done() -> Outcome:
             if not data.get("questions"):
                 return Finish([text(_("Practice ended. Type “spin” to start again."))])
             return Finish([text(bold(_("Your set of questions:"))), bullets(questions.balance(ctx, data))])
-        return questions.add_question(ctx, data, (answer.text or "").strip())
+
+        return questions.answer(ctx, data, answer, done)
 
 
