@@ -79,6 +79,20 @@ def chat(
         run_chat(rt.coach(), who, console, stdin_lines())
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on."),
+    port: int = typer.Option(None, "--port", help="Port (default $PORT or 3978)."),
+    no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Do not run the reminder scheduler here."),
+) -> None:
+    """Run the web service for Slack and Teams."""
+    from bot.server import serve as run_server
+
+    with cli_errors():
+        rt = open_runtime()
+        run_server(rt, host, port or rt.settings.port)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database schema to the newest version."""

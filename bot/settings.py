@@ -16,6 +16,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
     coach_timezone: str = Field(default="Europe/Amsterdam", validation_alias=AliasChoices("COACH_TIMEZONE"))
     coach_language: str = Field(default="en", validation_alias=AliasChoices("COACH_LANGUAGE"))
+    slack_bot_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
+    slack_app_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL"))
+    port: int = Field(default=3978, validation_alias=AliasChoices("PORT"))
+
+    def slack_missing(self) -> list[str]:
+        """The Slack settings still needed to serve Slack over HTTP (none for Socket Mode's signing)."""
+        needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
+        if not self.slack_app_token:
+            needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
+        return [name for name, value in needed.items() if not value]
 
     @field_validator("coach_timezone")
     @classmethod
@@ -25,6 +37,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Amsterdam") from exc
         return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, like https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("coach_language")
     @classmethod

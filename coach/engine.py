@@ -32,6 +32,7 @@ from coach.dialog import (
 )
 from coach.flows import FLOWS
 from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
+from coach.home import home
 from coach.i18n import translator
 from coach.ports import StoreBusy, StoreFactory
 from coach.replies import Block, Form, Reply, text
@@ -70,6 +71,26 @@ class Coach:
                 return reply
         return Reply(blocks=[text(translator(who.language).gettext(
             "You sent several messages at once; I handled the first. Please send the last one again."))])
+
+    def home(self, who: Who) -> Reply:
+        """The user's home page (follow-ups this week, pipeline); reads only, leaves the dialog alone."""
+        with self.stores() as store:
+            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
+            blocks = home(ctx)
+            store.commit()  # a first-time visitor is created
+            return Reply(blocks=blocks)
+
+    def pending_form(self, who: Who, scope: str) -> Form | None:
+        """The form the conversation is waiting for, if its scope is `scope` (to open it as a modal)."""
+        with self.stores() as store:
+            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            state = _load_state(store.load_dialog(who.conversation_key)[0])
+            active = state.active
+            if active is None or scope_of(active.flow, active.step) != scope:
+                return None
+            ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
+            return find_form(Turn(ctx, state).current_prompt())
 
     def _attempt(self, who: Who, inbound: Inbound) -> Reply | None:
         """One try at the turn; None when another writer saved this conversation first."""

@@ -23,7 +23,7 @@ def _when(ctx: Ctx, f: FollowUpInfo) -> str:
     return ctx.t.date(local.date(), "EEE d MMM")
 
 
-def _item(ctx: Ctx, f: FollowUpInfo) -> list[Block]:
+def listing_item(ctx: Ctx, f: FollowUpInfo) -> list[Block]:
     _ = ctx.gettext
     overdue = f.due_at < ctx.now
     line = text(bold(f"#{f.id} {f.account_name}"), f" — {f.action} — ",
@@ -47,7 +47,7 @@ def listing(ctx: Ctx) -> list[Block]:
         blocks.append(text(ctx.ngettext("{n} is overdue.", "{n} are overdue.", overdue).format(n=overdue)))
     shown = items[:10]  # ten pairs of blocks keep the message well inside every platform's limits
     for f in shown:
-        blocks.extend(_item(ctx, f))
+        blocks.extend(listing_item(ctx, f))
     if len(items) > len(shown):
         blocks.append(text(_("…and {n} more. Mark some done to see the rest.").format(n=len(items) - len(shown))))
     blocks.append(text(_("Type “done 12”, “snooze 12 next week” or “reschedule 12 15-03”.")))

@@ -1,0 +1,79 @@
+"""The web service: Slack on POST /slack/events, Teams on POST /api/messages, health on GET /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.runtime import Runtime
+from storage.db import pending_migrations
+
+log = logging.getLogger(__name__)
+
+
+def _not_configured(platform: str, missing: list[str]):
+    async def handler(_request: web.Request) -> web.Response:
+        return web.json_response(
+            {"error": f"{platform} is not configured on this server", "missing_settings": missing}, status=503)
+
+    return handler
+
+
+def build_web_app(runtime: Runtime, slack=None) -> web.Application:
+    """`slack` is a bot.slack.app.SlackCoach, or None when Slack's settings are missing."""
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        def probe() -> dict:
+            try:
+                with runtime.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return {"database": "ok", "migrations": "pending" if pending_migrations(runtime.engine) else "current"}
+            except Exception as exc:  # report, don't crash: the database may come back
+                return {"database": "unreachable", "error": type(exc).__name__}
+
+        state = await asyncio.to_thread(probe)
+        return web.json_response({"status": "ok", **state})
+
+    app.router.add_get("/healthz", healthz)
+    if slack is not None:
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+        async def slack_events(request: web.Request) -> web.Response:
+            bolt_response = await slack.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        app.router.add_post("/slack/events", slack_events)
+    else:
+        app.router.add_post("/slack/events", _not_configured("Slack", runtime.settings.slack_missing()))
+    app.router.add_post("/api/messages", _not_configured("Microsoft Teams", ["MicrosoftAppId", "MicrosoftAppPassword"]))
+    return app
+
+
+def serve(runtime: Runtime, host: str, port: int) -> None:
+    from bot.slack.app import SlackCoach
+
+    settings = runtime.settings
+    coach = runtime.coach()
+    slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
+    web_app = build_web_app(runtime, slack)
+    if slack is not None and settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(slack.app, settings.slack_app_token)
+
+        async def start_socket(_app: web.Application) -> None:
+            await socket.connect_async()
+
+        async def stop_socket(_app: web.Application) -> None:
+            await socket.close_async()
+
+        web_app.on_startup.append(start_socket)
+        web_app.on_cleanup.append(stop_socket)
+    mode = "off (missing " + ", ".join(settings.slack_missing()) + ")" if slack is None else \
+        ("Socket Mode" if settings.slack_app_token else "HTTP on /slack/events")
+    print(f"salescoach serving on http://{host}:{port}  ·  Slack: {mode}  ·  Teams: off", flush=True)
+    web.run_app(web_app, host=host, port=port, print=None, access_log=None, handle_signals=True)

@@ -1,0 +1,130 @@
+"""Run `salescoach serve` as a real process and talk to it with correctly signed Slack requests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "test-signing-secret"
+TEAM = "T0TEAM"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
+    base = b"v0:" + str(timestamp).encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class ServeProcess:
+    def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "SLACK_API_URL": slack_api_url,
+               "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+        env.pop("SLACK_APP_TOKEN", None)
+        env.update(extra_env or {})
+        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"salescoach-serve-{self.port}.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--no-scheduler"], cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start:\n" + self.log())
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+    def get(self, path: str) -> Response:
+        return self._send(urllib.request.Request(self.base + path))
+
+    def post_signed(self, body: bytes, content_type: str, timestamp: int | None = None,
+                    secret: str = SECRET, headers: dict | None = None) -> Response:
+        ts = int(time.time()) if timestamp is None else timestamp
+        request = urllib.request.Request(self.base + "/slack/events", data=body, method="POST", headers={
+            "Content-Type": content_type, "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": sign(body, ts, secret), **(headers or {})})
+        return self._send(request)
+
+    @staticmethod
+    def _send(request: urllib.request.Request) -> Response:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                return Response(resp.status, resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return Response(err.code, err.read().decode())
+
+    # Slack payload shapes --------------------------------------------------------------------
+    def slash(self, user: str, text: str, channel: str = "D0DM", channel_name: str = "directmessage",
+              **kw) -> Response:
+        form = {"command": "/coach", "text": text, "user_id": user, "team_id": TEAM, "channel_id": channel,
+                "channel_name": channel_name, "response_url": "http://127.0.0.1:9/respond",
+                "trigger_id": "trig", "token": "x"}
+        return self.post_signed(urlencode(form).encode(), "application/x-www-form-urlencoded", **kw)
+
+    def event(self, event: dict, event_id: str, **kw) -> Response:
+        body = {"type": "event_callback", "team_id": TEAM, "api_app_id": "A0APP", "event": event,
+                "event_id": event_id, "event_time": int(time.time()), "token": "x"}
+        return self.post_signed(json.dumps(body).encode(), "application/json", **kw)
+
+    def dm(self, user: str, text: str, event_id: str, **kw) -> Response:
+        return self.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
+                           "text": text, "ts": f"{time.time():.6f}"}, event_id, **kw)
+
+    def interaction(self, payload: dict) -> Response:
+        payload = {"team": {"id": TEAM}, "api_app_id": "A0APP", "token": "x", **payload}
+        return self.post_signed(urlencode({"payload": json.dumps(payload)}).encode(),
+                                "application/x-www-form-urlencoded")
+
+    def click(self, user: str, message: dict, block: dict, element: dict, channel: str) -> Response:
+        action = {"type": element["type"], "action_id": element["action_id"], "value": element.get("value"),
+                  "block_id": block.get("block_id", "slack-made-id"), "action_ts": "1"}
+        return self.interaction({"type": "block_actions", "user": {"id": user}, "trigger_id": "trig",
+                                 "container": {"type": "message", "channel_id": channel,
+                                               "message_ts": message.get("ts", "1")},
+                                 "channel": {"id": channel}, "message": message, "actions": [action]})
+
+    def submit_view(self, user: str, view: dict, values: dict) -> Response:
+        view = {**view, "id": "V1", "state": {"values": values}}
+        return self.interaction({"type": "view_submission", "user": {"id": user}, "view": view})

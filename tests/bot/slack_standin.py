@@ -1,0 +1,93 @@
+"""A local stand-in for Slack's Web API: answers like Slack, records every call, can answer 429 once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class SlackStandIn:
+    calls: list[Call] = field(default_factory=list)
+    users: dict[str, dict] = field(default_factory=dict)  # user id -> {"locale": "nl-NL", "tz": ...}
+    rate_limit_next: dict[str, int] = field(default_factory=dict)  # method -> how many 429s to answer
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ts = 1000
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        if request.method == "GET":
+            args = dict(request.query)
+        elif request.content_type == "application/json":
+            args = json.loads(raw or b"{}")
+        else:
+            args = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        with self._lock:
+            if self.rate_limit_next.get(method, 0) > 0:
+                self.rate_limit_next[method] -= 1
+                self.calls.append(Call(method + ":429", args))
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": "1"})
+            self.calls.append(Call(method, args))
+            self._ts += 1
+            ts = f"{self._ts}.000100"
+        if method == "users.info":
+            profile = self.users.get(args.get("user", ""), {})
+            return web.json_response({"ok": True, "user": {"id": args.get("user"), "locale": profile.get(
+                "locale", "en-US"), "tz": profile.get("tz", "Europe/Amsterdam")}})
+        if method in ("chat.postMessage", "chat.update"):
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
+        return web.json_response({"ok": True})
+
+    def start(self) -> None:
+        ready = threading.Event()
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            app = web.Application()
+            app.router.add_post("/api/{method}", self._handle)
+            app.router.add_get("/api/{method}", self._handle)
+            runner = web.AppRunner(app)
+            loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]
+            self._loop, self._runner = loop, runner
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(runner.cleanup())
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)

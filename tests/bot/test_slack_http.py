@@ -1,0 +1,208 @@
+"""The Slack adapter over real HTTP: a running `salescoach serve`, signed requests, a Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.models import FollowUp, ProcessedEvent, User, Visit
+from tests.bot.slack_server import ServeProcess
+from tests.bot.slack_standin import SlackStandIn
+
+USER = "U0ALICE"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    standin = SlackStandIn()
+    standin.start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def server(database_url: str, slack: SlackStandIn) -> Iterator[ServeProcess]:
+    proc = ServeProcess(database_url, slack.url)
+    yield proc
+    proc.stop()
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def posts(slack: SlackStandIn, n: int) -> list:
+    """Wait until at least n chat.postMessage calls arrived; return them all."""
+    return wait_for(lambda: (calls := slack.of("chat.postMessage")) and len(calls) >= n and calls)
+
+
+def text_of(call) -> str:
+    return json.dumps(call.args.get("blocks", []), ensure_ascii=False) + call.args.get("text", "")
+
+
+def find_element(message: dict, predicate) -> tuple[dict, dict]:
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if predicate(element):
+                return block, element
+    raise AssertionError(f"no such element in {json.dumps(message)[:2000]}")
+
+
+def button(label: str):
+    return lambda e: e.get("type") == "button" and e["text"]["text"] == label
+
+
+def count(database_url: str, model) -> int:
+    rt = Runtime.open(Settings(database_url=database_url), migrate=False)
+    with rt.sessions() as s:
+        n = s.scalar(select(func.count()).select_from(model))
+    rt.engine.dispose()
+    return n
+
+
+def test_health(server: ServeProcess) -> None:
+    response = server.get("/healthz")
+    assert response.status == 200
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "current"}
+
+
+def test_forged_or_stale_requests_are_refused_and_do_nothing(server: ServeProcess, slack: SlackStandIn,
+                                                             database_url: str) -> None:
+    assert server.slash(USER, "help SECRET-BODY-MARKER", secret="wrong").status == 401
+    assert server.slash(USER, "help", timestamp=int(time.time()) - 6 * 60).status == 401
+    time.sleep(0.5)
+    assert slack.calls == [] and count(database_url, User) == 0
+    assert "SECRET-BODY-MARKER" not in server.log()
+
+
+def test_slash_command_answers_in_the_dm_in_the_users_language(server: ServeProcess, slack: SlackStandIn) -> None:
+    slack.users[USER] = {"locale": "nl-NL", "tz": "Europe/Amsterdam"}
+    started = time.monotonic()
+    assert server.slash(USER, "help", channel="C0SALES", channel_name="sales").status == 200
+    assert time.monotonic() - started < 3
+    [post] = posts(slack, 1)
+    assert post.args["channel"] == USER and "Wat ik kan doen" in text_of(post)
+    assert slack.of("users.info")[0].args["user"] == USER
+
+
+def test_retried_event_is_handled_once(server: ServeProcess, slack: SlackStandIn, database_url: str) -> None:
+    assert server.dm(USER, "help", "Ev001").status == 200
+    assert server.dm(USER, "help", "Ev001", headers={"X-Slack-Retry-Num": "1",
+                                                     "X-Slack-Retry-Reason": "http_timeout"}).status == 200
+    posts(slack, 1)
+    time.sleep(0.5)
+    assert len(slack.of("chat.postMessage")) == 1
+    assert count(database_url, ProcessedEvent) == 1
+
+
+def test_rate_limited_post_is_retried_and_arrives_once(server: ServeProcess, slack: SlackStandIn) -> None:
+    slack.rate_limit_next["chat.postMessage"] = 1
+    server.dm(USER, "help", "Ev002")
+    wait_for(lambda: slack.of("chat.postMessage"), timeout=15)
+    time.sleep(0.5)
+    assert len(slack.of("chat.postMessage:429")) == 1 and len(slack.of("chat.postMessage")) == 1
+
+
+def test_user_text_cannot_ping_the_channel(server: ServeProcess, slack: SlackStandIn) -> None:
+    server.slash(USER, "prep <!channel> <@U0BOSS> & co")
+    [post] = posts(slack, 1)
+    parsed = [post.args["text"], *mrkdwn_texts(post.args["blocks"])]  # plain_text is never parsed by Slack
+    assert not any("<!channel>" in t or "<@U0BOSS>" in t for t in parsed)
+    assert any("&lt;!channel&gt;" in t for t in parsed)
+
+
+def mrkdwn_texts(node) -> list[str]:
+    if isinstance(node, list):
+        return [t for item in node for t in mrkdwn_texts(item)]
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "mrkdwn" else []
+        return own + [t for value in node.values() for t in mrkdwn_texts(value)]
+    return []
+
+
+def test_mention_answers_help_in_a_thread_and_personal_coaching_in_a_dm(server: ServeProcess,
+                                                                        slack: SlackStandIn) -> None:
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> help",
+                  "ts": "111.222"}, "Ev010")
+    [first] = posts(slack, 1)
+    assert first.args["channel"] == "C0SALES" and first.args["thread_ts"] == "111.222"
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> pipeline",
+                  "ts": "111.333"}, "Ev011")
+    calls = posts(slack, 3)
+    assert {c.args["channel"] for c in calls[1:]} == {USER, "C0SALES"}
+
+
+def test_app_home_is_published(server: ServeProcess, slack: SlackStandIn) -> None:
+    server.event({"type": "app_home_opened", "user": USER, "channel": "D0DM", "tab": "home"}, "Ev020")
+    [call] = wait_for(lambda: slack.of("views.publish"))
+    assert call.args["user_id"] == USER and call.args["view"]["type"] == "home"
+
+
+def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, slack: SlackStandIn,
+                                                          database_url: str) -> None:
+    def last_post() -> dict:
+        call = slack.of("chat.postMessage")[-1]
+        return {"ts": "9.1", "text": call.args.get("text", ""), "blocks": call.args.get("blocks", [])}
+
+    def step(action, expect: str) -> dict:
+        before = len(slack.of("chat.postMessage"))
+        action()
+        wait_for(lambda: len(slack.of("chat.postMessage")) > before and expect in text_of(
+            slack.of("chat.postMessage")[-1]))
+        return last_post()
+
+    def click(message: dict, label: str, expect: str) -> dict:
+        block, element = find_element(message, button(label))
+        return step(lambda: server.click(USER, message, block, element, USER), expect)
+
+    def open_and_submit(message: dict, values: dict, expect: str) -> dict:
+        opened = len(slack.of("views.open"))
+        block, element = find_element(message, lambda e: e["action_id"] == "open_form")
+        server.click(USER, message, block, element, USER)
+        view = wait_for(lambda: len(slack.of("views.open")) > opened and slack.of("views.open")[-1]).args["view"]
+        state = {}
+        for block in view["blocks"]:
+            name = block["block_id"]
+            if name in values:
+                kind = block["element"]["type"]
+                raw = values[name]
+                state[name] = {"value": (
+                    {"type": kind, "selected_date": raw} if kind == "datepicker" else
+                    {"type": kind, "selected_option": {"value": raw}} if kind == "static_select" else
+                    {"type": kind, "selected_options": [{"value": v} for v in raw]}
+                    if kind == "multi_static_select" else {"type": kind, "value": raw})}
+        return step(lambda: server.submit_view(USER, view, state), expect)
+
+    msg = step(lambda: server.slash(USER, "prep Acme"), "What kind of visit")
+    msg = click(msg, "First / orientation visit", "1/10")
+    msg = click(msg, "Skip the rest", "Internal objective")
+    msg = open_and_submit(msg, {"items": ["dmu", "contract_end"]}, "External objective")
+    msg = click(msg, "Use this", "goal for this visit")
+    msg = step(lambda: server.dm(USER, "At the end of the visit I know who decides and when their contract "
+                                       "ends, and we have a follow-up appointment", "Ev100"), "SPIN")
+    msg = step(lambda: server.dm(USER, "What does a late delivery cost you?", "Ev101"), "Implication")
+    msg = click(msg, "Done", "Call plan: Acme")
+    msg = click(msg, "Tomorrow", "remind you to debrief")
+    assert count(database_url, Visit) == 1
+    msg = step(lambda: server.slash(USER, "debrief Acme"), "which deal")
+    msg = click(msg, "A new deal", "Debrief")
+    msg = open_and_submit(msg, {"outcome": "They want a proposal", "stage": "hot prospect", "amount": "4.630,50",
+                                "probability": "40", "decision_date": "2027-03-15", "dmu_known": "yes",
+                                "next_step": "Send the proposal", "follow_up": "2027-01-05"}, "Saved: Acme")
+    msg = step(lambda: server.slash(USER, "followups"), "Send the proposal")
+    click(msg, "Done", "Done: Send the proposal")
+    assert count(database_url, FollowUp) == 2  # the debrief reminder (closed by the debrief) and this one
+    updates = slack.of("chat.update")  # every clicked message lost its buttons: no stale choices remain
+    assert updates and all(b["type"] != "actions" for u in updates for b in u.args["blocks"])
