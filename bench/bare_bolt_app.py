@@ -5,8 +5,10 @@ import sys
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
-app = AsyncApp(token="xoxb-bench", signing_secret=sys.argv[2], token_verification_enabled=False)
+# argv: port, signing secret, Web API base URL (the same local stand-in the coach uses)
+app = AsyncApp(client=AsyncWebClient(token="xoxb-bench", base_url=sys.argv[3]), signing_secret=sys.argv[2])
 
 
 @app.command("/coach")

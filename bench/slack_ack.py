@@ -69,9 +69,9 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def start_bare() -> tuple[subprocess.Popen, str]:
+def start_bare(api_url: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt_app.py"), str(port), SECRET],
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt_app.py"), str(port), SECRET, api_url],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -96,7 +96,7 @@ def main() -> int:
     standin.start()
     with tempfile.TemporaryDirectory() as tmp:
         coach = ServeProcess(f"sqlite:///{tmp}/bench.db", standin.url)
-        bare, bare_url = start_bare()
+        bare, bare_url = start_bare(standin.url)
         try:
             asyncio.run(load(coach.base + "/slack/events", 50, 5))  # warm both up
             asyncio.run(load(bare_url + "/slack/events", 50, 5))
