@@ -91,11 +91,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file; e.g. postgresql://…/db")
     args = parser.parse_args()
     standin = SlackStandIn()
     standin.start()
     with tempfile.TemporaryDirectory() as tmp:
-        coach = ServeProcess(f"sqlite:///{tmp}/bench.db", standin.url)
+        coach = ServeProcess(args.database_url or f"sqlite:///{tmp}/bench.db", standin.url)
         bare, bare_url = start_bare(standin.url)
         try:
             asyncio.run(load(coach.base + "/slack/events", 50, 5))  # warm both up
@@ -111,7 +112,8 @@ def main() -> int:
             coach.stop()
             bare.terminate()
             standin.stop()
-    print(f"{args.requests} signed '/coach help' requests, {args.concurrency} concurrent, on loopback")
+    database = "PostgreSQL" if args.database_url and "postgres" in args.database_url else "SQLite"
+    print(f"{args.requests} signed '/coach help' requests, {args.concurrency} concurrent, on loopback, {database}")
     print(f"{'':26}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}")
     for name, (lat, rps, errors) in results.items():
         print(f"{name:26}{percentile(lat, 50):9.2f}{percentile(lat, 99):9.2f}{rps:9.0f}{errors:8d}")

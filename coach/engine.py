@@ -79,7 +79,7 @@ class Coach:
             ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
             blocks = home(ctx)
             store.commit()  # a first-time visitor is created
-            return Reply(blocks=blocks)
+            return Reply(blocks=blocks, language=ctx.t.lang)
 
     def pending_form(self, who: Who, scope: str) -> Form | None:
         """The form the conversation is waiting for, if its scope is `scope` (to open it as a modal)."""
@@ -107,11 +107,11 @@ class Coach:
                 log.exception("turn failed for %s", who.identity)
                 return Reply(blocks=[text(ctx.gettext(
                     "Sorry, something went wrong on my side and nothing was changed. "
-                    "Please try again; your earlier answers are kept."))])
+                    "Please try again; your earlier answers are kept."))], language=ctx.t.lang)
             state.last_seen = ctx.now
             if store.save_dialog(who.conversation_key, user, state.model_dump(mode="json"), version):
                 store.commit()
-                return Reply(blocks=blocks)
+                return Reply(blocks=blocks, language=ctx.t.lang)
             return None
 
 

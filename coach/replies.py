@@ -173,6 +173,7 @@ class Reply(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     blocks: list[Block] = Field(default_factory=list)
+    language: str | None = None  # the language the blocks are in, for a renderer's own few words
 
     def plain(self) -> str:
         return "\n\n".join(b.plain() for b in self.blocks)

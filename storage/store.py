@@ -84,7 +84,8 @@ class SqlStore:
         return user_info(user, self.default_timezone)
 
     def set_language(self, user: UserInfo, language: str) -> None:
-        self.session.execute(update(User).where(User.id == user.id).values(language=language))
+        self.session.execute(update(User).where(User.id == user.id).values(language=language)
+                             .execution_options(synchronize_session=False))
 
     # dialog state --------------------------------------------------------------------------
     def load_dialog(self, key: str) -> tuple[dict[str, Any] | None, int]:
@@ -106,6 +107,7 @@ class SqlStore:
             update(DialogState)
             .where(DialogState.conversation_key == key, DialogState.version == expected_version)
             .values(state=state, version=expected_version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
 
@@ -209,7 +211,7 @@ class SqlStore:
     def record_debrief(self, user: UserInfo, visit_id: int, debrief: dict[str, Any], at: datetime) -> None:
         self.session.execute(
             update(Visit).where(Visit.id == visit_id, Visit.owner_id == user.id)
-            .values(debrief=debrief, status="debriefed", debriefed_at=at)
+            .values(debrief=debrief, status="debriefed", debriefed_at=at).execution_options(synchronize_session=False)
         )
 
     # follow-ups --------------------------------------------------------------------------
@@ -240,7 +242,7 @@ class SqlStore:
         result = self.session.execute(
             update(FollowUp).where(FollowUp.id == followup_id, FollowUp.owner_id == user.id,
                                    FollowUp.status == "open")
-            .values(status="done", done_at=at)
+            .values(status="done", done_at=at).execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
 
@@ -248,7 +250,7 @@ class SqlStore:
         result = self.session.execute(
             update(FollowUp).where(FollowUp.id == followup_id, FollowUp.owner_id == user.id,
                                    FollowUp.status == "open")
-            .values(due_at=due_at)
+            .values(due_at=due_at).execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
 
@@ -256,7 +258,7 @@ class SqlStore:
         result = self.session.execute(
             update(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.owner_id == user.id,
                                    FollowUp.status == "open")
-            .values(status="done", done_at=at)
+            .values(status="done", done_at=at).execution_options(synchronize_session=False)
         )
         return result.rowcount
 

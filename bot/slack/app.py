@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -33,6 +34,7 @@ from storage.deliveries import claim_delivery, known_user, user_language
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[A-Z0-9]+>")
+HOME_REFRESH_DELAY = 2.0  # seconds
 PUBLIC_COMMANDS = {"help", "spin", "smart"}  # safe to answer in a channel thread; the rest is personal
 
 
@@ -68,25 +70,50 @@ class SlackCoach:
             request_verification_enabled=not settings.slack_app_token,
         )
         self._background: set[asyncio.Task] = set()
+        self._known: set[str] = set()  # identities seen by this process: no users.info look-up needed
+        self._home_pending: set[str] = set()
         self._register()
+
+    async def open_http_session(self, _app=None) -> None:
+        """One pooled HTTP session for all Web API calls (slack_sdk otherwise opens one per call)."""
+        self.app.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+    async def close_http_session(self, _app=None) -> None:
+        if self.app.client.session is not None:
+            await self.app.client.session.close()
 
     # who is writing ----------------------------------------------------------------------
     async def who(self, client: AsyncWebClient, team: str | None, user: str) -> Who:
         identity = f"slack:{user}"
         language = timezone = None
-        if not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
+        if identity not in self._known and not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
             try:  # first contact: take the language and time zone from the Slack profile
                 info = (await client.users_info(user=user, include_locale=True)).get("user") or {}
                 language, timezone = normalize_language(info.get("locale")), info.get("tz")
             except Exception:  # a profile we cannot read is no reason to refuse the user
                 log.warning("users.info failed for a first-time user", exc_info=True)
+        if len(self._known) < 100_000:
+            self._known.add(identity)
         return Who(identity=identity, conversation_key=f"slack:{team or '-'}:{user}", language=language,
                    timezone=timezone)
 
     async def turn(self, who: Who, inbound: Inbound) -> Reply:
         reply = await asyncio.to_thread(self.coach.handle, who, inbound)
-        self._later(self.publish_home(who))
+        self.refresh_home_soon(who)
         return reply
+
+    def refresh_home_soon(self, who: Who) -> None:
+        """Republish the user's App Home shortly after a turn; turns in quick succession share one refresh."""
+        if who.identity in self._home_pending:
+            return
+        self._home_pending.add(who.identity)
+
+        async def refresh() -> None:
+            await asyncio.sleep(HOME_REFRESH_DELAY)
+            self._home_pending.discard(who.identity)
+            await self.publish_home(who)
+
+        self._later(refresh())
 
     def _later(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -94,14 +121,14 @@ class SlackCoach:
         task.add_done_callback(self._background.discard)
 
     async def post(self, client: AsyncWebClient, channel: str, reply: Reply, thread_ts: str | None = None) -> None:
-        for message in render.render_message(reply):
+        for message in render.render_message(reply, language=reply.language):
             await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
 
     async def publish_home(self, who: Who) -> None:
         try:
             home = await asyncio.to_thread(self.coach.home, who)
             await self.app.client.views_publish(user_id=who.identity.split(":", 1)[1],
-                                                view=render.render_home(home.blocks))
+                                                view=render.render_home(home.blocks, language=home.language))
         except Exception:
             log.warning("could not refresh App Home", exc_info=True)
 
@@ -165,13 +192,14 @@ class SlackCoach:
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient) -> None:
         await ack()
         value = (action.get("selected_option") or {}).get("value") or action.get("value", "")
-        scope = action.get("block_id", "")
+        scope = render.scope_of_block(action.get("block_id", ""))
         who = await self.who(client, (body.get("team") or {}).get("id"), body["user"]["id"])
         channel, message = self._where(body)
         if message and channel:
             label = render.chosen_label(message.get("blocks", []), action["action_id"], value) or value
             await client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""),
-                                     blocks=render.without_actions(message.get("blocks", []), f"✓ {label}"))
+                                     blocks=render.without_actions(message.get("blocks", []), f"✓ {label}",
+                                                                   block_id=action.get("block_id")))
         reply = await self.turn(who, Inbound(action=value, scope=scope))
         await self.post(client, channel or body["user"]["id"], reply,
                         thread_ts=(message or {}).get("thread_ts"))
@@ -193,7 +221,8 @@ class SlackCoach:
             return
         meta = json.dumps({"scope": form.scope, "channel": channel or body["user"]["id"],
                            "thread_ts": (message or {}).get("thread_ts")})
-        await client.views_open(trigger_id=body["trigger_id"], view=render.render_modal(form, meta))
+        language = await asyncio.to_thread(self._language, who)
+        await client.views_open(trigger_id=body["trigger_id"], view=render.render_modal(form, meta, language=language))
 
     async def on_form_submitted(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
         meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
