@@ -98,6 +98,7 @@ class Coach:
             user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
             raw, version = store.load_dialog(who.conversation_key)
             state = _load_state(raw)
+            before = state.model_dump(mode="json")  # a deep copy: the turn mutates `state` in place
             ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
             try:
                 blocks = Turn(ctx, state).run(inbound)
@@ -108,10 +109,15 @@ class Coach:
                 return Reply(blocks=[text(ctx.gettext(
                     "Sorry, something went wrong on my side and nothing was changed. "
                     "Please try again; your earlier answers are kept."))], language=ctx.t.lang)
-            state.last_seen = ctx.now
-            if store.save_dialog(who.conversation_key, user, state.model_dump(mode="json"), version):
+            reply = Reply(blocks=blocks, language=ctx.t.lang)
+            after = state.model_dump(mode="json")
+            if version and not _worth_saving(before, after, state.last_seen, ctx.now):
+                store.commit()  # domain writes only (none for a read-only command); the dialog is as stored
+                return reply
+            after["last_seen"] = ctx.now.isoformat()
+            if store.save_dialog(who.conversation_key, user, after, version):
                 store.commit()
-                return Reply(blocks=blocks, language=ctx.t.lang)
+                return reply
             return None
 
 
@@ -135,6 +141,16 @@ def clean_inbound(inbound: Inbound) -> Inbound:
     form = None if inbound.form is None else {clean_text(str(k)): clean(v) for k, v in inbound.form.items()}
     return Inbound(text=clean(inbound.text), command=clean(inbound.command), action=clean(inbound.action),
                    form=form, scope=clean(inbound.scope))
+
+
+LAST_SEEN_PRECISION = timedelta(minutes=10)
+
+
+def _worth_saving(before: dict, after: dict, last_seen: datetime | None, now: datetime) -> bool:
+    """False when a turn left the dialog as stored and `last_seen` is recent enough to keep as it is."""
+    if last_seen is None or now - last_seen > LAST_SEEN_PRECISION:
+        return True
+    return {**before, "last_seen": None} != {**after, "last_seen": None}
 
 
 def _load_state(raw: dict | None) -> DialogState:

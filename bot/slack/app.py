@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import aiohttp
@@ -35,6 +36,7 @@ from storage.deliveries import claim_delivery, known_user, user_language
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[A-Z0-9]+>")
 HOME_REFRESH_DELAY = 2.0  # seconds
+DB_THREADS = 2
 PUBLIC_COMMANDS = {"help", "spin", "smart"}  # safe to answer in a channel thread; the rest is personal
 
 
@@ -72,7 +74,12 @@ class SlackCoach:
         self._background: set[asyncio.Task] = set()
         self._known: set[str] = set()  # identities seen by this process: no users.info look-up needed
         self._home_pending: set[str] = set()
+        self._executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="coach-db")
         self._register()
+
+    async def _db(self, fn, *args):
+        """Run blocking database work off the event loop, on a small pool: few threads keep the GIL calm."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     async def open_http_session(self, _app=None) -> None:
         """One pooled HTTP session for all Web API calls (slack_sdk otherwise opens one per call)."""
@@ -86,7 +93,7 @@ class SlackCoach:
     async def who(self, client: AsyncWebClient, team: str | None, user: str) -> Who:
         identity = f"slack:{user}"
         language = timezone = None
-        if identity not in self._known and not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
+        if identity not in self._known and not await self._db(known_user, self.runtime.sessions, identity):
             try:  # first contact: take the language and time zone from the Slack profile
                 info = (await client.users_info(user=user, include_locale=True)).get("user") or {}
                 language, timezone = normalize_language(info.get("locale")), info.get("tz")
@@ -98,7 +105,7 @@ class SlackCoach:
                    timezone=timezone)
 
     async def turn(self, who: Who, inbound: Inbound) -> Reply:
-        reply = await asyncio.to_thread(self.coach.handle, who, inbound)
+        reply = await self._db(self.coach.handle, who, inbound)
         self.refresh_home_soon(who)
         return reply
 
@@ -126,7 +133,7 @@ class SlackCoach:
 
     async def publish_home(self, who: Who) -> None:
         try:
-            home = await asyncio.to_thread(self.coach.home, who)
+            home = await self._db(self.coach.home, who)
             await self.app.client.views_publish(user_id=who.identity.split(":", 1)[1],
                                                 view=render.render_home(home.blocks, language=home.language))
         except Exception:
@@ -149,7 +156,7 @@ class SlackCoach:
         reply = await self.turn(who, Inbound(command=command.get("text", "").strip() or "help"))
         await self.post(client, command["user_id"], reply)  # a user id as channel: the app's DM
         if command.get("channel_name") != "directmessage":
-            t = translator(await asyncio.to_thread(self._language, who))
+            t = translator(await self._db(self._language, who))
             await respond(text=t.gettext("I have answered you in our direct messages."), response_type="ephemeral")
 
     def _language(self, who: Who) -> str:
@@ -157,7 +164,7 @@ class SlackCoach:
 
     async def _first_delivery(self, body: dict) -> bool:
         event_id = body.get("event_id")
-        return not event_id or await asyncio.to_thread(claim_delivery, self.runtime.sessions, "slack", event_id)
+        return not event_id or await self._db(claim_delivery, self.runtime.sessions, "slack", event_id)
 
     async def on_message(self, body: dict, event: dict, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
@@ -180,7 +187,7 @@ class SlackCoach:
             await self.post(client, event["channel"], reply, thread_ts=thread)
             return
         await self.post(client, event["user"], reply)
-        t = translator(await asyncio.to_thread(self._language, who))
+        t = translator(await self._db(self._language, who))
         await client.chat_postMessage(channel=event["channel"], thread_ts=thread,
                                       text=t.gettext("I have answered you in our direct messages."))
 
@@ -214,23 +221,23 @@ class SlackCoach:
     async def on_open_form(self, ack, body: dict, action: dict, client: AsyncWebClient) -> None:
         await ack()
         who = await self.who(client, (body.get("team") or {}).get("id"), body["user"]["id"])
-        form = await asyncio.to_thread(self.coach.pending_form, who, action.get("value", ""))
+        form = await self._db(self.coach.pending_form, who, action.get("value", ""))
         channel, message = self._where(body)
         if form is None:  # the form was answered meanwhile: show where the conversation is now
             await self.post(client, channel or body["user"]["id"], await self.turn(who, Inbound(text="")))
             return
         meta = json.dumps({"scope": form.scope, "channel": channel or body["user"]["id"],
                            "thread_ts": (message or {}).get("thread_ts")})
-        language = await asyncio.to_thread(self._language, who)
+        language = await self._db(self._language, who)
         await client.views_open(trigger_id=body["trigger_id"], view=render.render_modal(form, meta, language=language))
 
     async def on_form_submitted(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
         meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
         values = render.read_submission(view)
         who = await self.who(client, (body.get("team") or {}).get("id"), body["user"]["id"])
-        form = await asyncio.to_thread(self.coach.pending_form, who, meta.get("scope", ""))
+        form = await self._db(self.coach.pending_form, who, meta.get("scope", ""))
         if form is not None:
-            errors = self._field_errors(form, values, await asyncio.to_thread(self._language, who))
+            errors = self._field_errors(form, values, await self._db(self._language, who))
             if errors:
                 await ack(response_action="errors", errors=errors)
                 return
