@@ -63,7 +63,7 @@ _TIME = _rx(
     # "at the end of the orientation meeting", "during Thursday's visit", "out of the follow-up meeting"
     rf"\b(during|in|at|after|before|by|end of|out of) (the|this|our|my|today's|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b"
     r"(?! cent(er|re))",
-    rf"\b(tijdens|in|na|bij) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
+    rf"\b(tijdens|in|na|bij|op) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
     rf"\bend of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
     # the end of the visit, said from the rep's side: "before I leave", "voordat we vertrekken"
     r"\b(before|when|by the time) (i|we) (leave|go|walk out|head out|say goodbye)\b",
@@ -86,6 +86,9 @@ _DELIVERABLE = _rx(
     r"afgesproken|afspre\w*|overeenstemming|het eens|toezegging|bevestig\w*|lijst|overzicht|namen|bekend",
     r"in kaart|helder|beslisser\w*|wie beslist|ontvangen|verstuurd|gestuurd|licenties?|einddatum)\b",
     r"\bspreken\b.*\baf\b",
+    # a decision or a fact that a yes or no settles: "decide together whether", "samen bepalen of"
+    r"\b(decide|determine|establish|agree|know|find out|check|confirm|settle|clarify)\b(\s+\S+){0,3}\s+whether\b",
+    r"\b(bepalen|beslissen|besluiten|weten|nagaan|achterhalen|vaststellen|checken|navragen|afspreken|afstemmen) of\b",
     r"\b(present\w*|show|give|presenteren|tonen|geven)\b(\s+\S+){0,4}\s+(proposal|quote|demo|solution|offer"
     r"|plan|prices?|results?|voorstel|offerte|oplossing|prijzen|resultaten)\b",
 )
@@ -98,6 +101,9 @@ _FACT = _rx(
     r"leveranciers?|datum|beslis\w*|behoeften?|eisen|wensen|prijzen|concurrent\w*|aantal|wie|wanneer",
     r"welke|hoeveel|potentieel|planning|procedure)\b",
 )
+# The whole of their business moved over to us: "all 14 of their branches over to us", "al hun drukwerk bij ons".
+_WHOLE_BUSINESS = (r"\ball (\S+ )?(of )?their\b(\s+\S+){1,3}\s+(over )?to (us|our)\b"
+                   r"|\b(al hun|alle \S+ van hun|hun hele|hun volledige)\b(\s+\S+){1,3}\s+(bij|naar) ons\b")
 _PUSHY = _rx(
     r"\b(force\w*|pressur\w*|push(ing)? (them|him|her|the \w+|for|hard|through)|pushy|whatever it takes",
     r"no matter what|at any cost|at all costs|by any means|corner (them|him|her)|trick\w*",
@@ -106,7 +112,10 @@ _PUSHY = _rx(
     r"dump\w*|regardless of (their|the customer|what)|even if they don't need|overrule\w*",
     r"dwing\w*|gedwongen|afdwing\w*|onder druk|druk (zetten|uitoefenen)|pushen|koste wat (het )?kost",
     r"hoe dan ook|wat er ook gebeurt|met alle middelen|overrompel\w*|manipul\w*|klem zetten|geen nee",
-    r"opdring\w*|aansmeren|aan te smeren|dumpen|talk (them|him|her|the \w+) into|ompraten|om te praten)\b",
+    r"opdring\w*|aansmeren|aan te smeren|dumpen|talk (them|him|her|the \w+) into|ompraten|om te praten",
+    r"strong-?arm\w*|arm-?twist\w*|twist (their|his|her) arm|hard-?sell\w*|browbeat\w*|steamroll\w*|bulldoz\w*",
+    r"rush (them|him|her|the \w+) into|scare (them|him|her|the \w+) into|against (their|his|her) will",
+    r"forceer\w*|geforceerd|tegen (hun|zijn|haar) zin|opjagen|op te jagen|uitknijpen|uit te knijpen|klemzetten)\b",
     # selling against the absence of a need: "even though no need has come up", "ook al heeft hij geen behoefte"
     r"\b(even (though|if)|although|regardless( of)?)\b(\s+\S+){0,5}\s+(no|not|don't|doesn't|didn't|hasn't|haven't"
     r"|without|nothing)\b(\s+\S+){0,4}\s+(needs?|needed|wants?|interest(ed)?)\b",
@@ -115,6 +124,10 @@ _PUSHY = _rx(
 )
 _DISCOUNT = _rx(r"\b(discount\w*|rebate\w*|price cut|korting\w*|prijsverlaging\w*|afprijzen|afslag)\b")
 _NO_DISCOUNT = _rx(r"\b(without|no|not|never|zonder|geen|niet|nooit)\b(\s+\S+){0,2}\s+$")
+# A purpose clause that is only the rep's: "so they sign today", "zodat ze niet naar de concurrent gaan".
+_FOR_US = (r"(?!\s+(\S+\s+){0,1}(sign|signs|order|orders|buy|buys|purchase|pay|commit|switch|tekenen|tekent|bestellen"
+           r"|bestelt|kopen|koopt|betalen|overstappen|ondertekenen|akkoord)\b)(?!(\s+\S+){0,6}\s+(competitors?"
+           r"|competition|concurren\w*)\b)")
 _MUTUAL = _rx(
     r"\b(together|jointly|mutual\w*|both (parties|sides|of us)|agree\w*|in agreement|win-win",
     r"their (needs|wishes|requirements|problems?|challenges|goals|interests?|priorities)|needs of|wishes of",
@@ -124,8 +137,41 @@ _MUTUAL = _rx(
     r"samen|gezamenlijk|wederzijds\w*|beide partijen|afspre\w*|afgesproken|overeen\w*|akkoord|in overleg",
     r"het eens|eens (over|zijn|worden)|hun (behoeften?|wensen|eisen|problemen?|uitdagingen|doelen|belang)",
     r"behoeften? van|wensen van|klantbehoefte\w*|voor (hen|de klant|beide)|passend\w*|past binnen",
-    r"zodat (ze|zij|de klant|hij)|meerwaarde voor)\b",
+    rf"zodat (ze|zij|de klant|hij){_FOR_US}|meerwaarde voor)\b",
+    # a purpose or benefit on the customer's side: "so their line keeps running", "zodat hun installatie..."
+    rf"\b(so (that )?(they|their|them|the (customer|client|buyer)|he|she|his|her|both|we both){_FOR_US}",
+    rf"zodat (hun|haar|zijn|de (klant|afnemer|koper|gebruiker)|beide|we allebei|wij allebei){_FOR_US}",
+    r"(lower|lowers|reduce|reduces|cut|cuts|save|saves|improve|improves|ease|eases|simplif\w*|speed (up )?)"
+    r" (\w+ )?(their|them|the (customer|client)'?s?)",
+    r"(hun|de klant)\b(\s+\S+){0,3}\s+(bespaart|besparen|verlaagt|verlagen|verbetert|verbeteren|vermindert|scheelt)",
+    r"(bespaart|besparen|verlaagt|verlagen|verbetert|verbeteren|vermindert|scheelt) (\w+ )?(hun|de klant)",
+    # what fits them: "in line with their plans", "past bij de wensen", "aansluit op hun verhuisdatum"
+    r"(in line with|tailored to|suited to|fit(s|ting)? (with|in with)?) (\w+ )?(their|the customer'?s?)"
+    r"(?! (\w+ )?(prices?|offer|quote|competitor\w*))",
+    r"(past|passen|paste|pasten|aansluit\w*|aan te sluiten|sluit\w* (\w+ ){0,3}aan|afgestemd|afstemmen|tegemoetk\w*)"
+    r" (bij|op|binnen|aan) (hun|haar|zijn|de (wensen|eisen|behoeften?|klant|situatie|planning))",
+    # a date fixed with them: "de beslisdatum vastleggen", "een datum prikken", "pin down the decision date"
+    r"\w*(datum|moment) (\w+ ){0,2}(vastleggen|vastgelegd|vast te leggen|prikken|geprikt|te prikken)",
+    r"(pin down|settle on|fix) (a |the )?(\w+ )?(date|moment))\b",
     r"\bspreken\b.*\baf\b",
+)
+# One-sided without pressure words: persuading them to act, selling as much as possible, taking all their
+# business or exclusivity, payment up front. Not acceptable unless the goal also states their benefit.
+_SELL = (r"sell|sells|selling|upsell\w*|cross-?sell\w*|order|orders|buy|purchase|verkopen|verkoop|verkocht|bijverk\w*"
+         r"|upsellen|bestellen|afnemen|kopen|laten bestellen|laten kopen")
+_ONE_SIDED = _rx(
+    r"\b(convinc\w*|persuad\w*|overhal\w*|over te halen|overtuig\w*|bepraten)\b(\s+\S+){0,6}\s+(to|om|into)\b"
+    r"(?! (us|our|the|their|them|a|an|his|her|its)\b)",
+    # selling as much as possible: "upsell as much as possible", "zo veel mogelijk extra verkopen"
+    rf"\b({_SELL})\b(\s+\S+){{0,4}}\s+(as (much|many)|zo ?veel|maxim)",
+    rf"\b(as (much|many)( \S+)? as (possible|we can|they can take)|zo ?veel mogelijk|maximaal)\b(\s+\S+){{0,3}}"
+    rf"\s+({_SELL})\b",
+    r"\bmaximi[sz]\w* (the |our )?(sales|revenue|order|order value|deal|spend|margin)\b",
+    r"\b(omzet|verkoop|orderwaarde|marge|afzet)\b(\s+\S+){0,2}\s+maximali\w*",
+    r"\b(exclusive|sole) (supply|supplier|deal|contract|rights)\b|\bexclusiev?e? (levering|leverancier\w*|contract)\b",
+    r"\bexclusiviteit\b",
+    _WHOLE_BUSINESS,
+    r"\b(pay|paying|pays)\b(\s+\S+){0,3}\s+(up ?front|in advance)\b|\bvooruit ?betal\w*|\bvooraf (\w+ )?betalen\b",
 )
 _NOT_A_DEAL = r"(?!\s+(end|expir\w*|renewal|details|terms|period|dates?|volumes?|history|process|size|frequency))"
 _DEAL_NL = r"\w*(orders?|opdracht|bestelling|deal|contract|overeenkomst|koop)"
@@ -139,6 +185,12 @@ _CLOSE = _rx(
     # the customer switching supplier: "switch to our package", "overstappen"
     r"\b(switch\w*|mov(e|es|ing)|chang(e|es|ing)|convert\w*|migrat\w*)( over)? to (us|our)\b",
     r"\b(overstappen|overstapt|over te stappen|overgestapt|overgaan naar ons|over te gaan naar ons)\b",
+    # with what moves named in between: "move their whole fleet to our platform", "hun drukwerk bij ons onderbrengen"
+    r"\b(switch|mov|migrat|transfer|convert)\w* (all (\S+ )?(of )?|the )?(their|its|the customer's|the entire"
+    r"|the whole|entire|whole) (\S+ ){0,3}(over )?to (us|our)\b(?! (office|showroom|site|premises|demo|event|meeting"
+    r"|training|headquarters|hq|location|stand|booth)\b)",
+    r"\b(bij|naar) ons (onder (te )?brengen|onderbreng\w*|over (te )?zetten|overzet\w*|over (te )?brengen"
+    r"|overbreng\w*)\b|\b(overzetten|overbrengen|overhevelen) naar ons\b",
     r"\b(they|customer|client|buyer) (buys?|orders?|purchases?|signs?)\b|\b(to|they) sign\b(?! up)",
     r"\b(tekenen|ondertekenen|getekend\w*|ondertekend\w*|handtekening)\b",
     rf"\b{_DEAL_NL}\b(?!\s+(einddatum|afloop|loopt))(\s+\S+){{0,5}}\s+{_CLOSE_NL}\b",
@@ -168,9 +220,11 @@ _ABSURD = _rx(
 _ABSURD_ANY = _rx(
     r"\b100 ?% (of the |van de )?(market|markt)|\b(market share|marktaandeel)\b.*\b100",
     # multiplying what a customer buys in one go: "double their yearly revenue", "de omzet verdubbelen"
-    r"\b(doubl\w*|tripl\w*|quadrupl\w*|verdubbel\w*|verdrievoudig\w*)\b(\s+\S+){0,5}\s+(\w*revenue|turnover|sales"
-    r"|spend|business|volume|\w*omzet|afzet|inkoop\w*)\b",
-    r"\b(\w*revenue|turnover|sales|spend|\w*omzet|afzet)\b(\s+\S+){0,5}\s+(verdubbel\w*|verdrievoudig\w*)\b",
+    r"\b(doubl\w*|tripl\w*|quadrupl\w*|verdubbel\w*|verdrievoudig\w*)\b(?!\s+check)(\s+\S+){0,5}\s+(\w*revenue|turnover|sales"
+    r"|spend|business|\w*volumes?|purchases|orders|\w*omzet|afzet|inkoop\w*|\w*afname|\w*volume|bestellingen)\b",
+    r"\b(\w*revenue|turnover|sales|spend|purchases|\w*omzet|afzet|\w*afname|inkoop)\b(\s+\S+){0,5}\s+"
+    r"(verdubbel\w*|verdrievoudig\w*|doubl\w*|tripl\w*)\b(?!\s+check)",
+    _WHOLE_BUSINESS,
 )
 # A close put off to a later meeting: "get the order at the next meeting".
 _DEFERRED = _rx(r"^\s*(\S+\s+){0,8}(at|during|in|on|after|bij|tijdens|op|na) (the|a|our|het|de|een|ons) "
@@ -211,16 +265,45 @@ _VAGUE = frozenset(
     ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie
     improve improving improved better ensure sure stay stays remain remains close closing deal trying chances
     sign signing tekenen
-    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen""".split()
+    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen
+    software range assortment portfolio catalogue catalog offering offerings line-up lineup
+    assortiment aanbod portfolio catalogus productaanbod
+    upsell upselling cross-sell cross-selling sell more extra possible maximum max
+    upsellen bijverkopen bijverkoop maximaal
+    are was were been being will can could should shall may might must does did done things thing going
+    zijn was waren wordt worden werd kan kunnen zal zullen moet moeten mag dingen""".split()
 )
 # Open-ended time ("at some point", "ooit"): no moment to check the goal against.
 _OPEN_ENDED = _rx(
     r"\b(at some (point|stage)|some ?day|sometime|eventually|in (the )?future|in due course",
     r"ooit|op (een gegeven|enig) moment|op den duur|te zijner tijd|tzt|op termijn|in de toekomst)\b",
 )
-# "the relationship with purchasing": a relationship is no concrete subject, whoever it is with.
-_RELATIONSHIP = _rx(r"\b(relationship|relations?|rapport|bond|relatie|band|verstandhouding) (with|met) "
-                    r"((the|de|het|our|onze|their|hun|this|deze) )?\S+")
+# "the relationship with purchasing", "a good impression on the facility manager": a relationship, trust or an
+# impression is no concrete subject, whoever it is with (the person is only its audience).
+_ROLE = (r"((the|de|het|our|onze|their|hun|this|deze|dit|that|die|a|an|een|uw|your) )?\S+"
+         r"( (?!(and|en|or|to|om|so|zodat|about|over|during|tijdens|before|voor|by|at|in|for|with|met|on|op|bij"
+         r"|door)\b)\S+){0,3}")
+_RELATIONSHIP = _rx(
+    r"\b(relationship|relations?|rapport|bond|trust|confidence|goodwill|impression|connection|relatie|band"
+    r"|verstandhouding|vertrouwen|indruk|connectie|klik)( (maken|achterlaten|winnen|wekken|opbouwen))? (with|on|upon"
+    rf"|among|of|met|op|bij|onder|van) {_ROLE}",
+    rf"\b(op|bij) {_ROLE} (een )?(\S+ )?(indruk|vertrouwen) (maken|achterlaten|winnen|wekken)\b",
+    r"(\S+ ){0,2}\S+'s? (trust|confidence|goodwill|respect)\b",
+)
+
+# An outcome left to chance ("and see what happens", "hopefully a good result", "kijken hoe het gaat"): a goal
+# that ends like that, with nothing checkable in it, has no concrete aim, whatever it is about.
+_HEDGE = _rx(
+    r"\b(see|seeing|wait and see) (what|how) (happens|it goes|things go|(it|things) (is|are) going|it turns out"
+    r"|it works out|it lands|they react|they respond|it develops)\b",
+    r"\bsee where (it|this|things) (goes|go|lead|leads|end up|ends up)\b",
+    r"\bhopefully\b|\bhop(e|ing) (for|that|to)\b|\b(a|an) (good|positive|nice|decent) (result|outcome)\b",
+    r"\btake it from there\b|\bwhatever comes\b",
+    r"\b(kijken|zien) (hoe|wat|waar) (het|dat|alles|er|ze|zij|de klant|het schip)\b(\s+\S+){0,2}\s*(gaat|loopt"
+    r"|uitpakt|afloopt|valt|landt|komt|gebeurt|strandt|eindigt|reageert|reageren|vindt|vinden|zegt|zeggen)\b",
+    r"\bafwachten\b|\bhopelijk\b|\bhopen (op|dat|te)\b",
+    r"\b(een )?(goed|positief|mooi) (resultaat|uitkomst)\b|\bgoede (afloop|uitkomst)\b",
+)
 
 _EXAMPLE = {
     VisitType.FIRST: N_("At the end of the visit I know their current supplier, the contract end date and who "
@@ -244,11 +327,15 @@ def _specific(rest: str) -> bool:
 
 
 def _acceptable(s: str) -> tuple[bool | None, str | None]:
+    """False for pressure or discount as the goal, whatever else it says; True when it states their benefit, a
+    mutual interest or an agreement; False for a one-sided goal without such a statement; else None."""
     if _PUSHY.search(s):
         return False, "pushy"
     if any(not _NO_DISCOUNT.search(before) for before in _before(_DISCOUNT, s)):
         return False, "discount"
-    return (True, None) if _MUTUAL.search(s) else (None, None)
+    if _MUTUAL.search(s):
+        return True, None
+    return (False, "pushy") if _ONE_SIDED.search(s) else (None, None)
 
 
 def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:
@@ -287,6 +374,8 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
                       or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest)))
     if _OPEN_ENDED.search(s) and not time_bound:  # "at some point": afterwards never comes
         measurable = False
+    if _HEDGE.search(rest) and not measurable:  # "discuss the quote and see how it goes"
+        specific = False
     acceptable, why_not_acceptable = _acceptable(s)
     realistic, why_not_realistic = _realistic(s, visit_type)
 

@@ -95,6 +95,14 @@ _BAD = {
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
         r"over budget",
+        # work done twice or for nothing
+        r"redo(ne)?|re-?do(ing)?|re-?ent(er|ered|ering)|re-?key\w*|double (work|entry|data entry)|in vain|for nothing",
+        r"wasted (trip|journey|visit|effort)",
+        # people leaving, errors named with mis-, costs that are high: "staff turnover", "misprints"
+        r"(staff|employee|personnel|labou?r|workforce) turnover|turnover among",
+        r"turnover (of|in) (your |the |their |our )?(staff|employees|people|personnel|team|workforce|\w+ers)",
+        r"mis(print|pick|feed|deliver|rout|label|load|ship|calculat|match|read|fire|cut|judg)\w*",
+        r"(high|higher|rising|soaring|steep|hefty) (\w+ )?(costs?|prices?|bills?|invoices?|premiums?|rates)",
         # a delay with its size: "a day later", "two hours later"
         r"(an?|one|\d+|two|three|four|several|few|couple of) (minutes?|hours?|days?|weeks?) later)\b",
     ),
@@ -109,7 +117,16 @@ _BAD = {
         r"hapert|haperen|hapering\w*|vertraagd|uitgesteld|uitloop\w*|faal\w*|falen|gefaald",
         r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
         r"overschrijd\w*|overschreden|over de deadline|over het budget",
-        r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later)\b",
+        r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
+        # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
+        r"opnieuw (\w+ )?(plannen|doen|maken|invoeren|leveren|versturen|printen|drukken|rijden|inpakken)|overdoen",
+        r"dubbel (werk|invoeren)|dubbele (invoer|registratie)|voor niets|voor niks|(te)?vergeefs\w*",
+        # what is missing, people leaving, errors named with mis-, costs that are high
+        r"ontbre\w*|personeelsverloop|(hoog|hoge|groot|grote) verloop|verloop (onder|bij)",
+        r"verloop (van|in) (het |de |uw |jullie )?(personeel|medewerkers|mensen|team|\w+(ers|eurs|kundigen))",
+        r"mis(druk|ser|grep|greep|reken|lever|pick|boek|slag|stap|bak|lukking)\w*",
+        r"(hoge|hogere|stijgende|torenhoge|forse) (\w+ )?(\w*kosten|\w*prijs|\w*prijzen|\w*rekening\w*|premies?"
+        r"|tarieven))\b",
         # separable failure verbs: "vallen ... uit", "ligt ... stil", "loopt ... vast", "gaat ... mis"
         r"\b(valt|vallen|viel|vielen)\b(\s+\S+){0,5}\s+(uit|stil)\b",
         r"\b(ligt|liggen|lag|lagen|staat|staan|stond|stonden)\b(\s+\S+){0,5}\s+stil\b",
@@ -133,7 +150,12 @@ _PROBLEM = {
         # falling short of expectations, obstacles met
         r"fall(s|ing)? short|fell short|let(s|ting)? (you|them|your \w+) down|run(s|ning)? into|ran into",
         r"(come|comes|came|coming) up against|in the way|hinder\w*|hamper\w*|irk\w*|hiccups?|snags?",
-        r"too (much|many|long|slow|few|little|expensive|complex|often|high))\b",
+        r"too (much|many|long|slow|few|little|expensive|complex|often|high)",
+        # how hard something is, effort that should not be needed, what holds them back
+        r"hard ((is|was) it |it is )?(for (you|them|us|him|her|your \w+|the \w+) )?to",
+        r"(so|too|very|quite|really|rather|pretty|that) hard|tough(er|est)?|trick(y|ier|iest)|awkward",
+        r"unnecessar\w*|needless\w*|pointless|superfluous",
+        r"(keeps?|kept|stops?|stopped|prevents?|prevented) (\S+ ){0,3}from \w+ing|friction|clunky)\b",
     ),
     "nl": _rx(
         r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
@@ -146,12 +168,15 @@ _PROBLEM = {
         r"blij (mee|met|over)|(niet|minder) blij|stuit\w*|gestuit|aanlopen tegen",
         r"(loopt|lopen|liep|liepen)\b(\s+\S+){0,6}\s+tegen\b(\s+\S+){0,4}\s+aan",
         r"minpunt\w*|zwak\w*|verbeter\w*|beter|betrouwbaa?r\w*|onbetrouwbaa?r\w*|verouderd\w*|trage",
-        r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen|ontbre\w*",
+        r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen",
         r"tegenaan|knelt|last van|teleurgest\w*|tegenval\w*|vastlo\w*|loopt vast|stroef|druk|stress",
         r"te (veel|lang|duur|weinig|ingewikkeld|complex|vaak|hoog|groot|klein)",
         r"(willen|wilt|wil)\b.*\bveranderen|zou (u|je|jullie)\b.*\bveranderen",
         r"niet (goed|lekker|soepel|tevreden|optimaal|ideaal)|(werkt|werken|loopt|lopen) (\w+ )?niet",
-        r"kan (er )?beter|beter kan|beter kunnen)\b",
+        r"kan (er )?beter|beter kan|beter kunnen",
+        # what holds them back, how hard something is, effort that should not be needed
+        r"weerhoudt|weerhouden|belet|beletten|wrijving",
+        r"(zo|erg|best|nogal|heel|te) (zwaar|pittig|taai)|onnodig\w*|nodeloos|overbodig\w*|zonde (van|dat))\b",
     ),
 }
 # Good outcomes: a hypothetical with these is about the value of a solution.
@@ -162,7 +187,9 @@ _GOOD = {
         r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help\w*|useful|valuable|worth|reliable|on time",
         r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
         r"never (\w+ ){0,3}again|a thing of the past|without|eliminated?|avoid\w*|prevent\w*|get rid",
-        r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date)\b",
+        r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
+        # free of something bad ("error-free"), time won back
+        r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*)\b",
     ),
     "nl": _rx(
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
@@ -170,7 +197,10 @@ _GOOD = {
         r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
         r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lager|halveren|verlagen|verminderen",
         r"niet meer|nooit meer|zonder|voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
-        r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel)\b",
+        r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
+        r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel|oplost|oplosten|loste (\w+ )?op",
+        # free of something bad: "storingsvrij", "foutloos", "zorgeloos"
+        r"\w+(vrij|vrije)|(fout|probleem|storings?|zorge|moeite|feil|vlekke|naad)(loos|loze))\b",
     ),
 }
 # Trends: a cost or a bad thing going down is good news, going up is bad news (and the reverse for
@@ -237,10 +267,18 @@ def _trend(s: str, lang: str) -> str | None:
     return "good" if "good" in kinds else ("bad" if kinds else None)
 
 
+# A bad thing that something is free of: "error-free", "storingsvrije", "foutloos" are good news.
+_FREE_OF = re.compile(r"(vrij|vrije|loos|loze)$")
+_FREE_AFTER = re.compile(r"-free\b")
+
+
 def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
-    """Bad things named in ``s``, except those said to go down ("if scrap came down" is good news)."""
+    """Bad things named in ``s``, except those said to go down ("if scrap came down" is good news) and those
+    something is free of ("a trouble-free line", "een storingsvrije pers")."""
     improving = [(start, end) for kind, start, end in _trends(s, lang) if kind == "good"]
-    return [m for m in _BAD[lang].finditer(s) if not any(a <= m.start() < b for a, b in improving)]
+    return [m for m in _BAD[lang].finditer(s)
+            if not any(a <= m.start() < b for a, b in improving)
+            and not _FREE_OF.search(m.group(0)) and not _FREE_AFTER.match(s, m.end())]
 
 
 _REFERS_BACK = {
@@ -254,7 +292,7 @@ _HYPOTHETICAL = {
 # What a hypothetical asks about; good outcome -> need-payoff, bad one -> implication.
 _OUTCOME = {
     "en": _rx(r"\b(mean|change|help|look like|impact|effect|affect|difference|happen|do for|matter|allow"
-              r"|enable|free up|worth|save|react|respond|improve|differently|feel|do to)\b"),
+              r"|enable|free up|worth|save|react|respond|improve|differently|different|feel|do to)\b"),
     "nl": _rx(r"\b(betekenen|betekent|veranderen|verandert|helpen|uitzien|eruitzien|verschil|invloed|effect"
               r"|opleveren|oplevert|schelen|gebeuren|gebeurt|impact|reageren|vrijmaken|anders)\b"),
 }
@@ -276,19 +314,37 @@ _PAYOFF = {
         r"\bsav(e|es|ing|ings)\b(?! (the|your|files?|data|documents?))|\bgain\b|\b(useful|helpful|handy)\b",
         r"\bideal\b|\bwhy\b.*\b(important|matter)",
         r"\bvalue (in|of having|for you|to you)\b|\bsee value\b",
+        r"\bvalue (would|do|does|could|might) (you|they|your \w+) see\b",
+        r"\bvalue\b(\s+\S+){0,4}\s+(for|to) you\b|\b(what|how much) value\b.*\b(if|when|once)\b",
         r"\bimportant\b.*\bto (solve|fix|get rid|reduce|improve|avoid|prevent|have|get|eliminate|cut|speed)",
         r"\b(would|could|might|will|can)\b.*\bhelp", r"\bmake (a|any|the) difference\b",
+        r"\bwhat'?s in it for\b|\b(the|an?) (upside|payoff|pay-off)\b",
     ),
     "nl": _rx(
         r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
         r"\bbespa|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
         r"\bzou (u|je|jullie) (het|ervan|dat) (\w+ )?vinden als\b",
         r"\bwaarom\b.*\bbelangrijk\b",
+        r"\bwaarde\b(\s+\S+){0,4}\s+voor (u|jullie|je|jou)\b",
+        r"\b(welke|wat voor|hoeveel) waarde\b.*\b(als|wanneer|zodra)\b",
         r"\bbelangrijk\b.*\bom\b.*\b(op te lossen|te verbeteren|te verminderen|te voorkomen|af te komen"
         r"|te hebben|te krijgen|te versnellen|te verlagen)\b",
         r"\b(zou|zouden|kan|kunnen|kon)\b.*\bhelp(en|t)\b|\bhelpt\b.*\bals\b",
         r"\bverschil\b.*\bmaken\b|\bzou\w*\b.*\b(verschil|winnen)\b",
+        # what they get out of it: "profiteren", "wat heeft u eraan", "wat schiet u ermee op"
+        r"\bprofiteer\w*|\bprofiteren\b|\bgeprofiteerd\b",
+        r"\bwat (heeft|hebben|hebt|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier)aan\b",
+        r"\bschiet\w* (\S+ ){0,3}(er|daar|hier)mee op\b",
     ),
+}
+# A change that makes their work easier, better or faster, asked about: "does a fixed slot make life easier
+# for you", "maakt een vast moment het werk makkelijker". Harder, slower... is a problem, not a payoff.
+_MAKES_EASIER = {
+    "en": _rx(r"\b(make|makes|made|making)\b(\s+\S+){0,6}\s+(easier|simpler|better|faster|quicker|smoother|safer"
+              r"|cheaper|lighter|calmer|more (pleasant|efficient|reliable|predictable|productive))\b(?! than\b)"),
+    "nl": _rx(r"\b(maakt|maken|maakte|maakten)\b(\s+\S+){0,8}\s+(makkelijker|gemakkelijker|eenvoudiger|beter|sneller"
+              r"|soepeler|veiliger|goedkoper|lichter|rustiger|prettiger|overzichtelijker|voorspelbaarder"
+              r"|efficienter|betrouwbaarder|productiever)\b(?! dan\b)"),
 }
 _YIELD = {"en": _rx(r"\byield\b"), "nl": _rx(r"\boplever\w*|\blevert?\b.*\bop\b")}
 # Consequences, on their own.
@@ -303,13 +359,22 @@ _IMPLICATION = {
         # a problem that passes on to something else: "feed through into", "spill over to"
         r"\b(feed|feeds|fed|feeding|filter\w*|spill\w*|trickl\w*|carr(y|ies|ied|ying)) (through|over|down)\b",
         r"\bhow (much|many)\b.*\b(lose|loses|losing|lost|loss)\b",  # the size of a loss, not where it is
+        # business that a problem cost them: "has that cost you any contracts"
+        r"\bcost(s|ing)? (you|them|us|him|her|your \w+|the (company|business|firm|team|plant|site)) (\S+ ){0,2}"
+        r"(customers?|clients?|orders?|contracts?|deals?|business|sales|accounts?|tenders?|jobs?|projects?)\b",
     ),
     "nl": _rx(
         r"\bgevolg\w*|\bconsequentie\w*|\binvloed\b|\bbeinvloed\w*|\bimpact\b|\beffect(en)?\b",
         r"\bleid(t|en)\b.*\btot\b|\bgeleid\b|\bresulte\w*|\bdaardoor\b|\bhierdoor\b|\bschade\b",
         r"\breputatie\b|\bimago\b|\bwat doet (dat|dit|het)\b.*\bmet\b|\bin gevaar\b",
-        r"\b(verlie[sz]\w*|verloren|kwijt)\b.*\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten)\b",
-        r"\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten)\b.*\b(verlie[sz]\w*|verloren|kwijt)\b",
+        r"\b(verlie[sz]\w*|verloren|kwijt\w*)\b.*\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten"
+        r"|contract\w*)\b",
+        r"\b(klant\w*|orders?|omzet|opdracht\w*|geld|marges?|inkomsten|contract\w*)\b.*\b(verlie[sz]\w*|verloren"
+        r"|kwijt\w*)\b",
+        # business that a problem cost them: "heeft dat u klanten gekost"
+        r"\b(u|jullie|je|ons|hen|uw \w+)\b(\s+\S+){0,3}\s+(klant\w*|orders?|opdracht\w*|contract\w*|deals?|omzet)"
+        r"\s+(gekost|kostte|kostten)\b",
+        r"\b(kostte|kostten|gekost)\b(\s+\S+){0,3}\s+(klant\w*|orders?|opdracht\w*|contract\w*|deals?|omzet)\b",
         r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten)\b.*\bmis\b",
         r"\bboete\w*|\bgekost\b",
         r"\b(wie|meer)\b.*\b(daar|hier)\w*\b.*\blast van\b|\b(daar|hier)\w*\b.*\b(wie|meer)\b.*\blast van\b",
@@ -325,13 +390,16 @@ _IMPLICATION_IF_PROBLEM = {
         r"\b(does|did|will|could|can|has) (that|this|it)\b.*\b(pressure|stress|overtime|extra|slow|delay|wast)",
         r"\b(lose|loses|losing|lost)\b|\bhurt\w*|\bfeel\b|\bcreat\w*",
         r"\btranslat\w* (in)?to\b|\bshow(s|ed|ing)? up in\b|\breflect\w* in\b|\bturn(s|ed)? into\b",
-        r"(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bi )\bdo to\b",
+        r"(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bi )\b(do|does|did) to\b",
     ),
     "nl": _rx(
-        r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekende\b|\bgebeur\w*|\breage\w*|\bmerk(t|en)\b",
+        r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekend(e|en)?\b|\bbetekenen\b|\bgebeur\w*|\breage\w*",
+        r"\bmerk(t|en)\b",
         r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
         r"\bmet zich mee\b|\bvertaa?l\w* (zich )?(in|naar)\b|\bterug(zien|ziet|te zien)\b|\bzie\w* (\w+ ){0,4}terug\b",
         r"\bwat (doet|doen|deed|deden|zou|zouden)\b (?!(u|je|jij|jullie|we|wij|ze|zij)\b)(\S+ ){1,5}met\b",
+        # the same in a subordinate clause, verb last: "(ik ben benieuwd) wat die storing doet met uw planning"
+        r"\bwat (?!(u|je|jij|jullie|we|wij|ze|zij|ik)\b)(\S+ ){1,5}(?P<cue>(doet|doen|deed|deden) met)\b",
     ),
 }
 _RISK = _rx(r"\b(risks?|risico\S*)")  # a risk run when something goes wrong is a consequence
@@ -415,8 +483,11 @@ class SpinVerdict:
 
 
 def _find(patterns: dict[str, re.Pattern[str]], lang: str, s: str) -> str | None:
+    """The first match; only its ``cue`` group when the pattern names one (the subject around it is evidence)."""
     m = patterns[lang].search(s)
-    return m.group(0).strip() if m else None
+    if not m:
+        return None
+    return (m.groupdict().get("cue") or m.group(0)).strip()
 
 
 _NEGATION = re.compile(r"\b(not|no|never|niet|geen|nooit)\b|n't\b")
@@ -466,6 +537,9 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
             return SpinKind.NEED_PAYOFF, enabled
         if hypo and tone == "good":
             return SpinKind.NEED_PAYOFF, _find(_GOOD, lang, s) or hypo
+        cue = _find(_MAKES_EASIER, lang, s)
+        if cue and not _negated(s, s.find(cue)) and not _NEGATION.search(cue) and not _names_bad(s, lang):
+            return SpinKind.NEED_PAYOFF, cue
         cue = _find(_YIELD, lang, s)
         if cue and (tone == "good" or (tone == "neutral" and re.search(r"\b(als|if|zou)\b", s))):
             return SpinKind.NEED_PAYOFF, cue

@@ -295,3 +295,101 @@ def test_vague_outcomes_are_not_specific(goal: str) -> None:
 ])
 def test_a_concrete_subject_next_to_vague_words_stays_specific(goal: str) -> None:
     assert check(goal, QUOTE, EN).specific
+
+
+# --- general patterns (each with its own examples, not taken from the quality sets) ---------------
+
+
+@pytest.mark.parametrize(("goal", "acceptable"), [
+    ("Plan the maintenance this week so their production line never stops", True),
+    ("Deze week het onderhoud plannen zodat hun machines blijven draaien", True),
+    ("Present a proposal that meets their requirements for the canteen by Friday", True),
+    ("Vóór vrijdag een voorstel doen dat aansluit bij hun wensen voor de kantine", True),
+    ("Check with them this month whether the new tariff lowers their costs", True),
+    ("Deze maand nagaan of het nieuwe tarief hun kosten verlaagt", True),
+    ("Pin down the decision date with the buyer at the quote meeting", True),
+    ("Tijdens het offertegesprek een datum prikken voor het besluit", True),
+    # near misses: a purpose that is only ours, price matching, a date that is only found out
+    ("Offer a free installation so they sign today", None),
+    ("Een gratis installatie aanbieden zodat ze vandaag tekenen", None),
+    ("Extend the trial so they don't look at competitors", None),
+    ("Meet their price at the quote meeting", None),
+    ("Find out the decision date at this visit", None),
+])
+def test_their_benefit_what_fits_them_and_a_date_fixed_with_them_are_acceptable(
+        goal: str, acceptable: bool | None) -> None:
+    assert check(goal, QUOTE, EN).acceptable is acceptable
+
+
+@pytest.mark.parametrize(("goal", "acceptable"), [
+    ("Convince the buyer to switch to our platform this week", False),
+    ("De inkoper overtuigen om deze week een proef te starten", False),
+    ("Sell as many extra licences as possible this month", False),
+    ("Zoveel mogelijk licenties verkopen deze maand", False),
+    ("Become their exclusive supplier at the quote visit", False),
+    ("Get them to pay the first year up front at today's meeting", False),
+    ("Get all 30 of their depots over to us by Friday", False),
+    ("Strong-arm the buyer into signing today", False),
+    ("De klant vandaag tegen zijn zin laten tekenen", False),
+    # near misses: persuading with their benefit stated, collecting information, a plain goal
+    ("Persuade the CFO to approve the pilot so they can see the savings", True),
+    ("Agree on an exclusive supply deal that guarantees them priority stock, this visit", True),
+    ("Collect as much information as possible about the canteen during this visit", None),
+    ("Upsell the premium support plan to the IT manager next week", None),
+])
+def test_one_sided_goals_are_not_acceptable_unless_their_benefit_is_stated(
+        goal: str, acceptable: bool | None) -> None:
+    assert check(goal, AFTERSALES, EN).acceptable is acceptable
+
+
+@pytest.mark.parametrize(("goal", "specific"), [
+    ("Make a strong impression on the head of purchasing at Monday's intro meeting", False),
+    ("Een goede indruk maken op de financieel directeur tijdens het eerste bezoek", False),
+    ("Op het hoofd van de inkoop een goede indruk maken vandaag", False),
+    ("Win the plant manager's trust this visit", False),
+    ("Show them our range", False),
+    ("Ons aanbod laten zien bij het vervolgbezoek", False),
+    ("Upsell as much as possible next month", False),
+    ("Go through the quote and hope for the best", False),
+    ("De offerte doornemen en afwachten wat de klant zegt", False),
+    ("Drop by sometime to see how things are going", False),
+    # near misses: something checkable next to the vague aim, a named product, a number
+    ("Make a good impression on the facility manager and learn their budget for the canteen", True),
+    ("Show them our new safety-glove range", True),
+    ("Ons nieuwe aanbod bureaustoelen laten zien bij het vervolgbezoek", True),
+    ("Discuss the quote for the 12 compressors and see what happens", True),
+    ("Go over the quote with the buyer on Wednesday", True),
+])
+def test_vague_aims_generic_offerings_and_outcomes_left_to_chance_are_not_specific(
+        goal: str, specific: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).specific is specific
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Decide with the customer whether a second line is needed, this month", True),
+    ("Samen met de klant bepalen of een upgrade zinvol is, deze maand", True),
+    ("See if they like it", False),  # seeing is no decision
+    ("Kijken of de planners het wat vinden", False),
+])
+def test_a_decision_whether_is_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, AFTERSALES, EN).measurable is measurable
+
+
+def test_op_het_bezoek_is_a_moment() -> None:
+    assert check("Op het kennismakingsgesprek de DMU in kaart brengen", FIRST, EN).time_bound
+    assert not check("Een reactie geven op het bezoekverslag", FIRST, EN).time_bound  # a report, no meeting
+
+
+@pytest.mark.parametrize(("goal", "visit_type", "realistic"), [
+    ("Get all 30 of their depots over to us by Friday", QUOTE, False),
+    ("Vandaag bij het offertegesprek al hun schoonmaakwerk bij ons onderbrengen", QUOTE, False),
+    ("De jaarafname bij deze klant verdubbelen tijdens het bezoek vandaag", AFTERSALES, False),
+    ("Migrate their whole ERP to our cloud at the follow-up next week", FOLLOWUP, False),
+    # near misses: one contract for many sites, moving a meeting, talking about what they buy
+    ("Sign the contract for all twenty sites at the quote meeting", QUOTE, True),
+    ("Move the demo to our showroom at the follow-up", FOLLOWUP, True),
+    ("Tijdens het bezoek vandaag de jaarafname bespreken", AFTERSALES, True),
+])
+def test_their_whole_business_moved_to_us_is_absurd_and_a_move_to_our_platform_is_a_close(
+        goal: str, visit_type: VisitType, realistic: bool) -> None:
+    assert check(goal, visit_type, EN).realistic is realistic

@@ -368,3 +368,126 @@ def test_what_becomes_possible_once_it_is_solved_is_need_payoff() -> None:
 ])
 def test_embedded_questions_and_polite_dutch_imperatives_are_open(question: str, is_open: bool) -> None:
     assert classify(question, EN).is_open is is_open
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Why is it so awkward for your planners to book a technician?", P),
+    ("How hard is it to get spare parts in time?", P),
+    ("Which part of onboarding is toughest for new staff?", P),
+    ("Waarom is het zo zwaar voor uw planners om de roosters rond te krijgen?", P),
+    ("How hard do your teams work in peak season?", S),  # effort, not difficulty
+    ("Do you use our hardware or your own?", S),
+])
+def test_how_hard_something_is_is_a_problem(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Where do your engineers spend unnecessary time on paperwork?", P),
+    ("Waar zijn uw planners nodeloos veel tijd mee bezig?", P),
+    ("Welke stappen in de goedkeuring zijn eigenlijk overbodig?", P),
+    ("What keeps your planners from finishing the schedule on time?", P),
+    ("Where does the current ordering process cause friction?", P),
+    ("Wat weerhoudt uw inkopers ervan om vaker te bestellen?", P),
+    ("How often does your team have to re-enter orders by hand?", P),
+    ("Hoe vaak moet uw team orders dubbel invoeren?", P),
+    ("Hoe vaak moeten uw chauffeurs een rit opnieuw plannen?", P),
+    ("Which steps are necessary for an approval?", S),  # necessary is not unnecessary
+    ("Welke stappen zijn nodig voor een goedkeuring?", S),
+    ("Where does the ordering process start?", S),
+    ("Wanneer plannen jullie de ritten voor de volgende week?", S),
+])
+def test_wasted_effort_and_what_holds_them_back_are_problems(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How high is staff turnover in the warehouse?", P),
+    ("Hoe groot is het verloop onder uw chauffeurs?", P),
+    ("How many mispicks do you see per week?", P),
+    ("Hoeveel misdrukken heeft u per week?", P),
+    ("What is the turnover of your company?", S),  # revenue, not people leaving
+    ("Hoe groot is het verloop van de projecten?", S),  # the course of things
+    ("Wat is de missie van uw bedrijf?", S),
+    ("How many mission-critical systems do you run?", S),
+])
+def test_people_leaving_and_mis_words_are_bad_news(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Have the delivery problems cost you any customers?", IM),
+    ("Did the outage cost the company orders last year?", IM),
+    ("Heeft die uitval u klanten gekost?", IM),
+    ("Bent u door die fouten weleens een opdracht kwijtgeraakt?", IM),
+    ("What does a wasted trip cost your engineers?", IM),
+    ("Wat kost een rit voor niets uw monteurs?", IM),
+    ("What does the software cost per customer?", S),  # a price, no loss
+    ("Wat kost een nieuwe klant u aan marketing?", S),
+])
+def test_business_a_problem_cost_them_is_an_implication(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("I'm curious what the high fuel bill does to your margin", IM),
+    ("Ik ben benieuwd wat die vertraging doet met uw planning", IM),  # verb last in a subordinate clause
+    ("Wat betekenen die storingen voor uw levertijden?", IM),
+    ("Wat betekent het voor de planning als er onderdelen ontbreken?", IM),
+    ("Ik ben benieuwd wat jullie doen met retouren", S),  # what *they* do: a fact
+    ("Wat betekenen de nieuwe regels voor uw inkoop?", S),  # no problem named
+    ("How high are your energy bills?", S),
+    ("Wat ontbreekt er aan uw huidige systeem?", P),  # something missing, no consequence asked
+])
+def test_what_a_named_problem_does_to_something_is_an_implication(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What would a maintenance-free pump be worth to you?", N),
+    ("How would an error-free invoice run help your team?", N),
+    ("Wat zou een foutloze administratie u opleveren?", N),
+    ("Hoe zou een storingsvrije koelcel uw team helpen?", N),
+    ("Wat kost een storing van de pers u per week?", IM),  # the bad thing itself
+    ("How often do errors occur in the invoice run?", P),
+])
+def test_free_of_a_bad_thing_is_good_news(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Does an online portal make ordering faster for your buyers?", N),
+    ("Maakt een vaste contactpersoon het voor u eenvoudiger?", N),
+    ("Maakt de nieuwe software het werk moeilijker?", P),  # worse, not better
+    ("Maakt het nieuwe rooster het werk niet makkelijker?", S),  # negated: no payoff
+    ("What makes the current setup better than the old one?", P),  # a comparison with the past
+])
+def test_a_change_that_makes_work_easier_is_need_payoff(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What value would you see in having one supplier for all sites?", N),
+    ("Hoeveel waarde zou het voor jullie hebben als de rapportage automatisch gaat?", N),
+    ("How much time would your team win back with one portal?", N),
+    ("Hoeveel tijd zou uw team terugwinnen met één portaal?", N),
+    ("Wat is de waarde van uw voorraad?", S),  # a value, not the value for them
+    ("What is the average order value for your customers?", S),
+    ("How much time does your team spend on the portal?", S),
+])
+def test_value_for_them_and_time_won_back_are_need_payoff(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Hoe profiteert uw team ervan als de planning automatisch gaat?", N),
+    ("What's in it for your planners if the roster builds itself?", N),
+    ("Wat heeft u eraan als de facturen automatisch gecontroleerd worden?", N),
+    ("Wat schiet uw team ermee op als alles in één systeem staat?", N),
+    ("What would be different for your team if the invoices went out the same day?", N),
+    ("What would be different if your main supplier went bankrupt?", IM),  # bad news: a consequence
+    ("Wat heeft u daarmee gedaan?", S),  # what they did with it, not what they get out of it
+    ("Which different suppliers do you use?", S),
+])
+def test_what_they_get_out_of_it_is_need_payoff(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
