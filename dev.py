@@ -35,8 +35,10 @@ def ensure_env() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("installing salescoach and its dependencies …", file=sys.stderr)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    for step in ([*pip, "--upgrade", "pip"], [*pip, "-e", f"{ROOT}[dev]"]):
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode != 0:  # show pip's own words only when it failed
+            sys.exit(f"installing failed ({' '.join(step[3:])}):\n{done.stdout}{done.stderr}")
     STAMP.write_text(wanted)
 
 
