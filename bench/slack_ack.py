@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -26,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.bot.slack_server import SECRET, ServeProcess, free_port, sign  # noqa: E402
-from tests.bot.slack_standin import SlackStandIn  # noqa: E402
 
 TARGET_P99_MS = 100.0
 
@@ -93,11 +93,13 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--database-url", help="default: a fresh SQLite file; e.g. postgresql://…/db")
     args = parser.parse_args()
-    standin = SlackStandIn()
-    standin.start()
+    # The Web API stand-in runs in its own process, so it does not slow this load generator down.
+    standin = subprocess.Popen([sys.executable, "-m", "tests.bot.slack_standin"], cwd=ROOT, stdout=subprocess.PIPE,
+                               text=True)
+    standin_base = f"http://127.0.0.1:{int(standin.stdout.readline())}"
     with tempfile.TemporaryDirectory() as tmp:
-        coach = ServeProcess(args.database_url or f"sqlite:///{tmp}/bench.db", standin.url)
-        bare, bare_url = start_bare(standin.url)
+        coach = ServeProcess(args.database_url or f"sqlite:///{tmp}/bench.db", standin_base + "/api/")
+        bare, bare_url = start_bare(standin_base + "/api/")
         try:
             asyncio.run(load(coach.base + "/slack/events", 50, 5))  # warm both up
             asyncio.run(load(bare_url + "/slack/events", 50, 5))
@@ -107,11 +109,14 @@ def main() -> int:
                                                              args.concurrency)),
             }
             time.sleep(1)
-            posted = len(standin.of("chat.postMessage"))
+            import urllib.request
+
+            with urllib.request.urlopen(standin_base + "/_count/chat.postMessage") as resp:
+                posted = json.loads(resp.read())["count"]
         finally:
             coach.stop()
             bare.terminate()
-            standin.stop()
+            standin.terminate()
     database = "PostgreSQL" if args.database_url and "postgres" in args.database_url else "SQLite"
     print(f"{args.requests} signed '/coach help' requests, {args.concurrency} concurrent, on loopback, {database}")
     print(f"{'':26}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}")

