@@ -66,13 +66,15 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
     if slack is not None and settings.slack_app_token:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        socket = AsyncSocketModeHandler(slack.app, settings.slack_app_token)
+        sockets: list[AsyncSocketModeHandler] = []
 
-        async def start_socket(_app: web.Application) -> None:
-            await socket.connect_async()
+        async def start_socket(_app: web.Application) -> None:  # the handler needs the running loop
+            sockets.append(AsyncSocketModeHandler(slack.app, settings.slack_app_token))
+            await sockets[0].connect_async()
 
         async def stop_socket(_app: web.Application) -> None:
-            await socket.close_async()
+            for socket in sockets:
+                await socket.close_async()
 
         web_app.on_startup.append(start_socket)
         web_app.on_cleanup.append(stop_socket)

@@ -62,10 +62,11 @@ class ServeProcess:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("server did not start:\n" + self.log())
+        raise RuntimeError("server did not start:\n" + self.log_path.read_text())
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text()
 
     def stop(self) -> None:

@@ -24,6 +24,8 @@ class SlackStandIn:
     users: dict[str, dict] = field(default_factory=dict)  # user id -> {"locale": "nl-NL", "tz": ...}
     rate_limit_next: dict[str, int] = field(default_factory=dict)  # method -> how many 429s to answer
     port: int = 0
+    socket_envelopes: list[dict] = field(default_factory=list)  # sent to a Socket Mode client on connect
+    socket_acks: list[dict] = field(default_factory=list)  # what the client sent back
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -58,6 +60,8 @@ class SlackStandIn:
             self.calls.append(Call(method, args))
             self._ts += 1
             ts = f"{self._ts}.000100"
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
         if method == "users.info":
             profile = self.users.get(args.get("user", ""), {})
             return web.json_response({"ok": True, "user": {"id": args.get("user"), "locale": profile.get(
@@ -65,6 +69,21 @@ class SlackStandIn:
         if method in ("chat.postMessage", "chat.update"):
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
         return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode end: say hello, deliver the queued envelopes, record the acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "stand-in"}})
+        with self._lock:
+            envelopes, self.socket_envelopes = self.socket_envelopes, []
+        for envelope in envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                with self._lock:
+                    self.socket_acks.append(json.loads(message.data))
+        return ws
 
     def start(self) -> None:
         ready = threading.Event()
@@ -74,6 +93,7 @@ class SlackStandIn:
             app = web.Application()
             app.router.add_post("/api/{method}", self._handle)
             app.router.add_get("/api/{method}", self._handle)
+            app.router.add_get("/socket", self._socket)
             runner = web.AppRunner(app)
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -204,3 +204,21 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, 
     assert count(database_url, FollowUp) == 2  # the debrief reminder (closed by the debrief) and this one
     updates = slack.of("chat.update")  # every clicked message lost its buttons: no stale choices remain
     assert updates and all(b["type"] != "actions" for u in updates for b in u.args["blocks"])
+
+
+def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: str, slack: SlackStandIn) -> None:
+    """With SLACK_APP_TOKEN the server connects out (apps.connections.open, then a websocket)."""
+    slack.socket_envelopes.append({
+        "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+        "payload": {"command": "/coach", "text": "help", "user_id": USER, "team_id": "T0TEAM",
+                    "channel_id": "D0DM", "channel_name": "directmessage", "trigger_id": "t",
+                    "response_url": "http://127.0.0.1:9/respond"}})
+    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_APP_TOKEN": "xapp-test",
+                                                            "SLACK_SIGNING_SECRET": ""})
+    try:
+        [post] = posts(slack, 1)
+        assert post.args["channel"] == USER and "What I can do" in text_of(post)
+        assert any(ack.get("envelope_id") == "env-1" for ack in slack.socket_acks)
+        assert slack.of("apps.connections.open")
+    finally:
+        proc.stop()
