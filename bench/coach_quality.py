@@ -5,8 +5,8 @@ Run from the repository root:
     python bench/coach_quality.py            # always exits 0
     python bench/coach_quality.py --strict   # exits 1 when any figure is below the target, in any set
 
-Sets, all with the same columns: two development sets (data/quality/*.csv and data/quality/dev2/*.csv),
-which the rules were tuned on, and, when its files are present, the held-out set
+Sets, all with the same columns: three development sets (data/quality/*.csv, data/quality/dev2/*.csv and
+data/quality/dev3/*.csv), which the rules were tuned on, and, when its files are present, the held-out set
 (data/quality/holdout/*.csv), written by someone else and never used for tuning, so it shows how well
 the rules generalise. For each set this prints accuracy per language and overall for the SPIN kind, for
 open/closed, and for each SMART criterion, each next to the target. A development set's misclassified
@@ -31,11 +31,13 @@ if str(REPO_ROOT) not in sys.path:
 
 DATA_DIR = REPO_ROOT / "data" / "quality"
 DEV2_DIR = DATA_DIR / "dev2"
+DEV3_DIR = DATA_DIR / "dev3"
 HOLDOUT_DIR = DATA_DIR / "holdout"
 # (title, directory, held out?) in the order they are reported.
 SETS = (
     ("development set 1 (used for tuning)", DATA_DIR, False),
     ("development set 2 (used for tuning)", DEV2_DIR, False),
+    ("development set 3 (used for tuning)", DEV3_DIR, False),
     ("held-out set", HOLDOUT_DIR, True),
 )
 SPIN_FILE = "spin_questions.csv"

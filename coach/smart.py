@@ -47,8 +47,10 @@ _DAYS = (
     r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
 )
 _EVENTS = (
-    r"visit|meeting|call|conversation|appointment|presentation|demo|review|intake|introduction"
-    r"|\w*(bezoek|gesprek|afspraak|overleg|presentatie|evaluatie)|kennismaking\w*|intake\w*"
+    r"visit|meeting|call|conversation|appointment|presentation|demo|review|intake|introduction|discussion"
+    r"|negotiations?|session|consultation|workshop|tour|walkthrough"
+    r"|\w*(bezoek|gesprek|afspraak|overleg|presentatie|evaluatie|bespreking|sessie)|kennismaking\w*|intake\w*"
+    r"|onderhandeling\w*|rondleiding|workshop"
 )
 _PERIODS = r"day|week|month|quarter|year|dag|week|maand|kwartaal|jaar"
 _UNITS = r"hours?|days?|weeks?|months?|working days|uur|dagen|dag|weken|week|maanden|maand|werkdagen"
@@ -64,25 +66,37 @@ _TIME = _rx(
     rf"\b(during|in|at|after|before|by|end of|out of) (the|this|our|my|today's|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b"
     r"(?! cent(er|re))",
     rf"\b(tijdens|in|na|bij|op) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
-    rf"\bend of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
+    rf"\b(end|close) of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
     # the end of the visit, said from the rep's side: "before I leave", "voordat we vertrekken"
     r"\b(before|when|by the time) (i|we) (leave|go|walk out|head out|say goodbye)\b",
+    r"\b(before|when|by the time) (he|she|they|the \S+( \S+)?) (leaves|leave|walks out|walk out|heads out|head out"
+    r"|says goodbye|say goodbye|hangs up|hang up)\b",
     r"\b(voor|voordat|als|wanneer|zodra) (ik|we|wij) (vertrek\w*|weggaan|wegga|weg ga|weg gaan|de deur uit|afscheid)",
+    r"\b(voor|voordat|als|wanneer|zodra) (hij|zij|ze|de \S+)\b(\s+\S+){0,3}\s+(vertrekt|weggaat|weg gaat|verlaat"
+    r"|ophangt)\b",
     rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
     r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
     rf"\b(within|in|binnen|over)( the| de)?( next| coming| komende| volgende)? ({_COUNT}) ({_UNITS})\b",
 )
+# "verdrievoudigen", "vertienvoudigen", "fivefold" ("vereenvoudigen" is to simplify, "scaffold" no multiple)
+_FOLD_NL = r"ver(drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|duizend)voudig\w*"
+_FOLD_EN = r"(three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|\d+)-?fold"
 _NUMBER = _rx(
     r"\d", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|half|both)\b",
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|beide|allebei|helft)\b",
-    r"\b(doubl\w*|tripl\w*|halv(e|ed|ing)|verdubbel\w*|verdrievoudig\w*|halveren|gehalveerd)\b",
+    rf"\b(doubl\w*|tripl\w*|halv(e|ed|ing)|verdubbel\w*|{_FOLD_NL}|halveren|gehalveerd|{_FOLD_EN})\b",
 )
+_OBTAIN = (r"get|gets|getting|obtain\w*|receiv\w*|collect\w*|gather\w*|request\w*|have|leave with|walk away with"
+           r"|krijgen|ontvangen|verzamelen|opvragen|meekrijgen|meenemen|binnenkrijgen")
+_DOCUMENT = (r"(contact )?details|figures|drawings?|floor ?plans?|specifications|specs|layouts?|invoices"
+             r"|\w*gegevens|cijfers|tekening(en)?|plattegrond(en)?|specificaties|facturen")
 _DELIVERABLE = _rx(
     r"\b(appointments?|book\w*|schedul\w*|planned|demo|trial|pilot|signed|signature|accepted|approv\w*",
-    r"goedkeur\w*|goed te keuren|goedgekeurd|sign",
+    r"goedkeur\w*|goed te keuren|goedgekeurd|sign|signs|signing|permission|go-ahead|green light|toestemming",
+    r"groen licht|(a|an|een) (clear |firm |duidelijke? )?(yes|ja)",
     r"agree\w*|commit\w*|confirm\w*|list|overview|names|known|dmu|decision[- ]makers?|who decides",
     r"go/no-go|received|sent|licen[cs]es?|end date|yes or no|afspraak|vervolgafspraak|ingepland|inplannen",
-    r"gepland|proef|getekend\w*|ondertekend\w*|tekenen|handtekening|geaccepteerd|goedgekeurd|akkoord",
+    r"gepland|proef(?!en\b)\w*|\w+demo|pilot\w*|getekend\w*|ondertekend\w*|tekenen|handtekening|geaccepteerd|goedgekeurd|akkoord",
     r"afgesproken|afspre\w*|overeenstemming|het eens|toezegging|bevestig\w*|lijst|overzicht|namen|bekend",
     r"in kaart|helder|beslisser\w*|wie beslist|ontvangen|verstuurd|gestuurd|licenties?|einddatum)\b",
     r"\bspreken\b.*\baf\b",
@@ -91,14 +105,29 @@ _DELIVERABLE = _rx(
     r"\b(bepalen|beslissen|besluiten|weten|nagaan|achterhalen|vaststellen|checken|navragen|afspreken|afstemmen) of\b",
     r"\b(present\w*|show|give|presenteren|tonen|geven)\b(\s+\S+){0,4}\s+(proposal|quote|demo|solution|offer"
     r"|plan|prices?|results?|voorstel|offerte|oplossing|prijzen|resultaten)\b",
+    # a named document or data obtained: "receive their floor plans", "de contactgegevens krijgen"
+    rf"\b({_OBTAIN})\b(\s+\S+){{0,4}}\s+({_DOCUMENT})\b",
+    rf"\b({_DOCUMENT})\b(\s+\S+){{0,5}}\s+({_OBTAIN}|binnen (hebben|krijgen)|in handen (hebben|krijgen))\b",
 )
 _KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|achterhalen"
             r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen|inventor(y|ise|ize)\w*|take stock"
-            r"|inventaris\w*|opvragen|uitvragen|vragen naar)\b")
+            r"|inventaris\w*|opvragen|uitvragen|vragen naar|hear|horen"
+            # the customer tells it: "get them to tell us their budget", "de prijzen laten noemen"
+            r"|tell\w* (us|me)|told (us|me)|shar(e|es|ed|ing) (\S+ ){0,5}with (us|me)|(have|get|let|make) (\S+ ){1,3}"
+            r"shar(e|es|ing)|disclos\w*|reveal\w*|nam(e|es|ing) (their|the|his|her|its|which|who|what|all|\d+)"
+            r"|noem\w*|laten (\S+ ){0,2}vertellen|vertelt|(ons|mij|me) (\S+ ){0,4}vertellen|vertellen (ons|mij|me)"
+            r"|prijsgeven|prijs (te )?geven|bekend (te )?maken|laten weten)\b")
+# learning "more" has no end point: "meer te weten komen over hun wensen", "learn more about their plans"
+_MORE = _rx(r"\b(learn|find out|know|hear|understand|discover|read up)( a (bit|little|lot))? more\b"
+            r"|\bmore (about|insight|information|info)\b|\bbetter (understanding|idea|picture|insight)\b",
+            r"\bmeer (te )?(weten|horen|leren|begrijpen|inzicht|informatie|info|zicht)\b",
+            r"\bbeter (beeld|inzicht|begrip)\b")
 _FACT = _rx(
-    r"\b(suppliers?|contracts?|dates?|dmu|decides|decision|budgets?|volumes?|needs|requirements|wishes|prices?",
+    r"\b(suppliers?|contracts?|dates?|dmu|decides|decision|budgets?|volumes?|needs|requirements|wishes|prices?|costs?",
     r"competitors?|names?|number|who|when|which|what|how many|how much|potential|timeline|criteria|process",
-    r"leveranciers?|datum|beslis\w*|behoeften?|eisen|wensen|prijzen|concurrent\w*|aantal|wie|wanneer",
+    # Dutch compounds: "schoonmaakkosten", "inkoopprijzen", "energieleverancier", "opleverdatum"
+    r"\w*leveranciers?|\w*datum|beslis\w*|behoeften?|eisen|wensen|\w*prijs|\w*prijzen|\w*kosten|\w*budget\w*",
+    r"\w*volumes?|concurrent\w*|aantal|wie|wanneer",
     r"welke|hoeveel|potentieel|planning|procedure)\b",
 )
 # The whole of their business moved over to us: "all 14 of their branches over to us", "al hun drukwerk bij ons".
@@ -177,7 +206,8 @@ _NOT_A_DEAL = r"(?!\s+(end|expir\w*|renewal|details|terms|period|dates?|volumes?
 _DEAL_NL = r"\w*(orders?|opdracht|bestelling|deal|contract|overeenkomst|koop)"
 _CLOSE_NL = r"(binnenhalen|binnen|scoren|sluiten|afsluiten|ophalen|rond|plaatsen|krijgen|ontvangen|winnen|closen)"
 _CLOSE = _rx(
-    r"\b(get|gets|win|close|sign|land|secure|obtain|receive|take|bring in|book|clinch|collect|have)\b"
+    r"(?<!\bwho )(?<!\bwie )\b(get|gets|getting|win|winning|close|closing|sign|signs|signing|land|landing|secure"
+    r"|securing|obtain|receive|take|bring in|book|clinch|clinching|collect|have)\b"
     rf"(\s+\S+){{0,3}}\s+(orders?|deal|contract|agreement|sale|purchase order|po|signature)\b{_NOT_A_DEAL}",
     r"\bsigned (order|contract|agreement|deal|purchase order|quote)\b|\bclos(e|ing) (the|a) (deal|sale)\b",
     r"\b(order|contract|deal|agreement|quote|quotation|proposal|offer)\b(\s+\S+){0,5}?\s+(is |was |gets |to be )?"
@@ -220,10 +250,11 @@ _ABSURD = _rx(
 _ABSURD_ANY = _rx(
     r"\b100 ?% (of the |van de )?(market|markt)|\b(market share|marktaandeel)\b.*\b100",
     # multiplying what a customer buys in one go: "double their yearly revenue", "de omzet verdubbelen"
-    r"\b(doubl\w*|tripl\w*|quadrupl\w*|verdubbel\w*|verdrievoudig\w*)\b(?!\s+check)(\s+\S+){0,5}\s+(\w*revenue|turnover|sales"
-    r"|spend|business|\w*volumes?|purchases|orders|\w*omzet|afzet|inkoop\w*|\w*afname|\w*volume|bestellingen)\b",
-    r"\b(\w*revenue|turnover|sales|spend|purchases|\w*omzet|afzet|\w*afname|inkoop)\b(\s+\S+){0,5}\s+"
-    r"(verdubbel\w*|verdrievoudig\w*|doubl\w*|tripl\w*)\b(?!\s+check)",
+    rf"\b(doubl\w*|tripl\w*|quadrupl\w*|verdubbel\w*|{_FOLD_NL}|{_FOLD_EN})\b(?!\s+check)(\s+\S+){{0,5}}\s+"
+    r"(\w*revenue|turnover|sales|spend|business|\w*volumes?|purchases|orders|\w*omzet|afzet|inkoop\w*|\w*afname"
+    r"|\w*volume|bestellingen)\b",
+    r"\b(\w*revenue|turnover|sales|spend|purchases|orders|\w*volumes?|\w*omzet|afzet|\w*afname|inkoop|bestellingen)\b"
+    rf"(\s+\S+){{0,5}}\s+(verdubbel\w*|{_FOLD_NL}|doubl\w*|tripl\w*)\b(?!\s+check)",
     _WHOLE_BUSINESS,
 )
 # A close put off to a later meeting: "get the order at the next meeting".
@@ -338,8 +369,42 @@ def _acceptable(s: str) -> tuple[bool | None, str | None]:
     return (False, "pushy") if _ONE_SIDED.search(s) else (None, None)
 
 
+_NUMBER_WORDS = {w: n for n, names in enumerate((
+    "zero nul", "one een", "two twee", "three drie", "four vier", "five vijf", "six zes", "seven zeven", "eight acht",
+    "nine negen", "ten tien", "eleven elf", "twelve twaalf"), start=0) for w in names.split()}
+_NUMBER_WORDS.update({w: n for n, names in enumerate((
+    "thirteen dertien", "fourteen veertien", "fifteen vijftien", "sixteen zestien", "seventeen zeventien",
+    "eighteen achttien", "nineteen negentien", "twenty twintig"), start=13) for w in names.split()})
+_NUMBER_WORDS.update({w: 10 * n for n, names in enumerate((
+    "thirty dertig", "forty veertig", "fifty vijftig", "sixty zestig", "seventy zeventig", "eighty tachtig",
+    "ninety negentig", "hundred honderd"), start=3) for w in names.split()})
+_NUMBER_WORDS.update({"a hundred": 100, "thousand": 1000, "duizend": 1000})
+_AMOUNT = r"(\d+(?:[.,]\d{3})*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+# "from two to fifty branches", "van 5 naar 80 licenties": not a date range ("from 1 to 15 March") or hours
+_FROM_TO = re.compile(rf"\b(from|van) {_AMOUNT} (to|naar|tot|up to) {_AMOUNT}\b(?!\s?([:.]\d|(am|pm|uur|o'clock"
+                      rf"|{_MONTHS}|{_MONTH_ABBR})\b))")
+_GROW = _rx(r"\b(increas\w*|grow\w*|rais\w*|expand\w*|bring\w*|brought|take|taking|get|push\w*|scal\w* up"
+            r"|boost\w*|lift\w*|verhog\w*|brengen|breng\w*|uitbreid\w*|uit te breiden|laten groeien|opschal\w*"
+            r"|op te schalen|opvoer\w*|op te voeren|laten stijgen|optrekken|op te trekken)\b")
+# "ten times as many orders", "vijf keer zoveel bestellingen" ("three times more" is ambiguous, so left out)
+_TIMES = re.compile(rf"\b{_AMOUNT} ?(times|x|keer|maal) (as (much|many)|zo ?veel)\b")
+
+
+def _amount(text: str) -> float:
+    return float(text.replace(",", "").replace(".", "")) if text[0].isdigit() else float(_NUMBER_WORDS[text])
+
+
+def _multiplies(s: str) -> bool:
+    """A target that multiplies what they buy: "three times as many" (like tripling), or growing "from 2 to 50"
+    (five times or more: "from 1 to 3 sites" for a pilot can be done)."""
+    if any(_amount(m.group(1)) >= 3 for m in _TIMES.finditer(s)):
+        return True
+    return bool(_GROW.search(s)) and any(0 < _amount(m.group(2)) * 5 <= _amount(m.group(4))
+                                         for m in _FROM_TO.finditer(s))
+
+
 def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:
-    if _ABSURD_ANY.search(s):
+    if _ABSURD_ANY.search(s) or _multiplies(s):
         return False, "absurd"
     if visit_type in (VisitType.QUOTE, VisitType.AFTERSALES):
         return True, None
@@ -371,8 +436,10 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", s))  # what the goal is about, without its deadline
     specific = _specific(_RELATIONSHIP.sub(" ", rest))
     measurable = bool(_NUMBER.search(rest) or _DELIVERABLE.search(rest) or _CLOSE.search(rest)
-                      or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest)))
-    if _OPEN_ENDED.search(s) and not time_bound:  # "at some point": afterwards never comes
+                      or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest) and not _MORE.search(rest)))
+    # "Close the deal at some point": with no moment and no concrete outcome there is nothing to check. A named
+    # outcome ("at some point, the order for the packaging") can still be checked; it is only not time-bound.
+    if _OPEN_ENDED.search(s) and not time_bound and not specific:
         measurable = False
     if _HEDGE.search(rest) and not measurable:  # "discuss the quote and see how it goes"
         specific = False

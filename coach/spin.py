@@ -89,6 +89,7 @@ _BAD = {
         r"stand(s|ing)? still|standstill|stops?|stopped|delay\w*|late|lateness|errors?|mistakes?|defect\w*",
         r"wast(e|es|ed|ing)|bottlenecks?|complain\w*|miss|misses|missed|missing|lose|loses|losing|lost",
         r"loss|losses|outages?|goes down|went down|go down|is down|crash\w*|shortages?|penalt\w*",
+        r"false alarms?|power (cuts?|failures?)|blackouts?",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
         r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
         # records that are wrong or incomplete, equipment that malfunctions
@@ -110,8 +111,12 @@ _BAD = {
         # Dutch compounds carry the bad noun at the end: capaciteitsproblemen, voorraadtekorten
         r"\b(\w*(problee?m|storing|vertraging|klacht|fout|tekort|achterstand|misverstand)\w*|uitval\w*|uitvalt",
         r"stilstand|stilstaat|stilval\w*|stilgevallen|stilgelegd|stil (staat|staan|ligt|liggen)",
-        r"plat (ligt|gaat)|kapot|defect\w*|te laat|misgaat|mis (gaat|gaan|ging|loopt)",
+        r"plat (ligt|gaat)|kapot\w*|defect\w*|te laat|misgaat|mis (gaat|gaan|ging|loopt)|vastlo\w*|vastgelopen",
         r"boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
+        # damage and its compounds ("beschadigd raken", "transportschade"), false alarms, things that go missing
+        r"beschadig\w*|\w+schade(s|n)?|(vals|valse|loos|loze) (alarm\w*|melding\w*)",
+        r"zoek (raakt|raken|raakte|raakten|geraakt)|zoekgeraakt|zoekraken|zoekraakt",
+        r"(raakt|raken|raakte|raakten)\b(\s+\S+){1,5}\s+(zoek|kwijt)\b",
         r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
         r"herstell?\w*|verspill\w*|failliet|mislukt\w*|misgrijp\w*|onvolledig\w*|incompleet|onjuist\w*",
         r"hapert|haperen|hapering\w*|vertraagd|uitgesteld|uitloop\w*|faal\w*|falen|gefaald",
@@ -161,7 +166,11 @@ _PROBLEM = {
         r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
         r"erger\w*|irrit\w*|frustr\w*|klagen|zorgen (over|maakt|maken|heeft|hebt)|bezorgd|risico\S*",
         r"(welke|uw|grootste|de) zorgen|nadee?l\w*|verwachting\w*|voldoe\w*|pijnpunt\w*|belemmer\w*",
-        r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bijhouden",
+        r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bij te benen",
+        # keeping up, not keeping records: "kunnen jullie de vraag nog bijhouden", "lukt het om ... bij te houden"
+        # (in the same clause: "kunt u beschrijven hoe jullie de administratie bijhouden" asks for facts)
+        r"(kan|kunt|kunnen|kon|konden|lukt|lukte|lukken|niet|amper|nauwelijks)\b(\s+(?!(hoe|wat|welke|waar|wie|wanneer"
+        r"|of|dat)\b)\S+){0,8}\s+(bijhouden|bij te houden|bijbenen|bij te benen)",
         r"lawaai\w*|herrie|vies|onveilig|gevaarlijk|rommelig",
         # what bothers or hinders them, (dis)content
         r"dwarszit\w*|dwars (zit|zitten|zat)|zit\w* (\w+ ){0,4}dwars|stoort|storen|storend|hinder\w*|in de weg",
@@ -189,7 +198,13 @@ _GOOD = {
         r"never (\w+ ){0,3}again|a thing of the past|without|eliminated?|avoid\w*|prevent\w*|get rid",
         r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
         # free of something bad ("error-free"), time won back
-        r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*)\b",
+        r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*",
+        # less load on them: "ease the load", "relieve the front desk", "take work off your plate"
+        r"eas(e|es|ed|ing)|relie(f|ve|ves|ved|ving)|lighten\w*|simplif\w*|streamlin\w*|speed(s|ed|ing)? (\w+ )?up",
+        r"take(s|n)? (\S+ ){0,3}off (your|their|his|her|the) (\S+ ){0,2}(plate|hands|shoulders)",
+        # time or money won: "how much time would they win"
+        r"(time|hours?|days?|minutes?|money|space|room|capacity) (\S+ ){0,5}(win|wins|won|gain|gains|gained)",
+        r"(win|wins|won|gain|gains|gained) (\S+ ){0,3}(time|hours?|days?|minutes?|money|space|room|capacity))\b",
     ),
     "nl": _rx(
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
@@ -200,7 +215,10 @@ _GOOD = {
         r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
         r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel|oplost|oplosten|loste (\w+ )?op",
         # free of something bad: "storingsvrij", "foutloos", "zorgeloos"
-        r"\w+(vrij|vrije)|(fout|probleem|storings?|zorge|moeite|feil|vlekke|naad)(loos|loze))\b",
+        r"\w+(vrij|vrije)|(fout|probleem|storings?|zorge|moeite|feil|vlekke|naad)(loos|loze)",
+        # less load on them: "de receptie ontlasten", "werk uit handen nemen", "ontzorgen", "stroomlijnen"
+        r"ontlast\w*|ontzorg\w*|vereenvoudig\w*|stroomlijn\w*|gestroomlijnd\w*|versnel\w*",
+        r"uit handen (te )?(nemen|neemt|nam|namen|genomen))\b",
     ),
 }
 # Trends: a cost or a bad thing going down is good news, going up is bad news (and the reverse for
@@ -385,7 +403,7 @@ _IMPLICATION = {
 # Consequences, only when the question points back at a problem.
 _IMPLICATION_IF_PROBLEM = {
     "en": _rx(
-        r"\bcost(s|ing)?\b(?! too)|\bmean(s)? (for|to)\b|\bwhat does (that|this|it) mean\b|\bhappen\w*",
+        r"\bcost(s|ing)?\b(?! too)|(?<!\byou )(?<!\bi )(?<!\bby )\b(mean|means|meant)\b(?! (by|of)\b)|\bhappen\w*",
         r"\breact\w*|\brespond\w*|\bnotice\w*|\bfeel about\b|\bspend\w*|\bspent\b|\bslow\w* (you|things|down)",
         r"\b(does|did|will|could|can|has) (that|this|it)\b.*\b(pressure|stress|overtime|extra|slow|delay|wast)",
         r"\b(lose|loses|losing|lost)\b|\bhurt\w*|\bfeel\b|\bcreat\w*",
@@ -397,12 +415,25 @@ _IMPLICATION_IF_PROBLEM = {
         r"\bmerk(t|en)\b",
         r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
         r"\bmet zich mee\b|\bvertaa?l\w* (zich )?(in|naar)\b|\bterug(zien|ziet|te zien)\b|\bzie\w* (\w+ ){0,4}terug\b",
-        r"\bwat (doet|doen|deed|deden|zou|zouden)\b (?!(u|je|jij|jullie|we|wij|ze|zij)\b)(\S+ ){1,5}met\b",
+        # the subject in between is evidence of a problem: "wat doen de klachten over het eten met de sfeer"
+        r"\b(?P<cue_verb>wat (doet|doen|deed|deden|zou|zouden))\b (?!(u|je|jij|jullie|we|wij|ze|zij)\b)"
+        r"(\S+ ){1,5}met\b",
         # the same in a subordinate clause, verb last: "(ik ben benieuwd) wat die storing doet met uw planning"
         r"\bwat (?!(u|je|jij|jullie|we|wij|ze|zij|ik)\b)(\S+ ){1,5}(?P<cue>(doet|doen|deed|deden) met)\b",
     ),
 }
 _RISK = _rx(r"\b(risks?|risico\S*)")  # a risk run when something goes wrong is a consequence
+# What a bad event forces them to do is a consequence: "when the scanner goes down, does someone have to count by
+# hand", "moet er bij een vals alarm iemand uitrukken". Only when the bad thing is in a condition ("bij een", "na een",
+# "als"): "does your team have to deal with a lot of errors" is a problem question.
+_OBLIGED = {
+    "en": _rx(r"\b(has|have|had|having|needs?|needed|forced|obliged) to\b|\bmust\b"),
+    "nl": _rx(r"\b(moet|moeten|moest|moesten|hoeft|hoeven|hoefde|hoefden|gedwongen|genoodzaakt)\b"),
+}
+_EVENT_CONDITION = _rx(
+    r"\b(if|once|when|whenever|every time|each time|after|als|indien|zodra|wanneer|telkens|elke keer|iedere keer)\b",
+    r"\b(bij|na) (een|elke|iedere|zo'n)\b",
+)
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
 # --- open or closed ---------------------------------------------------------------------------
@@ -483,11 +514,12 @@ class SpinVerdict:
 
 
 def _find(patterns: dict[str, re.Pattern[str]], lang: str, s: str) -> str | None:
-    """The first match; only its ``cue`` group when the pattern names one (the subject around it is evidence)."""
+    """The first match; only its ``cue...`` group when the pattern names one (the subject around it is evidence)."""
     m = patterns[lang].search(s)
     if not m:
         return None
-    return (m.groupdict().get("cue") or m.group(0)).strip()
+    cue = next((text for name, text in m.groupdict().items() if name.startswith("cue") and text), None)
+    return (cue or m.group(0)).strip()
 
 
 _NEGATION = re.compile(r"\b(not|no|never|niet|geen|nooit)\b|n't\b")
@@ -553,6 +585,9 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     risk = _RISK.search(s)
     if risk and _WHEN.search(s) and _names_bad(s, lang):  # the risk run if something goes wrong
         return SpinKind.IMPLICATION, risk.group(0)
+    obliged, condition = _OBLIGED[lang].search(s), _EVENT_CONDITION.search(s)
+    if obliged and condition and _names_bad(s[condition.start():], lang):  # what a bad event forces them to do
+        return SpinKind.IMPLICATION, obliged.group(0)
     cue = bad or _find(_PROBLEM, lang, s)
     if cue:
         return SpinKind.PROBLEM, cue

@@ -264,11 +264,19 @@ def test_a_hedge_about_need_elsewhere_is_fine() -> None:
     assert check("Even though budget is tight, agree on a pilot this week", QUOTE, EN).acceptable is True
 
 
-@pytest.mark.parametrize("goal", ["Sign the deal eventually", "Op termijn de order binnenhalen",
-                                  "At some point get the signed contract for the scanners"])
-def test_an_open_ended_moment_cannot_be_checked_afterwards(goal: str) -> None:
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Sign the deal eventually", False),  # no moment and no concrete outcome: nothing to check
+    ("Ooit eens zaken doen", False),
+    # a named outcome can still be checked afterwards; it is only not time-bound
+    ("Op termijn de order binnenhalen", True),
+    ("At some point get the signed contract for the scanners", True),
+    ("Someday find out which courier delivers their spare parts", True),
+    ("Ooit een proefplaatsing van de koffieautomaat regelen bij de receptie", True),
+])
+def test_an_open_ended_moment_is_not_time_bound_and_leaves_a_vague_goal_unmeasurable(
+        goal: str, measurable: bool) -> None:
     verdict = check(goal, QUOTE, EN)
-    assert not verdict.measurable and not verdict.time_bound
+    assert verdict.measurable is measurable and not verdict.time_bound
 
 
 def test_an_open_ended_moment_next_to_a_real_one_is_fine() -> None:
@@ -393,3 +401,110 @@ def test_op_het_bezoek_is_a_moment() -> None:
 def test_their_whole_business_moved_to_us_is_absurd_and_a_move_to_our_platform_is_a_close(
         goal: str, visit_type: VisitType, realistic: bool) -> None:
     assert check(goal, visit_type, EN).realistic is realistic
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Get the office manager to tell us how many desks they need", True),
+    ("Have the buyer share their yearly print volume with us", True),
+    ("Make sure the planner names their current transport partner", True),
+    ("De planner laten vertellen welke routes het vaakst uitlopen", True),
+    ("De facilitair manager de huidige schoonmaakkosten laten noemen", True),
+    # near misses: we tell them, or nothing they tell us
+    ("Tell them about our new range of cleaning products", False),
+    ("Share our vision on sustainability with the buyer", False),
+    ("De klant vertellen wat onze nieuwe dienst kost", False),
+    ("Make a name for ourselves with the buyer", False),
+])
+def test_a_fact_the_customer_tells_us_is_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, FIRST, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Receive the floor plans of the new office", True),
+    ("Obtain the contact details of their IT manager", True),
+    ("Get permission to measure the loading docks", True),
+    ("Get a firm yes from the buyer on the new route plan", True),
+    ("De plattegrond van de nieuwe vestiging ontvangen", True),
+    ("Toestemming krijgen om de heftrucks te inspecteren", True),
+    ("De contactgegevens van de preventiemedewerker krijgen", True),
+    # near misses: talking about a document is no deliverable
+    ("Talk about the floor plans of the new office", False),
+    ("Praten over de tekeningen van de nieuwe hal", False),
+    ("Get a feel for their data strategy", False),
+])
+def test_a_named_document_permission_or_yes_obtained_is_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, FIRST, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Find out more about their plans for the second warehouse", False),
+    ("Meer te weten komen over hun plannen voor het tweede magazijn", False),
+    ("Get a better picture of their purchasing process", False),
+    ("Meer inzicht krijgen in hun wensen voor de kantine", False),
+    # near misses: a fact with an answer, a count, or something booked next to it
+    ("Find out when they plan to open the second warehouse", True),
+    ("Find out how many more forklifts they need", True),
+    ("Meer weten over hun wensen en een demo inplannen", True),
+])
+def test_learning_more_has_no_end_point(goal: str, measurable: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("Agree on the delivery date before the customer hangs up", True),
+    ("Have the signed order before the buyer leaves the room", True),
+    ("Voordat de inkoper de vergadering verlaat een akkoord hebben", True),
+    ("At the end of the negotiation, agree on the price for the 40 desks", True),
+    ("Aan het einde van de bespreking de levertijd vastleggen", True),
+    ("By the close of the session, have a date for the pilot", True),
+    # near misses: the same words without a moment
+    ("Explain how the trucks leave the depot", False),
+    ("Talk about their discussion with the previous supplier", False),
+    ("Vragen hoe hun onderhandeling met de bank liep", False),
+])
+def test_the_end_of_the_meeting_from_the_customers_side_and_other_meetings_are_moments(
+        goal: str, time_bound: bool) -> None:
+    assert check(goal, QUOTE, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize(("goal", "visit_type", "realistic"), [
+    ("Push for signing the maintenance contract this afternoon", FOLLOWUP, False),
+    ("Convince the buyer into signing the service contract at the follow-up", FOLLOWUP, False),
+    ("Leave the first meeting with the customer signing the lease contract", FIRST, False),
+    # near misses: who signs is a fact; whether they would sign is a question, not a close
+    ("Find out who signs the contract for the new vans", FIRST, True),
+    ("Find out whether they are open to signing a contract next year", FIRST, True),
+])
+def test_signing_in_any_form_is_a_close(goal: str, visit_type: VisitType, realistic: bool) -> None:
+    assert check(goal, visit_type, EN).realistic is realistic
+
+
+@pytest.mark.parametrize(("goal", "realistic"), [
+    ("Grow the number of sites that order from us from 3 to 40 this quarter", False),
+    ("Het aantal licenties deze week van vijf naar zestig brengen", False),
+    ("Take their monthly order from 200 to 2,000 units this week", False),
+    ("Four times as many orders from this customer this month", False),
+    ("Vijf keer zoveel bestellingen bij deze klant halen deze maand", False),
+    ("De afname deze maand vertienvoudigen", False),
+    # near misses: a small step, a reduction, a date range, simplifying
+    ("Expand the pilot from 1 to 3 sites during this visit", True),
+    ("Increase deliveries from 2 to 3 a week", True),
+    ("Cut the response time from 8 to 2 hours", True),
+    ("Plan the maintenance from 1 to 15 March during this visit", True),
+    ("De orderverwerking samen vereenvoudigen tijdens dit bezoek", True),
+])
+def test_multiplying_what_they_buy_is_absurd(goal: str, realistic: bool) -> None:
+    assert check(goal, AFTERSALES, EN).realistic is realistic
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("De huidige energieleverancier van de klant achterhalen", True),
+    ("Vaststellen wat de jaarlijkse printkosten zijn", True),
+    ("Een proefperiode voor de scanners regelen", True),
+    ("Een productdemo regelen voor de planners", True),
+    # near misses: tasting the atmosphere is no trial; talking about costs settles nothing
+    ("De sfeer proeven bij de klant", False),
+    ("Praten over hun energiekosten", False),
+])
+def test_dutch_compounds_name_facts_and_deliverables(goal: str, measurable: bool) -> None:
+    assert check(goal, FIRST, NL, lang="nl").measurable is measurable

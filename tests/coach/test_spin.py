@@ -491,3 +491,80 @@ def test_value_for_them_and_time_won_back_are_need_payoff(question: str, kind: S
 ])
 def test_what_they_get_out_of_it_is_need_payoff(question: str, kind: SpinKind) -> None:
     assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("If the lift breaks down, does someone have to carry the boxes upstairs?", IM),
+    ("After a power cut, who has to restart the freezers?", IM),
+    ("Moet er na een storing iemand van de technische dienst langskomen?", IM),
+    ("Als de printer vastloopt, moeten uw collega's dan naar een andere verdieping?", IM),
+    ("Does a late delivery mean your fitters have to wait on site?", IM),
+    ("Does a power cut mean the freezers have to be emptied?", IM),
+    # near misses: an obligation without a bad event, a bad thing they have to handle (a problem)
+    ("Who has to approve a new supplier?", S),
+    ("Moet u bij een nieuwe medewerker een toegangspas aanvragen?", S),
+    ("Does your contract mean you have to order a minimum volume?", S),
+    ("Does your team have to deal with a lot of errors?", P),
+    ("Moeten uw monteurs vaak storingen verhelpen?", P),
+    ("What do you mean by a late delivery?", P),
+])
+def test_what_a_bad_event_forces_them_to_do_is_an_implication(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Wat doen die vertragingen met de stemming in het team?", IM),
+    ("Wat doet een kapotte koelcel met uw voorraad?", IM),
+    # near misses: no problem named between "wat doen" and "met"
+    ("Wat doen de nieuwe collega's met de planning?", S),
+    ("Wat doet de receptie met binnenkomende pakketten?", S),
+])
+def test_wat_doen_a_named_problem_met_something_is_an_implication(question: str, kind: SpinKind) -> None:
+    assert classify(question, NL, lang="nl").kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Waar raken de dozen tijdens het laden beschadigd?", P),
+    ("Hoe vaak raakt er gereedschap zoek op de bouwplaats?", P),  # separable: "raakt ... zoek"
+    ("Raakt uw koerier weleens een pakket kwijt?", P),
+    ("Hoeveel waterschade had het magazijn vorig jaar?", P),  # a compound ending in -schade
+    ("Hoe vaak heeft u valse meldingen van het brandalarm?", P),
+    ("How many false alarms does your system give per month?", P),
+    # near misses: free of damage, looking for something, alarms as such
+    ("Hoeveel schadevrije jaren heeft uw wagenpark?", S),
+    ("Waar zoekt u naar in een nieuwe leverancier?", S),
+    ("Hoe worden alarmmeldingen bij jullie doorgegeven?", S),
+    ("How is the alarm system monitored at night?", S),
+])
+def test_damage_things_going_missing_and_false_alarms_are_bad(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Lukt het uw team nog om alle aanvragen bij te houden?", P),
+    ("Kunnen uw monteurs het onderhoud nog bijhouden?", P),
+    # near misses: keeping records is a fact of the situation
+    ("Hoe houden jullie de verlofuren nu bij?", S),
+    ("Vertel eens hoe u de keuringen van de ladders bijhoudt.", S),
+    ("Kunt u beschrijven hoe jullie de urenregistratie bijhouden?", S),
+    ("In welk systeem wordt de voorraad bijgehouden?", S),
+])
+def test_bijhouden_is_a_problem_only_as_keeping_up(question: str, kind: SpinKind) -> None:
+    assert classify(question, NL, lang="nl").kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Would self-service check-in ease the pressure on your front desk?", N),
+    ("Would a second scanner take work off your warehouse team's plate?", N),
+    ("How much time would your buyers win if all orders went through one portal?", N),
+    ("Zou een vaste bezorger uw magazijnploeg ontlasten?", N),
+    ("Zou een servicecontract u het onderhoud uit handen nemen?", N),
+    ("Zou één portaal het bestellen vereenvoudigen?", N),
+    # near misses: winning a contract is a fact; a hypothetical with a bad outcome is no payoff
+    ("How did you win the contract with the council?", S),
+    ("How many tenders did your team win last year?", S),
+    ("Would a second scanner take up too much space in the warehouse?", P),
+    ("Hoe is de verlichting in het magazijn geregeld?", S),
+])
+def test_relief_and_time_won_are_need_payoff(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN).kind is kind
