@@ -222,3 +222,15 @@ def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: st
         assert slack.of("apps.connections.open")
     finally:
         proc.stop()
+
+
+def test_without_slack_settings_the_endpoint_says_what_is_missing(database_url: str, slack: SlackStandIn) -> None:
+    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
+    try:
+        response = proc.slash(USER, "help")
+        assert response.status == 503
+        assert response.json()["missing_settings"] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+        assert "Slack: off (missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)" in proc.log()
+        assert proc.get("/healthz").status == 200
+    finally:
+        proc.stop()
