@@ -58,7 +58,7 @@ def _target(ctx: Ctx, args: str) -> tuple[FollowUpInfo | None, str, list[Block]]
     _ = ctx.gettext
     head, _sep, rest = args.strip().partition(" ")
     number = head.lstrip("#")
-    if not number.isdigit():
+    if not number.isdecimal():
         return None, rest, [text(_("Which follow-up? Give its number, like “done 12”. "
                                    "Type “followups” to see the numbers."))]
     found = ctx.store.followup(ctx.user, int(number))

@@ -21,7 +21,7 @@ class FieldError(ValueError):
 
 def _match_option(f: FormField, token: str) -> str | None:
     token = token.strip()
-    if token.isdigit() and 1 <= int(token) <= len(f.options):
+    if token.isdecimal() and 1 <= int(token) <= len(f.options):
         return f.options[int(token) - 1].value
     folded = token.casefold()
     for opt in f.options:

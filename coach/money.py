@@ -34,14 +34,14 @@ def _check_groups(int_part: str, marks: str, text: str, what: str) -> str:
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
         raise _fail(text, what)
     digits = "".join(groups)
-    if not digits.isdigit():
+    if not digits.isdecimal():
         raise _fail(text, what)
     return digits
 
 
 def _number(s: str, text: str, what: str) -> Decimal:
     s = _GROUP_MARK.sub("_", s)
-    if not re.fullmatch(r"[\d.,_]+", s) or not any(c.isdigit() for c in s):
+    if not re.fullmatch(r"[\d.,_]+", s) or not any(c.isdecimal() for c in s):
         raise _fail(text, what)
     if "." in s and "," in s:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
@@ -60,7 +60,7 @@ def _number(s: str, text: str, what: str) -> Decimal:
             marks = "_"
         if sep and not frac and s.endswith(sep):
             raise _fail(text, what)
-    if frac and not frac.isdigit():
+    if frac and not frac.isdecimal():
         raise _fail(text, what)
     digits = _check_groups(int_part, marks, text, what) if int_part else "0"
     return Decimal(f"{digits}.{frac or '0'}")

@@ -72,6 +72,7 @@ _TIME = _rx(
     r"\b(before|when|by the time) (he|she|they|the \S+( \S+)?) (leaves|leave|walks out|walk out|heads out|head out"
     r"|says goodbye|say goodbye|hangs up|hang up)\b",
     r"\b(voor|voordat|als|wanneer|zodra) (ik|we|wij) (vertrek\w*|weggaan|wegga|weg ga|weg gaan|de deur uit|afscheid)",
+    r"\bbefore (leaving|heading out|walking out|saying goodbye)\b|\b(voor|bij) (mijn |ons )?vertrek\b",
     r"\b(voor|voordat|als|wanneer|zodra) (hij|zij|ze|de \S+)\b(\s+\S+){0,3}\s+(vertrekt|weggaat|weg gaat|verlaat"
     r"|ophangt)\b",
     rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
@@ -84,22 +85,27 @@ _FOLD_EN = r"(three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|\
 _NUMBER = _rx(
     r"\d", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|half|both)\b",
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|beide|allebei|helft)\b",
-    rf"\b(doubl\w*|tripl\w*|halv(e|ed|ing)|verdubbel\w*|{_FOLD_NL}|halveren|gehalveerd|{_FOLD_EN})\b",
+    rf"\b(doubl\w*|tripl\w*|quadrupl\w*|halv(e|ed|ing)|verdubbel\w*|{_FOLD_NL}|halveren|gehalveerd|{_FOLD_EN})\b",
 )
 _OBTAIN = (r"get|gets|getting|obtain\w*|receiv\w*|collect\w*|gather\w*|request\w*|have|leave with|walk away with"
            r"|krijgen|ontvangen|verzamelen|opvragen|meekrijgen|meenemen|binnenkrijgen")
 _DOCUMENT = (r"(contact )?details|figures|drawings?|floor ?plans?|specifications|specs|layouts?|invoices"
              r"|\w*gegevens|cijfers|tekening(en)?|plattegrond(en)?|specificaties|facturen")
 _DELIVERABLE = _rx(
-    r"\b(appointments?|book\w*|schedul\w*|planned|demo|trial|pilot|signed|signature|accepted|approv\w*",
+    # "planned" as an outcome ("a trial planned"), not as an adjective ("the planned peak weeks")
+    r"\b(appointments?|book\w*|schedul\w*|(?<!the )(?<!their )(?<!our )(?<!your )(?<!its )planned",
+    r"demo|trial|pilot|signed|signature|accepted|approv\w*",
     r"goedkeur\w*|goed te keuren|goedgekeurd|sign|signs|signing|permission|go-ahead|green light|toestemming",
     r"groen licht|(a|an|een) (clear |firm |duidelijke? )?(yes|ja)",
-    r"agree\w*|commit\w*|confirm\w*|list|overview|names|known|dmu|decision[- ]makers?|who decides",
+    r"agree\w*|commit\w*|confirm\w*|list|overview|names|known|dmu|decision[- ]makers?|who decides|demonstrati\w*",
     r"go/no-go|received|sent|licen[cs]es?|end date|yes or no|afspraak|vervolgafspraak|ingepland|inplannen",
     r"gepland|proef(?!en\b)\w*|\w+demo|pilot\w*|getekend\w*|ondertekend\w*|tekenen|handtekening|geaccepteerd|goedgekeurd|akkoord",
     r"afgesproken|afspre\w*|overeenstemming|het eens|toezegging|bevestig\w*|lijst|overzicht|namen|bekend",
     r"in kaart|helder|beslisser\w*|wie beslist|ontvangen|verstuurd|gestuurd|licenties?|einddatum)\b",
     r"\bspreken\b.*\baf\b",
+    # a date fixed with them: "een datum vastleggen voor de demo", "pin down a date for the trial"
+    r"\b\w*(datum|moment|date)\b (\S+ ){0,2}(vastleggen|vastgelegd|vast te leggen|prikken|geprikt|te prikken)\b",
+    r"\b(pin down|settle on|fix|set|agree on) (a |the )?(\S+ )?(date|moment)\b",
     # a decision or a fact that a yes or no settles: "decide together whether", "samen bepalen of"
     r"\b(decide|determine|establish|agree|know|find out|check|confirm|settle|clarify)\b(\s+\S+){0,3}\s+whether\b",
     r"\b(bepalen|beslissen|besluiten|weten|nagaan|achterhalen|vaststellen|checken|navragen|afspreken|afstemmen) of\b",
@@ -227,9 +233,17 @@ _CLOSE = _rx(
     rf"\b{_CLOSE_NL}\b(\s+\S+){{0,3}}\s+{_DEAL_NL}\b",
     r"\b(verkopen|verkoop|bestellen|kopen|afnemen) \d+\b|\b\d+ \S+ (verkopen|verkocht|bestellen|afnemen)\b",
     r"\b(offerte|order) (geaccepteerd|goedgekeurd|getekend|akkoord)\b|\bakkoord op de offerte\b",
+    # the customer accepting a quote, or brought to order: "accept our quote", "talk them into a trial order",
+    # "push the owner to order", "de klant overhalen om vandaag af te nemen"
+    r"\baccept(s|ed|ing)? (\S+ ){0,2}(quote|quotation|offer|contract|order)\b",
+    r"\b(offerte|prijsopgave|aanbieding|contract|order) (\S+ ){0,2}(accepteren|aanvaarden|aannemen)\b",
+    r"\binto (\S+ ){0,3}(orders?|purchases?|buying|ordering|accepting)\b",
+    r"\b(push\w*|get|gets|getting|persuad\w*|convinc\w*|pressur\w*|talk\w*) (\S+ ){1,3}to (order|buy|purchase)\b",
+    r"\b(overhal\w*|over te halen|overtuig\w*|ompraten|om te praten|zetten|zover krijgen|bewegen) (tot|om)\b"
+    r"(\s+\S+){0,6}\s+(af te nemen|te bestellen|te kopen|\w*(order|bestelling|aankoop))\b",
 )
 _OFFER = _rx(
-    r"\b(hand over|hand|give|deliver|present|send|submit|make|leave|provide|issue)\b(\s+\S+){0,4}\s+"
+    r"\b(hand over|hand|give|deliver|present|send|submit|make|leave|provide|issue)\b(\s+\S+){0,6}\s+"
     r"(quote|quotation|price offer|pricing|price proposal|offer|proposal|price)\b",
     r"\b(offerte|prijsopgave|prijsvoorstel|aanbieding|voorstel)\b.*\b(overhandigen|afgeven|geven|presenteren"
     r"|sturen|versturen|opsturen|uitbrengen|maken|indienen|meegeven|achterlaten|doen)\b",
@@ -256,6 +270,8 @@ _ABSURD_ANY = _rx(
     r"\b(\w*revenue|turnover|sales|spend|purchases|orders|\w*volumes?|\w*omzet|afzet|\w*afname|inkoop|bestellingen)\b"
     rf"(\s+\S+){{0,5}}\s+(verdubbel\w*|{_FOLD_NL}|doubl\w*|tripl\w*)\b(?!\s+check)",
     _WHOLE_BUSINESS,
+    # three times or more of anything in one go: "het aantal licenties vertienvoudigen", "triple the headcount"
+    rf"\b(tripl(e|es|ed|ing)|quadrupl\w*|{_FOLD_NL}|{_FOLD_EN})\b(?![\s-]+check)",
 )
 # A close put off to a later meeting: "get the order at the next meeting".
 _DEFERRED = _rx(r"^\s*(\S+\s+){0,8}(at|during|in|on|after|bij|tijdens|op|na) (the|a|our|het|de|een|ons) "
@@ -296,7 +312,7 @@ _VAGUE = frozenset(
     ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie
     improve improving improved better ensure sure stay stays remain remains close closing deal trying chances
     sign signing tekenen
-    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen
+    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen achterlaten
     software range assortment portfolio catalogue catalog offering offerings line-up lineup
     assortiment aanbod portfolio catalogus productaanbod
     upsell upselling cross-sell cross-selling sell more extra possible maximum max
@@ -387,17 +403,21 @@ _GROW = _rx(r"\b(increas\w*|grow\w*|rais\w*|expand\w*|bring\w*|brought|take|taki
             r"|boost\w*|lift\w*|verhog\w*|brengen|breng\w*|uitbreid\w*|uit te breiden|laten groeien|opschal\w*"
             r"|op te schalen|opvoer\w*|op te voeren|laten stijgen|optrekken|op te trekken)\b")
 # "ten times as many orders", "vijf keer zoveel bestellingen" ("three times more" is ambiguous, so left out)
-_TIMES = re.compile(rf"\b{_AMOUNT} ?(times|x|keer|maal) (as (much|many)|zo ?veel)\b")
+_TIMES = re.compile(rf"\b{_AMOUNT} ?(times|x|keer|maal) (as (much|many)|zo ?veel)\b"
+                    # "ten times their yearly spend", "honderd keer de huidige jaaromzet"
+                    rf"|\b{_AMOUNT} ?(times|x|keer|maal) (their|the|its|his|her|hun|de|het|zijn|haar) (\S+ ){{0,3}}?"
+                    r"(\w*spend|\w*revenue|turnover|sales|\w*budget|\w*volumes?|purchases|\w*omzet|inkoop\w*|afname"
+                    r"|uitgaven)\b")
 
 
 def _amount(text: str) -> float:
-    return float(text.replace(",", "").replace(".", "")) if text[0].isdigit() else float(_NUMBER_WORDS[text])
+    return float(text.replace(",", "").replace(".", "")) if text[0].isdecimal() else float(_NUMBER_WORDS[text])
 
 
 def _multiplies(s: str) -> bool:
     """A target that multiplies what they buy: "three times as many" (like tripling), or growing "from 2 to 50"
     (five times or more: "from 1 to 3 sites" for a pilot can be done)."""
-    if any(_amount(m.group(1)) >= 3 for m in _TIMES.finditer(s)):
+    if any(_amount(m.group(1) or m.group(5)) >= 3 for m in _TIMES.finditer(s)):
         return True
     return bool(_GROW.search(s)) and any(0 < _amount(m.group(2)) * 5 <= _amount(m.group(4))
                                          for m in _FROM_TO.finditer(s))

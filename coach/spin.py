@@ -87,8 +87,13 @@ _BAD = {
     "en": _rx(
         r"\b(problems?|issues?|trouble|wrong|fail\w*|break(s|ing)? down|breakdowns?|broke|broken|downtime",
         r"stand(s|ing)? still|standstill|stops?|stopped|delay\w*|late|lateness|errors?|mistakes?|defect\w*",
-        r"wast(e|es|ed|ing)|bottlenecks?|complain\w*|miss|misses|missed|missing|lose|loses|losing|lost",
-        r"loss|losses|outages?|goes down|went down|go down|is down|crash\w*|shortages?|penalt\w*",
+        # "waste" the material ("how waste is collected", "waste separation") is a subject, not a loss
+        r"wast(es|ed|ing)|waste(?! (is |are |gets |was )?(collect\w*|separat\w*|sort\w*|dispos\w*|management|streams?"
+        r"|process\w*|handl\w*|bins?|containers?|contractors?|removal|pick-?ups?|recycl\w*|haul\w*|transport\w*))",
+        r"bottlenecks?|complain\w*|miss|misses|missed|missing|lose|loses|losing|lost",
+        r"loss|losses|outages?|goes down|went down|go down|is down|crash\w*|shortages?|penalt\w*|fines|fined",
+        r"(low|lower|poor|weak) (\S+ )?(completion|participation|attendance|uptake|occupancy|morale|turnout|adoption"
+        r"|engagement|response|utili[sz]ation|usage|availability|uptime)( rates?)?",
         r"false alarms?|power (cuts?|failures?)|blackouts?",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
         r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
@@ -110,6 +115,8 @@ _BAD = {
     "nl": _rx(
         # Dutch compounds carry the bad noun at the end: capaciteitsproblemen, voorraadtekorten
         r"\b(\w*(problee?m|storing|vertraging|klacht|fout|tekort|achterstand|misverstand)\w*|uitval\w*|uitvalt",
+        r"(lage|lagere|laag|slechte|matige|zwakke) (\S+ )?(deelname|opkomst|bezetting|bezettingsgraad|motivatie"
+        r"|betrokkenheid|respons|benutting|beschikbaarheid|uptime|animo)",
         r"stilstand|stilstaat|stilval\w*|stilgevallen|stilgelegd|stil (staat|staan|ligt|liggen)",
         r"plat (ligt|gaat)|kapot\w*|defect\w*|te laat|misgaat|mis (gaat|gaan|ging|loopt)|vastlo\w*|vastgelopen",
         r"boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
@@ -288,6 +295,9 @@ def _trend(s: str, lang: str) -> str | None:
 # A bad thing that something is free of: "error-free", "storingsvrije", "foutloos" are good news.
 _FREE_OF = re.compile(r"(vrij|vrije|loos|loze)$")
 _FREE_AFTER = re.compile(r"-free\b")
+# Waste as the material handled: "how do you dispose of your waste", "who collects the waste".
+_HANDLES_WASTE = re.compile(r"\b(dispos\w* of|collect\w*|separat\w*|sort\w*|recycl\w*|handl\w*|remov\w*|haul\w*)"
+                            r"( \S+){0,2} $")
 
 
 def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
@@ -296,7 +306,8 @@ def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
     improving = [(start, end) for kind, start, end in _trends(s, lang) if kind == "good"]
     return [m for m in _BAD[lang].finditer(s)
             if not any(a <= m.start() < b for a, b in improving)
-            and not _FREE_OF.search(m.group(0)) and not _FREE_AFTER.match(s, m.end())]
+            and not _FREE_OF.search(m.group(0)) and not _FREE_AFTER.match(s, m.end())
+            and not (m.group(0) == "waste" and _HANDLES_WASTE.search(s[: m.start()]))]
 
 
 _REFERS_BACK = {
@@ -373,7 +384,12 @@ _IMPLICATION = {
         r"\b(because of|due to) (that|this|it)\b|\bknock-on\b|\bripple\b|\bdamage\b|\breputation\b",
         r"\bwhat does (that|this|it) do (to|for)\b|\b(that|this|it|these|they)\b.*\bcaus(e|es|ed|ing)\b",
         r"\b(lose|loses|losing|lost|loss)\b.*\b(customers?|clients?|orders?|revenue|sales|money|business|deals?"
-        r"|contracts?|margins?|turnover|income)\b|\bmiss(ed)? out\b|\bat risk\b|\bjeopard\w*|\bendanger\w*",
+        r"|contracts?|margins?|turnover|income|bookings?|reservations?|leads|tenders?)\b",
+        r"\b(miss|misses|missed|missing)\b(\s+out on)?(\s+\S+){0,2}\s+(customers?|clients?|orders?|sales|deals?"
+        r"|contracts?|bookings?|reservations?|leads|tenders?)\b",
+        r"\bhow many (customers?|clients?|orders?|sales|deals?|contracts?|bookings?|reservations?|leads|tenders?)\b"
+        r".*\b(miss|misses|missed|missing|lose|loses|losing|lost)\b",
+        r"\bmiss(ed)? out\b|\bat risk\b|\bjeopard\w*|\bendanger\w*",
         # a problem that passes on to something else: "feed through into", "spill over to"
         r"\b(feed|feeds|fed|feeding|filter\w*|spill\w*|trickl\w*|carr(y|ies|ied|ying)) (through|over|down)\b",
         r"\bhow (much|many)\b.*\b(lose|loses|losing|lost|loss)\b",  # the size of a loss, not where it is
@@ -393,10 +409,11 @@ _IMPLICATION = {
         r"\b(u|jullie|je|ons|hen|uw \w+)\b(\s+\S+){0,3}\s+(klant\w*|orders?|opdracht\w*|contract\w*|deals?|omzet)"
         r"\s+(gekost|kostte|kostten)\b",
         r"\b(kostte|kostten|gekost)\b(\s+\S+){0,3}\s+(klant\w*|orders?|opdracht\w*|contract\w*|deals?|omzet)\b",
-        r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten)\b.*\bmis\b",
+        r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten|boekingen|reserveringen"
+        r"|bestellingen|aanvragen|deals)\b.*\bmis\b",
         r"\bboete\w*|\bgekost\b",
         r"\b(wie|meer)\b.*\b(daar|hier)\w*\b.*\blast van\b|\b(daar|hier)\w*\b.*\b(wie|meer)\b.*\blast van\b",
-        r"\b(werkt|werken|werkte|werkten)\b(\s+\S+){0,4}\s+door (in|op|naar|tot)\b|\bdoorwerk\w*|\bdoorgewerkt\b",
+        r"\b(werkt|werken|werkte|werkten)\b(\s+\S+){0,8}\s+door (in|op|naar|tot)\b|\bdoorwerk\w*|\bdoorgewerkt\b",
         r"\bweerslag\b|\buitwerking\b|\bhoeveel\b.*\b(verlie[sz]\w*|verloren|kwijt\w*)\b",
     ),
 }
@@ -422,6 +439,20 @@ _IMPLICATION_IF_PROBLEM = {
         r"\bwat (?!(u|je|jij|jullie|we|wij|ze|zij|ik)\b)(\S+ ){1,5}(?P<cue>(doet|doen|deed|deden) met)\b",
     ),
 }
+# One bad thing holding up another is a consequence: "has a failed test ever delayed the launch", "heeft een storing
+# de levering vertraagd". Only with a second bad thing: "are deliveries delayed" is a problem question.
+_HOLDS_UP = {
+    "en": _rx(r"\b(delay(s|ed|ing)?|held up|hold(s|ing)? up|disrupt(s|ed|ing)?|postpon(e|es|ed|ing)|stall(s|ed|ing)?"
+              r"|push(es|ed)? back|set(s)? back) (the|your|a|an|their|our|its|any|this|that|his|her)\b"),
+    "nl": _rx(r"\b(de|het|uw|jullie|hun|een|onze|je)\b(\s+\S+){1,4}\s+(vertraagd|vertraagt|vertragen|verstoord"
+              r"|verstoort|verstoren|opgehouden|uitgesteld|stilgelegd)\b",
+              r"\b(vertraagt|vertraagde|verstoort|verstoorde) (de|het|uw|jullie|hun|een|onze)\b"),
+}
+# How often a problem happens is part of the problem, not its consequence: "and how often does that happen".
+_FREQUENCY = _rx(r"\b(how (often|frequently)|hoe (vaak|dikwijls|regelmatig))\b(\s+\S+){0,3}?\s+(happen\w*|occur\w*"
+                 r"|gebeur\w*|voorkomt|voor komt)\b")
+# An elliptical follow-up refers back to what was just said: "and the cost?", "en de gevolgen?"
+_ELLIPSIS = re.compile(r"^(and|so|en|dus) (the|de|het|your|uw|their|hun) \S+( \S+){0,3}$")
 _RISK = _rx(r"\b(risks?|risico\S*)")  # a risk run when something goes wrong is a consequence
 # What a bad event forces them to do is a consequence: "when the scanner goes down, does someone have to count by
 # hand", "moet er bij een vals alarm iemand uitrukken". Only when the bad thing is in a condition ("bij een", "na een",
@@ -447,9 +478,13 @@ _OPENERS = frozenset(
 _WH = frozenset("what which whom whose how when where who wat welke welk wie hoeveel wanneer hoe waar hoeverre".split())
 _PREPOSITIONS = frozenset(
     "in to at on for with from by of about under during since op met bij voor van aan naar over uit tot "
-    "onder tijdens sinds vanaf door tegen om rond per vanuit".split()
+    "onder tijdens sinds vanaf door tegen om rond per vanuit via".split()
 )
-_FILLERS = frozenset("and so but ok okay right well then also en dus maar oke nou goed ook trouwens eh uh um".split())
+_FILLERS = frozenset(
+    "and so but ok okay right well then also en dus maar oke nou goed ook trouwens eh uh um "
+    # an estimate asked for: "roughly how many", "ongeveer hoeveel"
+    "roughly approximately precisely exactly ongeveer grofweg globaal precies".split()
+)
 _CLAUSE_OPENERS = frozenset(
     "if suppose supposing imagine assuming assume say given now as once because although "
     "stel als indien mocht aangenomen gesteld nu omdat zodra hoewel gezien".split()
@@ -468,12 +503,42 @@ _INVITING = frozenset(
 # Dutch polite imperatives, verb-first like a yes/no question: "Vertelt u eens hoe...", "Legt u eens uit..."
 _POLITE_INVITING = frozenset("vertelt beschrijft schetst".split())
 _POLITE_INVITING_WITH_EENS = frozenset("legt licht geeft noemt neemt".split())
+# Asking leave to ask: "may I ask which...", "mag ik (u) vragen wat...": an embedded question.
+_ASKING = frozenset("ask vragen informeren".split())
+_SPEAKERS = frozenset("i ik we wij".split())
+_ADDRESSEES = frozenset("you u je jou jullie".split())
+_QUESTION_WORDS = _WH | frozenset("why waarom hoelang".split()) | {w for w in _OPENERS if w.startswith("waar")}
+# An invitation belongs to the main clause: "would it help if the rooms could be divided (in te delen)" invites nothing.
+_SUBCLAUSE = frozenset("if when once whenever als wanneer zodra indien mocht".split())
 _DUTCH_SUBJECTS = frozenset("u je jij jullie we wij ze zij hij het dat dit er de uw deze die men".split())
+
+
+def _starts_with_question_word(toks: list[str]) -> bool:
+    return bool(toks) and (toks[0] in _QUESTION_WORDS
+                           or (toks[0] in _PREPOSITIONS and toks[1:2] != [] and toks[1] in _QUESTION_WORDS))
+
+
+def _invites(rest: list[str]) -> bool:
+    """After a verb-first start: an invitation ("could you describe") or leave to ask ("may I ask what")."""
+    main = rest[: next((i for i, w in enumerate(rest) if w in _SUBCLAUSE), len(rest))]
+    if any(w in _INVITING for w in main):
+        return True
+    if rest[:1] and rest[0] in _SPEAKERS:
+        asked = next((i for i, w in enumerate(rest[1:3], start=1) if w in _ASKING), None)
+        if asked is not None:
+            after = rest[asked + 1:]
+            after = after[1:] if after[:1] and after[0] in _ADDRESSEES else after
+            return _starts_with_question_word(after)
+    return False
 
 
 def is_open_question(text: str) -> bool:
     """True when the question opens with an interrogative or an invitation ('tell me', 'vertel')."""
-    segments = [words(seg) for seg in re.split(r"[,;:]", normalize(text))]
+    s = normalize(text)
+    # Only a noun phrase, following on: "and the cost?", "en het aantal vestigingen?" asks for it, not for a yes.
+    if s.endswith("?") and _ELLIPSIS.match(s.rstrip("?!. ")) and not _AUXILIARIES.intersection(words(s)):
+        return True
+    segments = [words(seg) for seg in re.split(r"[,;:]", s)]
     for n, toks in enumerate(segments):
         while toks and toks[0] in _FILLERS:
             toks = toks[1:]
@@ -483,7 +548,7 @@ def is_open_question(text: str) -> bool:
         if first in _OPENERS or (first in _PREPOSITIONS and rest and rest[0] in _WH):
             return True
         if first in _AUXILIARIES:
-            return any(w in _INVITING for w in rest)
+            return _invites(rest)
         if rest[:1] and rest[0] in ("u", "je", "jij", "jullie") and (
                 first in _POLITE_INVITING or (first in _POLITE_INVITING_WITH_EENS and "eens" in rest[1:3])):
             return True
@@ -579,9 +644,17 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     cue = _find(_IMPLICATION, lang, s)
     if cue and not (cue.startswith(("influen", "invloed")) and _DECISION.search(s)):
         return SpinKind.IMPLICATION, cue
-    cue = _find(_IMPLICATION_IF_PROBLEM, lang, s) or (_find(_YIELD, lang, s) if bad else None)
-    if cue and (_names_bad(s.replace(cue, " "), lang) or _REFERS_BACK[lang].search(s)):
+    held_up = _HOLDS_UP[lang].search(s)
+    if held_up and _names_bad(s[: held_up.start()] + " " + s[held_up.end():], lang):
+        return SpinKind.IMPLICATION, held_up.group(0)
+    frequency = _FREQUENCY.search(s)
+    rest = s.replace(frequency.group(0), " ") if frequency else s
+    cue = _find(_IMPLICATION_IF_PROBLEM, lang, rest) or (_find(_YIELD, lang, rest) if bad else None)
+    refers_back = _REFERS_BACK[lang].search(rest) or (_ELLIPSIS.match(s) and not _AUXILIARIES.intersection(words(s)))
+    if cue and (_names_bad(rest.replace(cue, " "), lang) or refers_back):
         return SpinKind.IMPLICATION, cue
+    if frequency and _REFERS_BACK[lang].search(s):  # "how often does that happen": the problem's size
+        return SpinKind.PROBLEM, frequency.group(0)
     risk = _RISK.search(s)
     if risk and _WHEN.search(s) and _names_bad(s, lang):  # the risk run if something goes wrong
         return SpinKind.IMPLICATION, risk.group(0)

@@ -321,7 +321,7 @@ def _choices(block: Choices, ui: dict[str, str]) -> dict:
 def _resolve_option(field: FormField, token: Any) -> str | None:
     """An option value for a typed or stored answer, matched the way `parse_field` matches it."""
     token = str(token).strip()
-    if token.isdigit() and 1 <= int(token) <= len(field.options):
+    if token.isdecimal() and 1 <= int(token) <= len(field.options):
         return field.options[int(token) - 1].value
     folded = token.casefold()
     for opt in field.options:
@@ -424,7 +424,7 @@ def _unique_ids(blocks: list[dict]) -> list[dict]:
 def scope_of_block(block_id: str) -> str:
     """The dialog scope of a clicked block: its block id without a `#2` de-duplication suffix."""
     base, sep, n = block_id.rpartition("#")
-    return base if sep and n.isdigit() else block_id
+    return base if sep and n.isdecimal() else block_id
 
 
 def _render_all(blocks: Sequence[Block], ui: dict[str, str]) -> list[tuple[int, dict, str]]:

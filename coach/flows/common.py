@@ -66,7 +66,7 @@ def on_account_pick(ctx: Ctx, data: dict[str, Any], value: str | None, next_step
         account = ctx.store.get_or_create_account(ctx.user, data.get("typed_account", ""))
         set_account(data, account.id, account.name)
         return Goto(next_step)
-    if value and value.startswith("id:") and value[3:].isdigit():
+    if value and value.startswith("id:") and value[3:].isdecimal():
         account = ctx.store.account(ctx.user, int(value[3:]))
         if account is not None:
             set_account(data, account.id, account.name)

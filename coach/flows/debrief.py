@@ -59,7 +59,7 @@ class Debrief(common.AccountSteps, Flow):
         if answer.value == NEW_DEAL:
             data["deal_id"] = None
             return Goto("details", [text(bold(_("Debrief")), " — " + data["account"])])
-        if answer.value and answer.value.startswith("deal:") and answer.value[5:].isdigit():
+        if answer.value and answer.value.startswith("deal:") and answer.value[5:].isdecimal():
             deal = ctx.store.deal(ctx.user, int(answer.value[5:]))
             if deal is not None and deal.account_id == data["account_id"]:
                 data["deal_id"] = deal.id

@@ -508,3 +508,57 @@ def test_multiplying_what_they_buy_is_absurd(goal: str, realistic: bool) -> None
 ])
 def test_dutch_compounds_name_facts_and_deliverables(goal: str, measurable: bool) -> None:
     assert check(goal, FIRST, NL, lang="nl").measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("Agree a date for the site survey with the facility manager before leaving", True),
+    ("Voor vertrek een afspraak voor de proefrit inplannen met de wagenparkbeheerder", True),
+    # near misses: someone else's departure is no moment of the visit
+    ("Discuss the departure of their head of purchasing", False),
+    ("Het vertrek van de inkoper bespreken", False),
+])
+def test_leaving_the_customer_is_the_end_of_the_visit(goal: str, time_bound: bool) -> None:
+    assert check(goal, FIRST, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Tijdens het bezoek met de teamleider een datum prikken voor de demonstratie van de scanners", True),
+    ("During the visit, set a date for the demonstration of the label printer", True),
+    ("Within a week, send the warehouse manager a detailed written proposal for the racking", True),
+    ("Convince the office manager to order the new desk lamps today", True),
+    ("De klant vandaag onder druk zetten om een extra pallet printpapier af te nemen", True),
+    # "the planned weeks" is something they planned, not a plan we made
+    ("Go through the planned shutdown weeks with the maintenance lead during the visit", False),
+    # near misses: a trial that gets planned is an outcome; going through what they planned settles nothing
+    ("Get a trial planned with the operations lead during the visit", True),
+    ("Tijdens het bezoek de geplande onderhoudsweken doornemen", False),
+])
+def test_a_fixed_date_a_sent_proposal_and_an_order_placed_are_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, AFTERSALES, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "visit", "realistic"), [
+    ("Get the facility manager to accept our quote for the window cleaning during this first visit", FIRST, False),
+    ("Talk the buyer into a test order of our floor cleaner today", FOLLOWUP, False),
+    ("De inkoper tijdens het vervolggesprek overhalen tot een proefbestelling", FOLLOWUP, False),
+    ("Close a contract worth twenty times their annual budget for printing this afternoon", QUOTE, False),
+    ("Vanmiddag een order binnenhalen ter waarde van vijftig keer hun jaarlijkse inkoop", QUOTE, False),
+    ("Het aantal gebruikers van het platform deze week verviervoudigen", AFTERSALES, False),
+    ("Triple the number of printers on their service contract today", AFTERSALES, False),
+    # near misses: accepting a quote in a quote visit, twice the spend, a triple check, a proposal in a follow-up
+    ("Get the facility manager to accept our quote for the window cleaning during this visit", QUOTE, True),
+    ("Close a contract worth twice their monthly spend on printing this afternoon", QUOTE, True),
+    ("Triple-check the delivery address with the planner during the visit", AFTERSALES, True),
+    ("Tijdens het vervolggesprek de inkoper ons voorstel voor een proefbestelling laten zien", FOLLOWUP, True),
+])
+def test_accepted_quotes_persuaded_orders_and_manifold_targets(goal: str, visit: VisitType, realistic: bool) -> None:
+    assert check(goal, visit, EN).realistic is realistic
+
+
+@pytest.mark.parametrize(("goal", "specific"), [
+    ("Een prettige indruk achterlaten en het contact warm houden", False),
+    # near miss: a named fact makes it specific
+    ("Een goede indruk achterlaten en de einddatum van hun schoonmaakcontract weten", True),
+])
+def test_leaving_an_impression_is_vague(goal: str, specific: bool) -> None:
+    assert check(goal, FIRST, NL, lang="nl").specific is specific

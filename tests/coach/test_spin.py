@@ -568,3 +568,106 @@ def test_bijhouden_is_a_problem_only_as_keeping_up(question: str, kind: SpinKind
 ])
 def test_relief_and_time_won_are_need_payoff(question: str, kind: SpinKind) -> None:
     assert classify(question, EN).kind is kind
+
+
+# --- question forms: leave to ask, estimates, elliptical follow-ups, invitations in the main clause only ------
+
+
+@pytest.mark.parametrize(("question", "is_open"), [
+    ("May I ask which carrier handles your returns?", True),
+    ("Can I ask you why the old system was replaced?", True),
+    ("Mag ik vragen met welke software de planners werken?", True),
+    ("Mag ik u vragen hoeveel monteurs er in de buitendienst werken?", True),
+    # near misses: asking leave for a yes/no question stays closed
+    ("May I ask whether the budget is already approved?", False),
+    ("Mag ik vragen of de begroting al rond is?", False),
+])
+def test_leave_to_ask_followed_by_a_question_word_is_open(question: str, is_open: bool) -> None:
+    assert classify(question, EN).is_open is is_open
+
+
+@pytest.mark.parametrize(("question", "is_open"), [
+    ("Approximately how long does a changeover on line two take?", True),
+    ("Ongeveer hoeveel pallets gaan er per dag de deur uit?", True),
+    # near miss: an estimate asked as yes/no
+    ("Roughly speaking, do you ship more than a hundred parcels a day?", False),
+])
+def test_an_estimate_before_the_question_word_keeps_it_open(question: str, is_open: bool) -> None:
+    assert classify(question, EN).is_open is is_open
+
+
+@pytest.mark.parametrize(("question", "lang", "kind", "is_open"), [
+    ("And the lead time?", "en", S, True),
+    ("And the cost?", "en", IM, True),
+    ("En de kosten?", "nl", IM, True),
+    ("En het aantal chauffeurs?", "nl", S, True),
+    # near misses: a statement said as a question is still a yes/no question
+    ("The delivery arrives on time?", "en", S, False),
+    ("En de monteur is op tijd?", "nl", S, False),
+])
+def test_an_elliptical_follow_up_asks_for_something_and_refers_back(question: str, lang: str, kind: SpinKind,
+                                                                   is_open: bool) -> None:
+    verdict = classify(question, EN, lang=lang)
+    assert (verdict.kind, verdict.is_open) == (kind, is_open)
+
+
+@pytest.mark.parametrize(("question", "is_open"), [
+    ("Zou het helpen als de ruimtes per week anders in te delen zijn?", False),
+    ("Would it help if your drivers could share their routes in the app?", False),
+    # near misses: the invitation is in the main clause
+    ("Zou u kunnen beschrijven wat er gebeurt als de server uitvalt?", True),
+    ("Could you describe what happens if the scanner stops?", True),
+])
+def test_an_invitation_counts_only_in_the_main_clause(question: str, is_open: bool) -> None:
+    assert classify(question, EN).is_open is is_open
+
+
+# --- kinds: one bad thing holding up another, how often a problem happens, missed business -----------------
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("Have faulty parts ever delayed a shipment to your customers?", "en", IM),
+    ("Does a power cut hold up the whole packing line?", "en", IM),
+    ("Heeft een kapotte heftruck ooit de uitlevering van een order vertraagd?", "nl", IM),
+    # near misses: a delay on its own is the problem
+    ("Are your shipments often delayed?", "en", P),
+    ("Worden de leveringen vaak vertraagd?", "nl", P),
+])
+def test_a_bad_thing_that_holds_up_another_is_an_implication(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("Which reports come in late, and how often does that happen?", "en", P),
+    ("Welke facturen kloppen niet, en hoe vaak gebeurt dat?", "nl", P),
+    # near misses: what happens as a result is still a consequence
+    ("What happens to your planning when a report comes in late?", "en", IM),
+    ("Wat gebeurt er met de planning als een monteur ziek is?", "nl", IM),
+])
+def test_how_often_a_problem_happens_is_part_of_the_problem(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("How many reservations do you miss because the booking site is slow?", "en", IM),
+    ("Hoeveel reserveringen lopen jullie mis door de trage website?", "nl", IM),
+    ("What does poor attendance at the safety briefings mean for your insurance?", "en", IM),
+    ("Hoe werkt een lage opkomst bij de teamoverleggen door in de planning van de week?", "nl", IM),
+    # near misses: counting bookings, a low price and a plan that runs through are facts
+    ("How many reservations do you take on a busy Saturday?", "en", S),
+    ("What does the low entry price mean for the way you budget?", "en", S),
+    ("Hoe loopt de planning van de week door naar de monteurs?", "nl", S),
+])
+def test_missed_business_and_too_little_of_something_wanted(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Can you walk me through how the waste is separated in your kitchens?", S),
+    ("Who collects the waste from your construction sites?", S),
+    # near misses: wasting time or material is still a problem
+    ("How much time do your cooks waste on cleaning the old ovens?", P),
+    ("Where does your kitchen waste the most food?", P),
+])
+def test_waste_as_the_material_handled_is_a_situation(question: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang="en").kind is kind
