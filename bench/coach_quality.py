@@ -5,13 +5,13 @@ Run from the repository root:
     python bench/coach_quality.py            # always exits 0
     python bench/coach_quality.py --strict   # exits 1 when any figure is below the target, in any set
 
-Sets, all with the same columns: four development sets (data/quality/*.csv, data/quality/dev2/*.csv,
-data/quality/dev3/*.csv and data/quality/dev4/*.csv), which the rules were tuned on, and, when its files are
-present, the held-out set (data/quality/holdout/*.csv), written by someone else and never used for tuning,
-so it shows how well the rules generalise. For each set this prints accuracy per language and overall for
-the SPIN kind, for open/closed, and for each SMART criterion, each next to the target. A development set's misclassified
-rows follow its table; the held-out set's rows are only counted unless ``--holdout-misses`` is given,
-so that it stays held out. A set whose directory holds neither file is skipped with a note; a set whose
+Sets, all with the same columns: five development sets (data/quality/*.csv, data/quality/dev2/*.csv,
+data/quality/dev3/*.csv, data/quality/dev4/*.csv and data/quality/dev5/*.csv), which the rules were tuned on,
+and, when its files are present, the held-out set (data/quality/holdout/*.csv), written by someone else and
+never used for tuning, so it shows how well the rules generalise. For each set this prints accuracy per language
+and overall for the SPIN kind, for open/closed, and for each SMART criterion, each next to the target. A development
+set's misclassified rows follow its table; the held-out set's rows are only counted unless ``--holdout-misses`` is
+given, so that it stays held out. A set whose directory holds neither file is skipped with a note; a set whose
 files cannot be read (say, half written) is reported as such and, with ``--strict``, fails the run.
 ``--strict`` fails on any figure below the target in any set. ``evaluate(directory)`` returns the
 figures of one set as a dict for tests.
@@ -33,6 +33,7 @@ DATA_DIR = REPO_ROOT / "data" / "quality"
 DEV2_DIR = DATA_DIR / "dev2"
 DEV3_DIR = DATA_DIR / "dev3"
 DEV4_DIR = DATA_DIR / "dev4"
+DEV5_DIR = DATA_DIR / "dev5"
 HOLDOUT_DIR = DATA_DIR / "holdout"
 # (title, directory, held out?) in the order they are reported.
 SETS = (
@@ -40,6 +41,7 @@ SETS = (
     ("development set 2 (used for tuning)", DEV2_DIR, False),
     ("development set 3 (used for tuning)", DEV3_DIR, False),
     ("development set 4 (used for tuning)", DEV4_DIR, False),
+    ("development set 5 (used for tuning)", DEV5_DIR, False),
     ("held-out set", HOLDOUT_DIR, True),
 )
 SPIN_FILE = "spin_questions.csv"

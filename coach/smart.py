@@ -109,12 +109,51 @@ _DELIVERABLE = _rx(
     # a decision or a fact that a yes or no settles: "decide together whether", "samen bepalen of"
     r"\b(decide|determine|establish|agree|know|find out|check|confirm|settle|clarify)\b(\s+\S+){0,3}\s+whether\b",
     r"\b(bepalen|beslissen|besluiten|weten|nagaan|achterhalen|vaststellen|checken|navragen|afspreken|afstemmen) of\b",
-    r"\b(present\w*|show|give|presenteren|tonen|geven)\b(\s+\S+){0,4}\s+(proposal|quote|demo|solution|offer"
-    r"|plan|prices?|results?|voorstel|offerte|oplossing|prijzen|resultaten)\b",
+    # presenting a document hands it over; presenting a solution, plan or results is an activity
+    r"\b(present\w*|show|give|presenteren|tonen|geven)\b(\s+\S+){0,4}\s+(proposal|quote|demo|offer"
+    r"|prices?|voorstel|offerte|prijzen)\b",
     # a named document or data obtained: "receive their floor plans", "de contactgegevens krijgen"
     rf"\b({_OBTAIN})\b(\s+\S+){{0,4}}\s+({_DOCUMENT})\b",
     rf"\b({_DOCUMENT})\b(\s+\S+){{0,5}}\s+({_OBTAIN}|binnen (hebben|krijgen)|in handen (hebben|krijgen))\b",
 )
+# Outcome verbs: afterwards it happened or it did not (the customer renewed, requested, upgraded, chose). Activity
+# verbs (discuss, present, explore, walk through, bespreken, presenteren, verkennen, doornemen) are not among them.
+_OUTCOME_EN = (r"renew|extend|upgrad|replac|request|order|buy|purchas|sign|book|schedul|approv|accept|commit|switch"
+               r"|choos|chose|select|decid|record|confirm")
+_EN_ENDING = r"(e|es|ed|d|s|ing|ting|ted)?"  # verb forms only: "booking", not "bookkeeping"
+# Dutch outcome verbs. Plain ones by their forms ("tekeningen" is a noun, not "tekenen"); separable ones as
+# (prefix, infinitive, finite forms, participle): "aanvragen", "aan te vragen", "aangevraagd", "vraagt ... aan".
+_OUTCOME_NL_PLAIN = (r"verleng(en|t|de|den)?|verlengd|bestel(len|t|de|den)?|besteld|kopen|koopt|kocht(en)?|gekocht"
+                     r"|(onder)?teken(en|t|de|den)?|(onder)?getekend|upgraden|upgradet|geupgraded?|vervang(en|t)?"
+                     r"|verving(en)?|bevestig(en|t|de|den)?|bevestigd|accepte(ren|ert|erde|erden)|geaccepteerd"
+                     r"|kiezen|kiest|koos|kozen|gekozen|beslis(sen|t|te|ten)?")
+_OUTCOME_NL_SEPARABLE = (
+    ("aan", "vragen", "vraag|vraagt|vragen|vroeg|vroegen", "aangevraagd"),
+    ("aan", "schaffen", "schaf|schaft|schaffen|schafte|schaften", "aangeschaft"),
+    ("af", "nemen", "neem|neemt|nemen|nam|namen", "afgenomen"),
+    ("af", "spreken", "spreek|spreekt|spreken|sprak|spraken", "afgesproken"),
+    ("over", "stappen", "stap|stapt|stappen|stapte|stapten", "overgestapt"),
+    ("vast", "leggen", "leg|legt|leggen|legde|legden", "vastgelegd"),
+    ("in", "plannen", "plan|plant|plannen|plande|planden", "ingepland"),
+    ("goed", "keuren", "keur|keurt|keuren|keurde|keurden", "goedgekeurd"),
+    ("toe", "zeggen", "zeg|zegt|zeggen|zei|zeiden", "toegezegd"),
+)
+_OUTCOME_NL_RX = "|".join(rf"{pre}{inf}|{pre} te {inf}|{part}|{pre}({finite})"
+                          for pre, inf, finite, part in _OUTCOME_NL_SEPARABLE)
+# Split at the end of a clause: "vraagt een offerte aan", "legt de modules vast".
+_OUTCOME_NL_SPLIT = "|".join(rf"({finite})\b(\s+\S+){{1,6}}\s+{pre}" for pre, _, finite, _ in _OUTCOME_NL_SEPARABLE)
+_OUTCOME = _rx(
+    # the goal starts with it ("Renew the lease", "Request a site survey") or the customer is brought to it
+    # ("pressure the manager into upgrading", "get them to renew")
+    rf"^({_OUTCOME_EN}){_EN_ENDING}\b|\b(into|to) ({_OUTCOME_EN}){_EN_ENDING}\b(?! (about|with|for)\b)",
+    rf"\b({_OUTCOME_NL_PLAIN}|{_OUTCOME_NL_RX})\b",
+    rf"\b({_OUTCOME_NL_SPLIT})\s*($|,|\b(en|zodat|om|voor|tijdens|bij)\b)",
+)
+# A purpose clause says why, not what the visit achieves: "so that we can propose later", "zodat we op termijn een
+# voorstel kunnen doen". An audience is not an outcome: "walk through the quote with the DMU".
+_PURPOSE = _rx(r"(,\s*|\s)(so that|so we can|so i can|in order to|zodat|om later)\b[^,;]*")  # up to the next clause
+_AUDIENCE = _rx(r"\b(with|to|for|met|aan|voor) (the|their|our|de|het|hun|onze) (\S+ ){0,2}(dmu|team|board"
+                r"|management|directie|managementteam)\b")
 _KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|achterhalen"
             r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen|inventor(y|ise|ize)\w*|take stock"
             r"|inventaris\w*|opvragen|uitvragen|vragen naar|hear|horen"
@@ -249,6 +288,10 @@ _OFFER = _rx(
     r"|sturen|versturen|opsturen|uitbrengen|maken|indienen|meegeven|achterlaten|doen)\b",
     r"\b(overhandigen|afgeven|geven|presenteren|sturen|uitbrengen|indienen)\b.*\b(offerte|prijsopgave"
     r"|prijsvoorstel|aanbieding|voorstel)\b",
+    # the customer asking for one: "get them to request a quote", "een offerte laten aanvragen"
+    r"\b(request\w*|ask\w* for)\b(\s+\S+){0,4}\s+(quote|quotation|price offer|proposal)\b",
+    r"\b(offerte|prijsopgave|prijsvoorstel)\b(\s+\S+){0,6}\s+(aanvragen|aan te vragen|aangevraagd|aanvraagt)\b"
+    r"|\b(offerte|prijs)aanvraag\b",
 )
 _LATER = _rx(r"\b(follow-up|followup|next (meeting|visit|appointment)|appointment|later|afspraak|vervolg\w*"
              r"|so that|so we can|so i can|in order to|zodat|om later"
@@ -257,7 +300,12 @@ _ABSURD = _rx(
     r"\b100 ?%|\ball (of )?their (sites|locations|branches|business|orders|purchases|spend|volume|stores"
     r"|offices|plants)\b|\bentire (fleet|business|company|organi[sz]ation|account)\b",
     r"\bevery (site|location|branch|store)\b|\bmarket share\b|\b(exclusive|sole) (supplier|deal|contract)\b",
-    r"\balle (vestigingen|locaties|filialen|winkels|kantoren|fabrieken|inkoop|orders|bestellingen)\b",
+    # also with their number: "all 40 of their stores", "alle 120 vestigingen"
+    r"\ball (\S+ )?(of )?their (sites|locations|branches|stores|offices|plants)\b",
+    r"\balle (\S+ )?(vestigingen|locaties|filialen|winkels|kantoren|fabrieken|inkoop|orders|bestellingen)\b",
+    # the whole of what they use: "cover their entire energy consumption", "hun volledige stroomverbruik dekken"
+    r"\b(their|all (of )?their) (entire |whole |total )?(\w+ )?consumption\b"
+    r"|\b(hun|haar|zijn) (volledige|hele|totale) \w*verbruik\b",
     r"\bhele (wagenpark|organisatie|bedrijf|inkoop)\b|\bmarktaandeel\b|\b(exclusieve?|enige) (leverancier"
     r"|contract)\b",
 )
@@ -455,8 +503,10 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     time_bound = bool(_TIME.search(s))
     rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", s))  # what the goal is about, without its deadline
     specific = _specific(_RELATIONSHIP.sub(" ", rest))
-    measurable = bool(_NUMBER.search(rest) or _DELIVERABLE.search(rest) or _CLOSE.search(rest)
-                      or _OFFER.search(rest) or (_KNOW.search(rest) and _FACT.search(rest) and not _MORE.search(rest)))
+    aim = _AUDIENCE.sub(" ", _PURPOSE.sub("", rest))  # what the visit itself achieves
+    measurable = bool(_NUMBER.search(aim) or _DELIVERABLE.search(aim) or _CLOSE.search(aim) or _OFFER.search(aim)
+                      or _OUTCOME.search(aim)
+                      or (_KNOW.search(aim) and _FACT.search(aim) and not _MORE.search(aim)))
     # "Close the deal at some point": with no moment and no concrete outcome there is nothing to check. A named
     # outcome ("at some point, the order for the packaging") can still be checked; it is only not time-bound.
     if _OPEN_ENDED.search(s) and not time_bound and not specific:

@@ -126,7 +126,8 @@ _BAD = {
         r"(raakt|raken|raakte|raakten)\b(\s+\S+){1,5}\s+(zoek|kwijt)\b",
         r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
         r"herstell?\w*|verspill\w*|failliet|mislukt\w*|misgrijp\w*|onvolledig\w*|incompleet|onjuist\w*",
-        r"hapert|haperen|hapering\w*|vertraagd|uitgesteld|uitloop\w*|faal\w*|falen|gefaald",
+        # participles also as attributive adjectives: "een vertraagde zending", "uitgestelde leveringen"
+        r"hapert|haperen|hapering\w*|vertraagde?n?|uitgestelde?n?|uitloop\w*|faal\w*|falen|gefaalde?n?",
         r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
         r"overschrijd\w*|overschreden|over de deadline|over het budget",
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
@@ -167,7 +168,9 @@ _PROBLEM = {
         r"hard ((is|was) it |it is )?(for (you|them|us|him|her|your \w+|the \w+) )?to",
         r"(so|too|very|quite|really|rather|pretty|that) hard|tough(er|est)?|trick(y|ier|iest)|awkward",
         r"unnecessar\w*|needless\w*|pointless|superfluous",
-        r"(keeps?|kept|stops?|stopped|prevents?|prevented) (\S+ ){0,3}from \w+ing|friction|clunky)\b",
+        r"(keeps?|kept|stops?|stopped|prevents?|prevented) (\S+ ){0,3}from \w+ing|friction|clunky",
+        # negated qualities: "inconvenient", "impractical", "unclear"
+        r"inconvenien\w*|impractical|unwieldy|unclear|confusing|unintuitive|user-unfriendly)\b",
     ),
     "nl": _rx(
         r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
@@ -192,7 +195,9 @@ _PROBLEM = {
         r"kan (er )?beter|beter kan|beter kunnen",
         # what holds them back, how hard something is, effort that should not be needed
         r"weerhoudt|weerhouden|belet|beletten|wrijving",
-        r"(zo|erg|best|nogal|heel|te) (zwaar|pittig|taai)|onnodig\w*|nodeloos|overbodig\w*|zonde (van|dat))\b",
+        r"(zo|erg|best|nogal|heel|te) (zwaar|pittig|taai)|onnodig\w*|nodeloos|overbodig\w*|zonde (van|dat)",
+        # negated qualities: "onhandig", "onpraktisch", "onoverzichtelijk", "gebruiksonvriendelijk"
+        r"onhandig\w*|onpraktisch\w*|onoverzichtelijk\w*|onduidelijk\w*|\w*onvriendelijk\w*)\b",
     ),
 }
 # Good outcomes: a hypothetical with these is about the value of a solution.
@@ -299,6 +304,17 @@ _FREE_AFTER = re.compile(r"-free\b")
 _HANDLES_WASTE = re.compile(r"\b(dispos\w* of|collect\w*|separat\w*|sort\w*|recycl\w*|handl\w*|remov\w*|haul\w*)"
                             r"( \S+){0,2} $")
 
+# How a bad event is handled is a procedure, a fact of the situation: "how a breakdown is reported", "hoe een
+# storing wordt gemeld". The bad event is its subject, not a complaint.
+_HOW_BEFORE = re.compile(r"\b(how|hoe)\b(\s+\S+){0,3}\s+$")
+_PROCEDURE_AFTER = re.compile(
+    r"\s+(\S+\s+)?(is|are|gets|get|wordt|worden)\s+(\S+\s+)?(reported|logged|registered|recorded|handled|dealt with"
+    r"|processed|escalated|passed on|gemeld|geregistreerd|vastgelegd|afgehandeld|verwerkt|doorgegeven|opgepakt)\b")
+
+# Dutch puts the auxiliary first: "hoe wordt een storing bij jullie gemeld".
+_HOW_PASSIVE_BEFORE = re.compile(r"\bhoe (wordt|worden|werd|werden)\b(\s+\S+){0,2}\s+$")
+_PARTICIPLE_AFTER = re.compile(r"(\s+\S+){0,5}?\s+(gemeld|geregistreerd|vastgelegd|afgehandeld|verwerkt|doorgegeven"
+                               r"|opgepakt)\b")
 
 def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
     """Bad things named in ``s``, except those said to go down ("if scrap came down" is good news) and those
@@ -307,7 +323,9 @@ def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
     return [m for m in _BAD[lang].finditer(s)
             if not any(a <= m.start() < b for a, b in improving)
             and not _FREE_OF.search(m.group(0)) and not _FREE_AFTER.match(s, m.end())
-            and not (m.group(0) == "waste" and _HANDLES_WASTE.search(s[: m.start()]))]
+            and not (m.group(0) == "waste" and _HANDLES_WASTE.search(s[: m.start()]))
+            and not (_HOW_BEFORE.search(s[: m.start()]) and _PROCEDURE_AFTER.match(s, m.end()))
+            and not (_HOW_PASSIVE_BEFORE.search(s[: m.start()]) and _PARTICIPLE_AFTER.match(s, m.end()))]
 
 
 _REFERS_BACK = {
@@ -348,6 +366,8 @@ _PAYOFF = {
         r"\bimportant\b.*\bto (solve|fix|get rid|reduce|improve|avoid|prevent|have|get|eliminate|cut|speed)",
         r"\b(would|could|might|will|can)\b.*\bhelp", r"\bmake (a|any|the) difference\b",
         r"\bwhat'?s in it for\b|\b(the|an?) (upside|payoff|pay-off)\b",
+        # a relief to them: "would that be a godsend", "a real relief", "a big help"
+        r"\b(a|an) (\w+ )?(godsend|relief|lifesaver)\b|\ba (big|great|real) help\b",
     ),
     "nl": _rx(
         r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
@@ -364,6 +384,8 @@ _PAYOFF = {
         r"\bprofiteer\w*|\bprofiteren\b|\bgeprofiteerd\b",
         r"\bwat (heeft|hebben|hebt|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier)aan\b",
         r"\bschiet\w* (\S+ ){0,3}(er|daar|hier)mee op\b",
+        # a relief to them: "is dat voor u een uitkomst", "een verademing", "een hele hulp"
+        r"\been (\w+ )?(uitkomst|verademing|verlichting)\b|\been (hele|grote|echte) hulp\b",
     ),
 }
 # A change that makes their work easier, better or faster, asked about: "does a fixed slot make life easier
@@ -465,6 +487,9 @@ _EVENT_CONDITION = _rx(
     r"\b(if|once|when|whenever|every time|each time|after|als|indien|zodra|wanneer|telkens|elke keer|iedere keer)\b",
     r"\b(bij|na) (een|elke|iedere|zo'n)\b",
 )
+_CAUSES_TROUBLE = _rx(r"\b(caus\w*|lead\w*|led|give\w*|creat\w*|zorg(t|en|de|den)|leid(t|en|de|den)|geeft|geven)\b"
+                     r"(\s+\S+){0,5}?\s+(to |voor |tot )?(any |some |veel |wel eens )?(?P<trouble>problems?|issues?"
+                     r"|trouble|difficulties|\w*problemen|moeilijkheden|gedoe)\b")
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
 # --- open or closed ---------------------------------------------------------------------------
@@ -640,6 +665,12 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
         cue = _find(_YIELD, lang, s)
         if cue and (tone == "good" or (tone == "neutral" and re.search(r"\b(als|if|zou)\b", s))):
             return SpinKind.NEED_PAYOFF, cue
+    # "Does the new software cause problems", "zorgt de douane voor problemen": the trouble itself, a problem
+    # question, unless it points back at a problem already named ("does that cause problems").
+    trouble = _CAUSES_TROUBLE.search(s)
+    if trouble and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: trouble.start("trouble")] + " "
+                                                                         + s[trouble.end():], lang):
+        return SpinKind.PROBLEM, trouble.group(0)
     # Implication: consequences, or cost/effect words that point back at a problem.
     cue = _find(_IMPLICATION, lang, s)
     if cue and not (cue.startswith(("influen", "invloed")) and _DECISION.search(s)):

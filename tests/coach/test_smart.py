@@ -562,3 +562,54 @@ def test_accepted_quotes_persuaded_orders_and_manifold_targets(goal: str, visit:
 ])
 def test_leaving_an_impression_is_vague(goal: str, specific: bool) -> None:
     assert check(goal, FIRST, NL, lang="nl").specific is specific
+
+
+# --- measurable: outcome verbs versus activities, purpose clauses, audiences ---------------------------------
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    # the customer brought to an action that happened or not
+    ("Push the fleet manager into renewing the tyre contract this week", True),
+    ("Get the buyer to upgrade all twelve scanners during this visit", True),
+    ("De planner overhalen om het onderhoudscontract nog deze maand te verlengen", True),
+    ("De klant zover krijgen om tijdens dit bezoek een proefmonster aan te vragen", True),
+    ("Tijdens het gesprek met de facilitair manager vastleggen welke ruimtes we schoonmaken", True),
+    ("De directeur legt tijdens dit bezoek de startdatum vast", True),
+    # near misses: activities stay unmeasurable, with or without a deadline
+    ("Push the fleet manager to talk about the tyre contract this week", False),
+    ("De planner tijdens dit bezoek het onderhoudscontract laten toelichten", False),
+    ("Tijdens het gesprek met de facilitair manager de ruimtes doorlopen", False),
+])
+def test_outcome_verbs_are_measurable_and_activities_are_not(goal: str, measurable: bool) -> None:
+    assert check(goal, AFTERSALES, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    # presenting or walking through is an activity, whatever is presented or whoever listens
+    ("Present our new route planning solution to the logistics team", False),
+    ("Go through the catering proposal with the DMU", False),
+    # an outcome only in the purpose clause is not what the visit achieves
+    ("Explore their wishes for canteen furniture, so that we can make a fitting offer later", False),
+    ("Hun wensen voor kantoormeubilair verkennen, zodat we later een passend voorstel kunnen uitbrengen", False),
+    # near misses: a handed-over proposal, a mapped DMU, and an outcome next to a purpose clause are measurable
+    ("Present our proposal for route planning to the logistics team", True),
+    ("Map who sits in the DMU for the catering contract", True),
+    ("Explore their wishes, so that we can make an offer later, and book a follow-up appointment", True),
+])
+def test_activities_audiences_and_purposes_are_not_outcomes(goal: str, measurable: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "visit", "realistic"), [
+    ("Next week move all 45 of their stores over to our cash registers", FOLLOWUP, False),
+    ("Volgende maand alle 30 filialen overzetten op onze kassasoftware", FOLLOWUP, False),
+    ("Hun volledige gasverbruik deze week bij ons onderbrengen met een vast tarief", FOLLOWUP, False),
+    ("Get the office manager to request a quote for the cleaning today", FIRST, False),
+    ("De inkoper vandaag een offerte voor het wagenparkbeheer laten aanvragen", FIRST, False),
+    # near misses: their stores counted, part of their consumption, a quote requested in a follow-up
+    ("Next week list the opening hours of their 45 stores", FOLLOWUP, True),
+    ("Een deel van hun gasverbruik deze week in kaart brengen", FOLLOWUP, True),
+    ("De inkoper vandaag een offerte voor het wagenparkbeheer laten aanvragen", FOLLOWUP, True),
+])
+def test_every_branch_all_consumption_and_a_requested_quote(goal: str, visit: VisitType, realistic: bool) -> None:
+    assert check(goal, visit, EN).realistic is realistic

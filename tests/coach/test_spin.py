@@ -671,3 +671,42 @@ def test_missed_business_and_too_little_of_something_wanted(question: str, lang:
 ])
 def test_waste_as_the_material_handled_is_a_situation(question: str, kind: SpinKind) -> None:
     assert classify(question, EN, lang="en").kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # how a bad event is handled is a procedure, a fact
+    ("Can you describe how a machine failure is logged, from the operator to the planner?", "en", S),
+    ("Hoe wordt een storing aan de koelinstallatie bij jullie gemeld?", "nl", S),
+    # near misses: how often it happens, or the failure itself, stay a problem
+    ("How often does a machine failure stop the line?", "en", P),
+    ("Hoe vaak valt de koelinstallatie uit?", "nl", P),
+])
+def test_how_a_bad_event_is_handled_is_a_situation(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # causing trouble is the trouble itself
+    ("Does the new label printer cause problems on the night shift?", "en", P),
+    ("In welke mate zorgt de nieuwe planningstool voor problemen?", "nl", P),
+    # near misses: trouble that a named problem or "that" causes is a consequence
+    ("Does that cause problems for your drivers?", "en", IM),
+    ("Zorgen de vertragingen in het magazijn voor problemen bij de klanten?", "nl", IM),
+])
+def test_causing_problems_is_a_problem_unless_a_problem_causes_them(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("Wat vindt u het meest onpraktisch aan het huidige kassasysteem?", "nl", P),
+    ("What do your staff find most inconvenient about the current booking tool?", "en", P),
+    ("Wat betekent een uitgestelde levering voor uw bouwplanning?", "nl", IM),
+    ("Zou een vaste maandprijs voor u een uitkomst zijn?", "nl", N),
+    ("Would a fixed monthly price be a real relief for your budget?", "en", N),
+    # near misses: a part used, a plain participle-free delivery is a fact, the outcome of an audit is a fact
+    ("Welk onderdeel van het huidige kassasysteem gebruikt u het meest?", "nl", S),
+    ("Wat betekent een levering op zaterdag voor uw bouwplanning?", "nl", S),
+    ("Wat was de uitkomst van de laatste audit?", "nl", S),
+])
+def test_negated_qualities_inflected_participles_and_relief(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
