@@ -103,6 +103,12 @@ class AccountSteps:
     name: ClassVar[str]
     after_account: ClassVar[str]
 
+    def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
+        """`prep Acme` goes straight to the account; a bare `prep` asks for it."""
+        if args.strip():
+            return self.choose(ctx, data, args)
+        return Goto("account")
+
     def choose(self, ctx: Ctx, data: dict[str, Any], typed: str) -> Outcome:
         return self._chosen(ctx, data, choose_account(ctx, self.name, data, typed, self.after_account))
 

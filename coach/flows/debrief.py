@@ -39,11 +39,6 @@ class Debrief(common.AccountSteps, Flow):
             return _("debrief of {account}").format(account=data["account"])
         return _("debrief")
 
-    def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
-        if args.strip():
-            return self.choose(ctx, data, args)
-        return Goto("account")
-
     # which deal -----------------------------------------------------------------------------
     def prompt_deal(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
         _ = ctx.gettext

@@ -45,11 +45,6 @@ class Prep(common.AccountSteps, Flow):
             return _("preparation for {account}").format(account=data["account"])
         return _("visit preparation")
 
-    def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
-        if args.strip():
-            return self.choose(ctx, data, args)
-        return Goto("account")
-
     def account_chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Goto) -> Outcome:
         """Note what is already known about the account, to fit objectives and questions to it."""
         deals = ctx.store.open_deals(ctx.user, data["account_id"])
