@@ -61,8 +61,8 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
     slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
     web_app = build_web_app(runtime, slack)
     if slack is not None:
-        web_app.on_startup.append(slack.open_http_session)
-        web_app.on_cleanup.append(slack.close_http_session)
+        web_app.on_startup.append(slack.start)
+        web_app.on_cleanup.append(slack.stop)
     if slack is not None and settings.slack_app_token:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 

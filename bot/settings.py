@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL"))
     port: int = Field(default=3978, validation_alias=AliasChoices("PORT"))
+    coach_workers: int = Field(default=1, ge=0, le=32, validation_alias=AliasChoices("COACH_WORKERS"))
 
     def slack_missing(self) -> list[str]:
         """The Slack settings still needed to serve Slack over HTTP (none for Socket Mode's signing)."""

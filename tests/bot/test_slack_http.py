@@ -206,6 +206,18 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, 
     assert updates and all(b["type"] != "actions" for u in updates for b in u.args["blocks"])
 
 
+def test_work_acked_before_a_shutdown_is_still_done(database_url: str, slack: SlackStandIn) -> None:
+    """SIGTERM right after the acks: the workers finish every turn and post before the server exits."""
+    proc = ServeProcess(database_url, slack.url)
+    for n in range(20):
+        assert proc.slash(f"U0SHUT{n:02d}", "help").status == 200
+    proc.stop()
+    assert proc.proc.returncode == 0, proc.log()
+    replies = slack.of("chat.postMessage")
+    assert sorted(p.args["channel"] for p in replies) == [f"U0SHUT{n:02d}" for n in range(20)]
+    assert all("What I can do" in text_of(p) for p in replies)
+
+
 def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: str, slack: SlackStandIn) -> None:
     """With SLACK_APP_TOKEN the server connects out (apps.connections.open, then a websocket)."""
     slack.socket_envelopes.append({
@@ -214,7 +226,7 @@ def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: st
                     "channel_id": "D0DM", "channel_name": "directmessage", "trigger_id": "t",
                     "response_url": "http://127.0.0.1:9/respond"}})
     proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_APP_TOKEN": "xapp-test",
-                                                            "SLACK_SIGNING_SECRET": ""})
+                                                            "SLACK_SIGNING_SECRET": "", "COACH_WORKERS": "0"})
     try:
         [post] = posts(slack, 1)
         assert post.args["channel"] == USER and "What I can do" in text_of(post)

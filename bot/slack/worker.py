@@ -1,0 +1,219 @@
+"""The coach's Slack work, done after the acknowledgement, in worker processes.
+
+The web process only verifies, acknowledges and hands each interaction over as a small JSON-able
+job; a worker process runs the turn, renders Block Kit and calls the Web API. Acks never wait
+behind coaching work, however busy the coach is. Workers run at a lower CPU priority, so under a
+burst Slack's acks come first and the replies follow as soon as there is room.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack import render
+from coach.commands import split
+from coach.dialog import Inbound
+from coach.engine import Coach, Who
+from coach.i18n import normalize_language, translator
+from coach.replies import Reply
+from storage.deliveries import claim_delivery, known_user, user_language
+
+log = logging.getLogger(__name__)
+HOME_REFRESH_DELAY = 2.0  # seconds: turns in quick succession share one App Home refresh
+WORKER_NICENESS = 5
+PUBLIC_COMMANDS = {"help", "spin", "smart"}  # safe to answer in a channel thread; the rest is personal
+
+
+def web_client(token: str | None, base_url: str) -> WebClient:
+    """A Web API client that honours 429 Retry-After and retries 5xx and connection errors."""
+    return WebClient(token=token, base_url=base_url, retry_handlers=[
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=5),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ])
+
+
+@dataclass
+class SlackWork:
+    """Everything one worker needs; built once per process by `start_worker`."""
+
+    runtime: Runtime
+    coach: Coach
+    client: WebClient
+    known: set[str] = field(default_factory=set)  # identities seen here: no users.info look-up needed
+    home_pending: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # who is writing ----------------------------------------------------------------------
+    def who(self, team: str | None, user: str) -> Who:
+        identity = f"slack:{user}"
+        language = timezone = None
+        if identity not in self.known and not known_user(self.runtime.sessions, identity):
+            try:  # first contact: take the language and time zone from the Slack profile
+                info = self.client.users_info(user=user, include_locale=True).get("user") or {}
+                language, timezone = normalize_language(info.get("locale")), info.get("tz")
+            except Exception:  # a profile we cannot read is no reason to refuse the user
+                log.warning("users.info failed for a first-time user", exc_info=True)
+        with self.lock:
+            if len(self.known) < 100_000:
+                self.known.add(identity)
+        return Who(identity=identity, conversation_key=f"slack:{team or '-'}:{user}", language=language,
+                   timezone=timezone)
+
+    def language(self, who: Who) -> str:
+        return user_language(self.runtime.sessions, who.identity) or self.runtime.settings.coach_language
+
+    def turn(self, who: Who, inbound: Inbound) -> Reply:
+        reply = self.coach.handle(who, inbound)
+        self.refresh_home_soon(who)
+        return reply
+
+    def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> None:
+        for message in render.render_message(reply, language=reply.language):
+            self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+
+    def first_delivery(self, event_id: str | None) -> bool:
+        return not event_id or claim_delivery(self.runtime.sessions, "slack", event_id)
+
+    # App Home ----------------------------------------------------------------------------
+    def refresh_home_soon(self, who: Who) -> None:
+        with self.lock:
+            if who.identity in self.home_pending:
+                return
+            self.home_pending.add(who.identity)
+
+        def refresh() -> None:
+            with self.lock:
+                self.home_pending.discard(who.identity)
+            self.publish_home(who)
+
+        timer = threading.Timer(HOME_REFRESH_DELAY, refresh)
+        timer.daemon = True
+        timer.start()
+
+    def publish_home(self, who: Who) -> None:
+        try:
+            home = self.coach.home(who)
+            self.client.views_publish(user_id=who.identity.split(":", 1)[1],
+                                      view=render.render_home(home.blocks, language=home.language))
+        except Exception:
+            log.warning("could not refresh App Home", exc_info=True)
+
+    # jobs: one per kind of interaction -----------------------------------------------------
+    def command(self, team: str | None, user: str, text: str, channel_name: str | None,
+                response_url: str | None) -> None:
+        who = self.who(team, user)
+        self.post(user, self.turn(who, Inbound(command=text.strip() or "help")))  # a user id as channel: the DM
+        if channel_name != "directmessage" and response_url:
+            t = translator(self.language(who))
+            try:
+                WebhookClient(response_url).send(text=t.gettext("I have answered you in our direct messages."),
+                                                 response_type="ephemeral")
+            except Exception:
+                log.warning("could not answer on the slash command's response_url", exc_info=True)
+
+    def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str) -> None:
+        if not self.first_delivery(event_id):
+            return
+        who = self.who(team, user)
+        self.post(channel, self.turn(who, Inbound(text=text)))
+
+    def mention(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
+                thread: str) -> None:
+        if not self.first_delivery(event_id):
+            return
+        who = self.who(team, user)
+        reply = self.turn(who, Inbound(text=text))
+        name, _args = split(text)
+        if name in PUBLIC_COMMANDS:
+            self.post(channel, reply, thread_ts=thread)
+            return
+        self.post(user, reply)
+        t = translator(self.language(who))
+        self.client.chat_postMessage(channel=channel, thread_ts=thread,
+                                     text=t.gettext("I have answered you in our direct messages."))
+
+    def home_opened(self, event_id: str | None, team: str | None, user: str) -> None:
+        if self.first_delivery(event_id):
+            self.publish_home(self.who(team, user))
+
+    def choice(self, team: str | None, user: str, value: str, scope: str | None, channel: str | None,
+               message: dict | None, action_id: str, block_id: str | None) -> None:
+        who = self.who(team, user)
+        if message and channel:
+            label = render.chosen_label(message.get("blocks", []), action_id, value) or value
+            self.client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""),
+                                    blocks=render.without_actions(message.get("blocks", []), f"✓ {label}",
+                                                                  block_id=block_id))
+        reply = self.turn(who, Inbound(action=value, scope=scope))
+        self.post(channel or user, reply, thread_ts=(message or {}).get("thread_ts"))
+
+    def open_form(self, team: str | None, user: str, scope: str, channel: str | None, thread_ts: str | None,
+                  trigger_id: str) -> None:
+        who = self.who(team, user)
+        form = self.coach.pending_form(who, scope)
+        if form is None:  # the form was answered meanwhile: show where the conversation is now
+            self.post(channel or user, self.turn(who, Inbound(text="")))
+            return
+        meta = json.dumps({"scope": form.scope, "channel": channel or user, "thread_ts": thread_ts})
+        self.client.views_open(trigger_id=trigger_id, view=render.render_modal(form, meta, language=self.language(who)))
+
+    def form_submitted(self, team: str | None, user: str, values: dict[str, Any], scope: str | None,
+                       channel: str | None, thread_ts: str | None) -> None:
+        who = self.who(team, user)
+        self.post(channel or user, self.turn(who, Inbound(form=values, scope=scope)), thread_ts=thread_ts)
+
+
+_work: SlackWork | None = None  # this process's worker, set by start_worker
+
+
+def start_worker(settings: Settings, nice: bool = True) -> None:
+    """Process initializer: open the database and the Web API client once per worker."""
+    global _work
+    if nice and hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    logging.basicConfig(level=logging.WARNING)
+    runtime = Runtime.open(settings, migrate=False)
+    _work = SlackWork(runtime, runtime.coach(), web_client(settings.slack_bot_token, settings.slack_api_url))
+
+
+JOBS = frozenset({"command", "message", "mention", "home_opened", "choice", "open_form", "form_submitted"})
+
+
+def run(job: str, payload: dict[str, Any]) -> None:
+    """Do one job in this worker; failures are logged here, where the traceback is."""
+    if job not in JOBS:
+        raise ValueError(f"unknown Slack job {job!r}")
+    try:
+        getattr(_work, job)(**payload)
+    except Exception:
+        log.exception("Slack job %r failed", job)
+
+
+def field_errors(form, values: dict, language: str) -> dict[str, str]:
+    """Per-field messages for a modal submission, for Slack to show next to the fields."""
+    from coach.forms import FieldError, parse_field
+
+    errors = {}
+    for f in form.fields:
+        try:
+            parse_field(f, values.get(f.name), translator(language), date.today())
+        except FieldError as exc:
+            errors[f.name] = str(exc)[:150]
+    return errors
