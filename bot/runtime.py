@@ -24,7 +24,8 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            name = name.upper() if name.islower() else name  # MicrosoftAppId keeps its documented spelling
             problems.append(f"{name}: {err['msg']}")
         raise SettingsError("; ".join(problems)) from None
 

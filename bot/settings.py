@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL"))
     port: int = Field(default=3978, validation_alias=AliasChoices("PORT"))
+    microsoft_app_id: str | None = Field(default=None, validation_alias=AliasChoices("MicrosoftAppId"))
+    microsoft_app_password: str | None = Field(default=None, validation_alias=AliasChoices("MicrosoftAppPassword"))
+    microsoft_app_type: str = Field(default="MultiTenant", validation_alias=AliasChoices("MicrosoftAppType"))
+    microsoft_app_tenant_id: str | None = Field(default=None, validation_alias=AliasChoices("MicrosoftAppTenantId"))
+    teams_allowed_tenants: str | None = Field(default=None, validation_alias=AliasChoices("TEAMS_ALLOWED_TENANTS"))
+    teams_allow_unauthenticated: bool = Field(default=False,
+                                              validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED"))
     coach_workers: int = Field(default=1, ge=0, le=32, validation_alias=AliasChoices("COACH_WORKERS"))
 
     def slack_missing(self) -> list[str]:
@@ -29,6 +36,29 @@ class Settings(BaseSettings):
         if not self.slack_app_token:
             needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
         return [name for name, value in needed.items() if not value]
+
+    def teams_missing(self) -> list[str]:
+        """The Teams settings still needed; none when the operator allows unauthenticated local testing."""
+        if self.teams_allow_unauthenticated and not self.microsoft_app_id:
+            return []
+        needed = {"MicrosoftAppId": self.microsoft_app_id, "MicrosoftAppPassword": self.microsoft_app_password}
+        if self.microsoft_app_type.lower() == "singletenant":
+            needed["MicrosoftAppTenantId"] = self.microsoft_app_tenant_id
+        return [name for name, value in needed.items() if not value]
+
+    def teams_tenants(self) -> frozenset[str]:
+        """Tenants whose activities are served; empty means any (only sensible for local testing)."""
+        if self.teams_allowed_tenants:
+            return frozenset(t.strip().lower() for t in self.teams_allowed_tenants.split(",") if t.strip())
+        return frozenset({self.microsoft_app_tenant_id.lower()}) if self.microsoft_app_tenant_id else frozenset()
+
+    @field_validator("microsoft_app_type")
+    @classmethod
+    def _known_app_type(cls, value: str) -> str:
+        kinds = {"multitenant": "MultiTenant", "singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI"}
+        if value.strip().lower() not in kinds:
+            raise ValueError("use MultiTenant, SingleTenant or UserAssignedMSI")
+        return kinds[value.strip().lower()]
 
     @field_validator("coach_timezone")
     @classmethod

@@ -139,7 +139,8 @@ class FollowUp(Base):
     """A promised next action; its due time is the reminder."""
 
     __tablename__ = "followups"
-    __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due_at"),)
+    __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due_at"),
+                      Index("ix_followups_reminder_due", "status", "reminded_at", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -151,6 +152,12 @@ class FollowUp(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     done_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reminder delivery: claimed by one sweeper until `claimed_until`, then reminded (or retried later).
+    reminded_at: Mapped[datetime | None] = mapped_column()
+    claimed_until: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column()
 
     account: Mapped[Account] = relationship()
 
@@ -178,3 +185,27 @@ class ProcessedEvent(Base):
     source: Mapped[str] = mapped_column(String(20))  # "slack", "teams"
     event_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationRef(Base):
+    """Where to reach a user proactively (Teams: the Bot Framework conversation reference, as JSON)."""
+
+    __tablename__ = "conversation_refs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(200), unique=True)
+    reference: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SentCard(Base):
+    """A card with buttons the coach sent in Teams, so a click can replace it with its answered form."""
+
+    __tablename__ = "sent_cards"
+    __table_args__ = (UniqueConstraint("conversation_id", "activity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(400))
+    activity_id: Mapped[str] = mapped_column(String(200))
+    card: Mapped[dict[str, Any]] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

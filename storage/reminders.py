@@ -1,0 +1,92 @@
+"""Claiming due follow-up reminders so that each is delivered exactly once, whoever sweeps.
+
+A claim is one UPDATE that stamps due, unclaimed rows with this sweep's token: on PostgreSQL the
+rows are picked with FOR UPDATE SKIP LOCKED, so racing sweepers take disjoint sets without waiting;
+on SQLite the statement runs under the database's single write lock. A claim expires after
+CLAIM_FOR, so a sweeper that dies mid-batch only delays its reminders. Delivered rows get
+`reminded_at`; failed ones are released with a growing `retry_at`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Account, FollowUp, User
+from storage.store import user_info
+
+CLAIM_FOR = timedelta(minutes=5)
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    id: int
+    identity: str
+    account_name: str
+    action: str
+    due_at: datetime
+    attempts: int
+
+
+def _due(now: datetime, prefixes: tuple[str, ...]):
+    return (select(FollowUp.id).join(User, User.id == FollowUp.owner_id)
+            .where(FollowUp.status == "open", FollowUp.reminded_at.is_(None), FollowUp.due_at <= now,
+                   or_(FollowUp.claimed_until.is_(None), FollowUp.claimed_until < now),
+                   or_(FollowUp.retry_at.is_(None), FollowUp.retry_at <= now),
+                   or_(*[User.identity.startswith(p, autoescape=True) for p in prefixes])))
+
+
+def claim_due(sessions: sessionmaker[Session], now: datetime, prefixes: tuple[str, ...],
+              limit: int = 500) -> tuple[str, list[DueReminder]]:
+    """Claim up to `limit` due reminders of users on the given platforms ("slack:", "teams:")."""
+    token = str(uuid.uuid4())
+    if not prefixes:
+        return token, []
+    with sessions.begin() as session:
+        pick = _due(now, prefixes).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
+        if session.get_bind().dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True, of=FollowUp)
+        session.execute(update(FollowUp).where(FollowUp.id.in_(pick.scalar_subquery()))
+                        .values(claimed_until=now + CLAIM_FOR, claim_token=token)
+                        .execution_options(synchronize_session=False))
+        rows = session.execute(
+            select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.attempts)
+            .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
+            .where(FollowUp.claim_token == token).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all()
+    return token, [DueReminder(*row) for row in rows]
+
+
+def mark_sent(sessions: sessionmaker[Session], token: str, ids: list[int], now: datetime) -> None:
+    with sessions.begin() as session:
+        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
+                        .values(reminded_at=now, claimed_until=None, claim_token=None, retry_at=None)
+                        .execution_options(synchronize_session=False))
+
+
+def mark_failed(sessions: sessionmaker[Session], token: str, ids: list[int], now: datetime) -> None:
+    """Release for a later sweep: 1, 2, 4 … minutes later, at most an hour; never given up."""
+    with sessions.begin() as session:
+        for row in session.scalars(select(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)):
+            delay = min(MAX_RETRY_DELAY, timedelta(minutes=2 ** min(row.attempts, 10)))
+            row.attempts += 1
+            row.retry_at, row.claimed_until, row.claim_token = now + delay, None, None
+
+
+def release(sessions: sessionmaker[Session], token: str) -> None:
+    """Give back whatever this sweep still holds (shutdown), for the next sweep to take at once."""
+    with sessions.begin() as session:
+        session.execute(update(FollowUp).where(FollowUp.claim_token == token)
+                        .values(claimed_until=None, claim_token=None).execution_options(synchronize_session=False))
+
+
+def profiles(sessions: sessionmaker[Session], identities: list[str],
+             default_timezone: str) -> dict[str, tuple[str, str]]:
+    """identity → (language, time zone) for composing each user's reminder."""
+    with sessions() as session:
+        users = session.scalars(select(User).where(User.identity.in_(identities)))
+        return {u.identity: (u.language, user_info(u, default_timezone).timezone) for u in users}
