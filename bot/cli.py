@@ -90,7 +90,7 @@ def serve(
 
     with cli_errors():
         rt = open_runtime()
-        run_server(rt, host, port or rt.settings.port)
+        run_server(rt, host, port or rt.settings.port, scheduler=not no_scheduler)
 
 
 @db_app.command("upgrade")
@@ -131,10 +131,11 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_coach, cli_deals  # noqa: E402  (they import the helpers above lazily)
+from bot import cli_coach, cli_deals, cli_reminders  # noqa: E402  (they import the helpers above lazily)
 
 cli_coach.register(coach_app)
 cli_deals.register(app, import_app)
+cli_reminders.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
 from aiohttp import web
 from sqlalchemy import text
@@ -22,8 +23,8 @@ def _not_configured(platform: str, missing: list[str]):
     return handler
 
 
-def build_web_app(runtime: Runtime, slack=None) -> web.Application:
-    """`slack` is a bot.slack.app.SlackCoach, or None when Slack's settings are missing."""
+def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
+    """`slack` is a bot.slack.app.SlackCoach and `teams` a bot.teams.app.TeamsCoach, or None when not configured."""
     app = web.Application(client_max_size=1024 * 1024)
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -49,17 +50,33 @@ def build_web_app(runtime: Runtime, slack=None) -> web.Application:
         app.router.add_post("/slack/events", slack_events)
     else:
         app.router.add_post("/slack/events", _not_configured("Slack", runtime.settings.slack_missing()))
-    app.router.add_post("/api/messages", _not_configured("Microsoft Teams", ["MicrosoftAppId", "MicrosoftAppPassword"]))
+    if teams is not None:
+        app.router.add_post("/api/messages", teams.handle_http)
+    else:
+        app.router.add_post("/api/messages", _not_configured("Microsoft Teams", runtime.settings.teams_missing()))
     return app
 
 
-def serve(runtime: Runtime, host: str, port: int) -> None:
+def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> None:
     from bot.slack.app import SlackCoach
 
     settings = runtime.settings
     coach = runtime.coach()
     slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
-    web_app = build_web_app(runtime, slack)
+    teams = None
+    if not settings.teams_missing():
+        from bot.teams.app import TeamsCoach
+
+        teams = TeamsCoach(runtime, coach)
+    web_app = build_web_app(runtime, slack, teams)
+    if scheduler:
+        from bot.reminders import ReminderSweep
+        from bot.scheduler import Schedule
+        from bot.senders import platform_senders
+
+        schedule = Schedule(ReminderSweep(runtime, platform_senders(runtime, teams)))
+        web_app.on_startup.append(schedule.start)
+        web_app.on_shutdown.append(schedule.stop)
     if slack is not None:
         web_app.on_startup.append(slack.start)
         web_app.on_cleanup.append(slack.stop)
@@ -80,5 +97,17 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
         web_app.on_cleanup.append(stop_socket)
     mode = "off (missing " + ", ".join(settings.slack_missing()) + ")" if slack is None else \
         ("Socket Mode" if settings.slack_app_token else "HTTP on /slack/events")
-    print(f"salescoach serving on http://{host}:{port}  ·  Slack: {mode}  ·  Teams: off", flush=True)
+    if teams is None:
+        teams_mode = "off (missing " + ", ".join(settings.teams_missing()) + ")"
+    elif settings.microsoft_app_id:
+        teams_mode = "on /api/messages"
+    else:
+        teams_mode = "on /api/messages WITHOUT AUTHENTICATION"
+        print("WARNING: TEAMS_ALLOW_UNAUTHENTICATED is on and no MicrosoftAppId is set: anyone who can reach "
+              "/api/messages can talk to the coach as any user. Use this only with the Bot Framework Emulator "
+              "or in tests.", file=sys.stderr, flush=True)
+    if teams is not None and not teams.tenants:
+        print("WARNING: no MicrosoftAppTenantId or TEAMS_ALLOWED_TENANTS: Teams activities from any tenant are "
+              "served.", file=sys.stderr, flush=True)
+    print(f"salescoach serving on http://{host}:{port}  ·  Slack: {mode}  ·  Teams: {teams_mode}", flush=True)
     web.run_app(web_app, host=host, port=port, print=None, access_log=None, handle_signals=True)

@@ -42,7 +42,8 @@ class Response:
 
 
 class ServeProcess:
-    def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None) -> None:
+    def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None,
+                 scheduler: bool = False) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "SLACK_API_URL": slack_api_url,
@@ -53,7 +54,8 @@ class ServeProcess:
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-scheduler"], cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+             *([] if scheduler else ["--no-scheduler"])],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

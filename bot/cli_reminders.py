@@ -1,0 +1,28 @@
+"""`salescoach reminders run-once`: the scheduler's reminder sweep, once, from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    reminders_app = typer.Typer(help="Follow-up reminders.", no_args_is_help=True)
+    app.add_typer(reminders_app, name="reminders")
+
+    @reminders_app.command("run-once")
+    def run_once() -> None:
+        """Deliver every due reminder now, on the platforms configured here (safe next to running servers)."""
+        from bot.cli import BadInput, cli_errors, open_runtime
+        from bot.reminders import ReminderSweep
+        from bot.senders import platform_senders
+
+        with cli_errors():
+            rt = open_runtime()
+            senders = platform_senders(rt)
+            if not senders:
+                raise BadInput("no platform is configured to deliver reminders "
+                                         "(set SLACK_BOT_TOKEN or the MicrosoftApp* settings)")
+            result = asyncio.run(ReminderSweep(rt, senders).run_once())
+            typer.echo(f"reminders: {result.sent} sent, {result.failed} failed (they will be retried)")

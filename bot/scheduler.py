@@ -1,0 +1,39 @@
+"""The jobs `salescoach serve` runs on a schedule (APScheduler on the server's event loop)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.reminders import ReminderSweep
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY_SECONDS = 60
+
+
+class Schedule:
+    def __init__(self, sweep: ReminderSweep) -> None:
+        self.sweep = sweep
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self, _app=None) -> None:
+        """Start now: the first sweep runs at once, so reminders missed while down arrive (marked late)."""
+        self.scheduler.add_job(self._sweep, "interval", seconds=SWEEP_EVERY_SECONDS, id="reminders",
+                               next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+        self.scheduler.start()
+
+    async def stop(self, _app=None) -> None:
+        """No new runs; a sweep under way finishes (and releases anything it did not deliver)."""
+        self.scheduler.shutdown(wait=False)
+        async with self.sweep.lock:
+            pass
+
+    async def _sweep(self) -> None:
+        try:
+            result = await self.sweep.run_once()
+            if result.sent or result.failed:
+                log.info("reminders: %d sent, %d to retry", result.sent, result.failed)
+        except Exception:
+            log.exception("the reminder sweep failed; the next one retries")

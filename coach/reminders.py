@@ -1,0 +1,52 @@
+"""What a follow-up reminder says: the due items of one rep, each with its buttons.
+
+The buttons carry `cmd:` values, so a click runs the same command as typing it ("done 12",
+"snooze 12 1h"), with the same owner checks, whatever conversation the rep is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from coach.i18n import translator
+from coach.replies import Block, Choice, Choices, ChoiceStyle, Heading, Reply, bold, text, truncate
+
+LATE_AFTER = timedelta(minutes=15)  # delivered later than this after its due time: say so
+MAX_ITEMS = 10  # per message; the rest follow in the next sweep's message
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    id: int
+    account_name: str
+    action: str
+    due_at: datetime
+
+
+def reminder_reply(items: list[ReminderItem], language: str, timezone: str, now: datetime) -> Reply:
+    t = translator(language)
+    _ = t.gettext
+    tz = ZoneInfo(timezone)
+    late = [i for i in items if now - i.due_at > LATE_AFTER]
+    blocks: list[Block] = [Heading(text=t.ngettext("A follow-up is due", "{n} follow-ups are due",
+                                                   len(items)).format(n=len(items)))]
+    if late:
+        blocks.append(text(_("Sent late: I could not reach you when these fell due.") if len(late) > 1
+                           else _("Sent late: I could not reach you when this fell due.")))
+    for item in items[:MAX_ITEMS]:
+        when = t.datetime(item.due_at, "EEE d MMM HH:mm", tz=str(tz))
+        flag = " " + _("(late)") if item in late else ""
+        blocks.append(text(bold(f"#{item.id} {item.account_name}"), f" — {item.action} — {when}{flag}"))
+        blocks.append(Choices(scope="cmd", options=[
+            Choice(label=_("Done"), value=f"cmd:done {item.id}", style=ChoiceStyle.PRIMARY),
+            Choice(label=_("Snooze 1 hour"), value=f"cmd:snooze {item.id} 1h"),
+            Choice(label=_("Tomorrow"), value=f"cmd:snooze {item.id} tomorrow"),
+            Choice(label=_("Next week"), value=f"cmd:snooze {item.id} 1w"),
+            Choice(label=_("Log debrief"), value=truncate(f"cmd:debrief {item.account_name}", 150)),
+        ]))
+    if len(items) > MAX_ITEMS:
+        blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=len(items) - MAX_ITEMS)))
+    blocks.append(text(_("Another day? Type “reschedule {id} next tuesday”.").format(id=items[0].id)))
+    return Reply(blocks=blocks, language=language)

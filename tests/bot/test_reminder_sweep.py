@@ -1,0 +1,101 @@
+"""The reminder sweep: grouped per rep, in their language, late ones flagged, failures retried, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.reminders import ReminderSweep
+from bot.runtime import Runtime
+from coach.replies import Choices, Reply
+from storage.models import FollowUp
+from storage.store import SqlStore
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def seed(runtime: Runtime) -> None:
+    with runtime.sessions() as s:
+        store = SqlStore(s)
+        anna = store.ensure_user("slack:UANNA", "Anna", "nl", "Europe/Amsterdam")
+        ben = store.ensure_user("teams:ben-aad", "Ben", "en", "America/New_York")
+        for rep, name in ((anna, "Bakkerij De Vries"), (ben, "Acme")):
+            account = store.get_or_create_account(rep, name)
+            store.add_followup(rep, account.id, "Send the quote", NOW - timedelta(minutes=2))
+            store.add_followup(rep, account.id, "Call the buyer", NOW - timedelta(days=2))  # missed while down
+        store.add_followup(anna, store.get_or_create_account(anna, "Later BV").id, "Visit", NOW + timedelta(days=1))
+        store.commit()
+
+
+def recorder(sent: list[tuple[str, Reply]], fail_for: set[str] | None = None):
+    async def send(identity: str, reply: Reply) -> None:
+        if identity in (fail_for or set()):
+            raise ConnectionError("platform down")
+        sent.append((identity, reply))
+
+    return send
+
+
+def test_due_reminders_arrive_once_per_rep_grouped_in_their_language(runtime: Runtime) -> None:
+    seed(runtime)
+    sent: list[tuple[str, Reply]] = []
+    send = recorder(sent)
+    sweep = ReminderSweep(runtime, {"slack:": send, "teams:": send}, clock=Clock(NOW))
+    result = asyncio.run(sweep.run_once())
+    assert (result.sent, result.failed) == (4, 0)
+    assert sorted(identity for identity, _ in sent) == ["slack:UANNA", "teams:ben-aad"]
+    anna = dict(sent)["slack:UANNA"].plain()
+    assert "Er staan 2 follow-ups klaar" in anna and "Bakkerij De Vries" in anna and "Later BV" not in anna
+    assert "te laat" in anna.lower()  # Dutch, and the one missed two days ago is flagged late
+    ben = dict(sent)["teams:ben-aad"]
+    assert "(late)" in ben.plain() and ben.plain().count("(late)") == 1
+    labels = {c.label for b in ben.blocks if isinstance(b, Choices) for c in b.options}
+    assert {"Done", "Snooze 1 hour", "Tomorrow", "Next week", "Log debrief"} <= labels
+    assert asyncio.run(sweep.run_once()).sent == 0  # delivered once, not again
+
+
+def test_a_platform_failure_mid_batch_loses_nothing(runtime: Runtime) -> None:
+    seed(runtime)
+    sent: list[tuple[str, Reply]] = []
+    clock = Clock(NOW)
+    flaky = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent, {"teams:ben-aad"})},
+                          clock=clock)
+    assert (asyncio.run(flaky.run_once()).sent, asyncio.run(flaky.run_once()).failed) == (2, 0)
+    assert [identity for identity, _ in sent] == ["slack:UANNA"]
+    healthy = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
+    assert asyncio.run(healthy.run_once()).sent == 0  # backing off after the failure
+    clock.now = NOW + timedelta(minutes=5)
+    assert asyncio.run(healthy.run_once()).sent == 2
+    assert [identity for identity, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
+    with runtime.sessions() as s:
+        assert all(f.reminded_at is not None for f in s.scalars(select(FollowUp).where(FollowUp.due_at <= NOW)))
+
+
+def test_a_sweep_cancelled_mid_batch_hands_its_claims_back(runtime: Runtime) -> None:
+    seed(runtime)
+    sent: list[tuple[str, Reply]] = []
+
+    async def hang(identity: str, reply: Reply) -> None:
+        await asyncio.sleep(3600)
+
+    async def cancel_midway() -> None:
+        task = asyncio.create_task(ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": hang},
+                                                 clock=Clock(NOW)).run_once())
+        while not sent:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(cancel_midway())
+    again = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
+    assert asyncio.run(again.run_once()).sent == 2  # Ben's, at once: not stuck behind an expired claim

@@ -1,0 +1,78 @@
+"""`salescoach serve` sweeps reminders on a schedule: after downtime, overdue ones arrive once, marked late."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.models import FollowUp
+from storage.store import SqlStore
+from tests.bot.slack_server import ROOT, ServeProcess
+from tests.bot.slack_standin import SlackStandIn
+
+
+def seed_overdue(database_url: str, reps: int, per_rep: int) -> None:
+    rt = Runtime.open(Settings(database_url=database_url))
+    with rt.sessions() as s:
+        store = SqlStore(s)
+        for r in range(reps):
+            rep = store.ensure_user(f"slack:U0REP{r:03d}", None, "en", "Europe/Amsterdam")
+            account = store.get_or_create_account(rep, f"Account {r}")
+            for i in range(per_rep):
+                store.add_followup(rep, account.id, f"Call {i}", datetime.now(UTC) - timedelta(hours=3, minutes=i))
+        store.commit()
+    rt.engine.dispose()
+
+
+def reminded(database_url: str) -> int:
+    rt = Runtime.open(Settings(database_url=database_url), migrate=False)
+    with rt.sessions() as s:
+        n = s.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.reminded_at.is_not(None)))
+    rt.engine.dispose()
+    return n
+
+
+def test_two_servers_starting_after_downtime_deliver_each_overdue_reminder_once_late(database_url: str) -> None:
+    seed_overdue(database_url, reps=30, per_rep=2)
+    slack = SlackStandIn()
+    slack.start()
+    servers = [ServeProcess(database_url, slack.url, scheduler=True) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while reminded(database_url) < 60 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # room for a duplicate to show up, if there were one
+        posts = slack.of("chat.postMessage")
+        assert sorted(p.args["channel"] for p in posts) == [f"U0REP{r:03d}" for r in range(30)]
+        assert all("(late)" in str(p.args["blocks"]) and "Sent late" in str(p.args["blocks"]) for p in posts)
+        assert reminded(database_url) == 60
+    finally:
+        for server in servers:
+            server.stop()
+        slack.stop()
+
+
+def test_run_once_delivers_due_reminders_from_the_command_line(database_url: str) -> None:
+    seed_overdue(database_url, reps=2, per_rep=1)
+    slack = SlackStandIn()
+    slack.start()
+    try:
+        env = {"DATABASE_URL": database_url, "SLACK_API_URL": slack.url, "SLACK_BOT_TOKEN": "xoxb-test",
+               "PATH": "/usr/bin:/bin"}
+        run = [sys.executable, "-m", "bot.cli", "reminders", "run-once"]
+        first = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert first.returncode == 0, first.stderr
+        assert "2 sent, 0 failed" in first.stdout
+        again = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert "0 sent" in again.stdout and len(slack.of("chat.postMessage")) == 2
+        nothing = subprocess.run(run, cwd=ROOT, env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+                                 capture_output=True, text=True, timeout=60)
+        assert nothing.returncode == 2 and "no platform is configured" in nothing.stderr
+    finally:
+        slack.stop()
