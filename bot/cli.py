@@ -108,13 +108,16 @@ def team_create(
     timezone: str = typer.Option("Europe/Amsterdam", "--timezone", help="IANA time zone of the team."),
     working_hours: str = typer.Option("mon-fri 08:00-18:00", "--working-hours",
                                       help="When reminders may arrive, e.g. 'mon-fri 08:00-18:00' or 'always'."),
+    country: str = typer.Option(None, "--country",
+                                help="Two-letter country code whose public holidays get no reminders, e.g. NL."),
 ) -> None:
     """Create a team."""
     with cli_errors():
         rt = open_runtime()
         with rt.sessions.begin() as session:
-            team = create_team(session, name, timezone, working_hours)
-            typer.echo(f"team {team.name!r} created ({team.timezone}, {team.working_hours})")
+            team = create_team(session, name, timezone, working_hours, country)
+            holidays = f", no reminders on {team.country} public holidays" if team.country else ""
+            typer.echo(f"team {team.name!r} created ({team.timezone}, {team.working_hours}{holidays})")
 
 
 @team_app.command("add-member")

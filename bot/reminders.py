@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from itertools import groupby
 
 from bot.runtime import Runtime
+from coach.delivery_window import delivery_moment
 from coach.reminders import ReminderItem, reminder_reply
 from coach.replies import Reply
-from storage.reminders import claim_due, mark_failed, mark_sent, profiles, release
+from storage.reminders import claim_due, defer, mark_failed, mark_sent, recipients, release
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, Reply], Awaitable[None]]
@@ -27,6 +28,7 @@ Sender = Callable[[str, Reply], Awaitable[None]]
 class SweepResult:
     sent: int = 0
     failed: int = 0
+    deferred: int = 0  # outside the rep's working hours, on a holiday or while away
 
 
 class ReminderSweep:
@@ -48,14 +50,20 @@ class ReminderSweep:
         if not due:
             return result
         try:
-            who = await asyncio.to_thread(profiles, sessions, sorted({d.identity for d in due}),
+            who = await asyncio.to_thread(recipients, sessions, sorted({d.identity for d in due}),
                                           self.runtime.settings.coach_timezone)
             for identity, group in groupby(due, key=lambda d: d.identity):
                 items = list(group)
                 ids = [d.id for d in items]
-                language, timezone = who[identity]
+                recipient = who[identity]
+                allowed = delivery_moment(now, recipient.working_hours, recipient.timezone, recipient.country,
+                                          recipient.away_until)
+                if allowed > now:
+                    await asyncio.to_thread(defer, sessions, token, ids, allowed)
+                    result.deferred += len(ids)
+                    continue
                 reply = reminder_reply([ReminderItem(d.id, d.account_name, d.action, d.due_at) for d in items],
-                                       language, timezone, now)
+                                       recipient.language, recipient.timezone, now)
                 try:
                     await self.senders[identity.split(":", 1)[0] + ":"](identity, reply)
                 except Exception as exc:

@@ -48,6 +48,7 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     working_hours: Mapped[str] = mapped_column(String(120), default="mon-fri 08:00-18:00")
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 code for public holidays
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -64,6 +65,7 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="rep")
+    away_until: Mapped[date | None] = mapped_column(Date)  # no reminders up to and including this day
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from storage.models import Account, FollowUp, User
 from storage.store import user_info
@@ -84,9 +84,30 @@ def release(sessions: sessionmaker[Session], token: str) -> None:
                         .values(claimed_until=None, claim_token=None).execution_options(synchronize_session=False))
 
 
-def profiles(sessions: sessionmaker[Session], identities: list[str],
-             default_timezone: str) -> dict[str, tuple[str, str]]:
-    """identity → (language, time zone) for composing each user's reminder."""
+
+@dataclass(frozen=True)
+class Recipient:
+    """What decides when and how a rep's reminder is delivered."""
+
+    language: str
+    timezone: str
+    working_hours: str
+    country: str | None
+    away_until: date | None
+
+
+def recipients(sessions: sessionmaker[Session], identities: list[str], default_timezone: str,
+               default_hours: str = "mon-fri 08:00-18:00") -> dict[str, Recipient]:
     with sessions() as session:
-        users = session.scalars(select(User).where(User.identity.in_(identities)))
-        return {u.identity: (u.language, user_info(u, default_timezone).timezone) for u in users}
+        users = session.scalars(select(User).options(joinedload(User.team)).where(User.identity.in_(identities)))
+        return {u.identity: Recipient(u.language, user_info(u, default_timezone).timezone,
+                                      u.team.working_hours if u.team else default_hours,
+                                      u.team.country if u.team else None, u.away_until) for u in users}
+
+
+def defer(sessions: sessionmaker[Session], token: str, ids: list[int], until: datetime) -> None:
+    """Not now (outside working hours, a holiday, the rep away): release until `until`, no attempt counted."""
+    with sessions.begin() as session:
+        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
+                        .values(retry_at=until, claimed_until=None, claim_token=None)
+                        .execution_options(synchronize_session=False))

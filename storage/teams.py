@@ -30,8 +30,18 @@ def check_identity(identity: str) -> str:
     return identity
 
 
+def check_country(country: str) -> str:
+    """An ISO 3166 country code the `holidays` package knows (for the team's public holidays)."""
+    import holidays
+
+    code = country.strip().upper()
+    if code not in holidays.list_supported_countries():
+        raise TeamError(f"no public holidays known for country {country!r}; use a two-letter code like NL, BE or DE")
+    return code
+
+
 def create_team(session: Session, name: str, timezone: str = "Europe/Amsterdam",
-                working_hours: str = "mon-fri 08:00-18:00") -> Team:
+                working_hours: str = "mon-fri 08:00-18:00", country: str | None = None) -> Team:
     name = " ".join(name.split())
     if not name:
         raise TeamError("the team name is empty")
@@ -43,9 +53,11 @@ def create_team(session: Session, name: str, timezone: str = "Europe/Amsterdam",
     if not WORKING_HOURS.match(hours):
         raise TeamError(f"working hours {working_hours!r} not understood; "
                         "write e.g. 'mon-fri 08:00-18:00' or 'always'")
+    if country is not None:
+        country = check_country(country)
     if session.scalar(select(Team).where(Team.name == name)):
         raise TeamError(f"a team named {name!r} exists already")
-    team = Team(name=name, timezone=timezone, working_hours=hours)
+    team = Team(name=name, timezone=timezone, working_hours=hours, country=country)
     session.add(team)
     session.flush()
     return team

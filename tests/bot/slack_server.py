@@ -50,6 +50,7 @@ class ServeProcess:
                "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
         env.pop("SLACK_APP_TOKEN", None)
         env.update(extra_env or {})
+        self.env = env
         self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"salescoach-serve-{self.port}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(

@@ -13,7 +13,7 @@ from coach.replies import Choices, Reply
 from storage.models import FollowUp
 from storage.store import SqlStore
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # a Tuesday: 15:00 in Amsterdam, 09:00 in New York
 
 
 class Clock:
@@ -99,3 +99,17 @@ def test_a_sweep_cancelled_mid_batch_hands_its_claims_back(runtime: Runtime) -> 
     asyncio.run(cancel_midway())
     again = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
     assert asyncio.run(again.run_once()).sent == 2  # Ben's, at once: not stuck behind an expired claim
+
+
+def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime) -> None:
+    seed(runtime)
+    sent: list[tuple[str, Reply]] = []
+    clock = Clock(datetime(2026, 11, 24, 12, 30, tzinfo=UTC))  # 13:30 in Amsterdam, 07:30 in New York
+    sweep = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
+    result = asyncio.run(sweep.run_once())
+    # due so far: the follow-up each rep missed two days ago; Ben's waits for 08:00 in New York
+    assert (result.sent, result.deferred) == (1, 1) and [i for i, _ in sent] == ["slack:UANNA"]
+    clock.now = datetime(2026, 11, 24, 12, 59, tzinfo=UTC)
+    assert asyncio.run(sweep.run_once()).sent == 0  # still before 08:00 in New York
+    clock.now = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert asyncio.run(sweep.run_once()).sent == 1 and [i for i, _ in sent] == ["slack:UANNA", "teams:ben-aad"]

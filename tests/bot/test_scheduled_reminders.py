@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.models import FollowUp
 from storage.store import SqlStore
+from storage.teams import add_member, create_team
 from tests.bot.slack_server import ROOT, ServeProcess
 from tests.bot.slack_standin import SlackStandIn
 
@@ -20,6 +21,10 @@ from tests.bot.slack_standin import SlackStandIn
 def seed_overdue(database_url: str, reps: int, per_rep: int) -> None:
     rt = Runtime.open(Settings(database_url=database_url))
     with rt.sessions() as s:
+        create_team(s, "Round the clock", working_hours="always")  # so the test passes at night too
+        for r in range(reps):
+            add_member(s, "Round the clock", f"slack:U0REP{r:03d}")
+        s.commit()
         store = SqlStore(s)
         for r in range(reps):
             rep = store.ensure_user(f"slack:U0REP{r:03d}", None, "en", "Europe/Amsterdam")
