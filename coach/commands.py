@@ -29,6 +29,7 @@ for _name, _words in {
     "reschedule": "reschedule move verzet verplaats",
     "pipeline": "pipeline pijplijn forecast prognose",
     "lang": "lang language taal",
+    "away": "away afwezig",
 }.items():
     for _w in _words.split():
         WORDS[_w] = _name
@@ -90,6 +91,7 @@ class Commands:
                                                          "next follow-up")),
                 (bold(_("followups")), " — " + _("your open follow-ups; done, snooze or reschedule them")),
                 (bold(_("pipeline")), " — " + _("your open deals and weighted forecast per month")),
+                (bold(_("away until <date>")), " — " + _("no reminders until you are back; “away off” ends it")),
                 (bold("lang nl"), " / ", bold("lang en"), " — " + _("switch language")),
             ]),
             text(_("At any question: “back” goes one step back, “cancel” stops, “help” shows this.")),
@@ -117,6 +119,9 @@ class Commands:
 
     def cmd_reschedule(self, args: str) -> list[Block]:
         return followups.reschedule(self.ctx, args)
+
+    def cmd_away(self, args: str) -> list[Block]:
+        return followups.away(self.ctx, args)
 
     def cmd_pipeline(self, _args: str) -> list[Block]:
         return pipeline_view.overview(self.ctx)

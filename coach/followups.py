@@ -114,3 +114,23 @@ def reschedule(ctx: Ctx, args: str) -> list[Block]:
                      .format(id=f.id))]
     ctx.store.reschedule_followup(ctx.user, f.id, due_on(ctx, day))
     return [text(_("Moved #{id} to {day}.").format(id=f.id, day=ctx.t.date(day, "EEE d MMM")))]
+
+
+_UNTIL = re.compile(r"^(until|till|to|tot|t/m|tot en met)\s+", re.IGNORECASE)
+_BACK = {"off", "back", "none", "uit", "terug", "niet"}
+
+
+def away(ctx: Ctx, args: str) -> list[Block]:
+    """`away until 4 december`: reminders wait until the day after; `away off` ends it early."""
+    _ = ctx.gettext
+    words = args.strip()
+    if words.casefold() in _BACK:
+        ctx.store.set_away(ctx.user, None)
+        return [text(_("Welcome back: reminders arrive as usual again."))]
+    day = parse_date(_UNTIL.sub("", words), ctx.today) if words else None
+    if day is None or day < ctx.today:
+        return [text(_("Until when are you away? For example “away until 4 december” or “away until friday”. "
+                       "“away off” ends it."))]
+    ctx.store.set_away(ctx.user, day)
+    return [text(_("Enjoy! No reminders up to and including {day}; the ones that fall due meanwhile "
+                   "arrive when you are back.").format(day=ctx.t.date(day, "EEE d MMM")))]

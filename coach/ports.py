@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
@@ -23,6 +23,8 @@ class CoachStore(Protocol):
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
                     timezone: str | None) -> UserInfo: ...
     def set_language(self, user: UserInfo, language: str) -> None: ...
+    def set_away(self, user: UserInfo, until: date | None) -> None:
+        """No reminders for this user up to and including `until`; None: back."""
 
     def load_dialog(self, key: str) -> tuple[dict[str, Any] | None, int]: ...
     def save_dialog(self, key: str, user: UserInfo, state: dict[str, Any], expected_version: int) -> bool:

@@ -87,6 +87,10 @@ class SqlStore:
         self.session.execute(update(User).where(User.id == user.id).values(language=language)
                              .execution_options(synchronize_session=False))
 
+    def set_away(self, user: UserInfo, until: date | None) -> None:
+        self.session.execute(update(User).where(User.id == user.id).values(away_until=until)
+                             .execution_options(synchronize_session=False))
+
     # dialog state --------------------------------------------------------------------------
     def load_dialog(self, key: str) -> tuple[dict[str, Any] | None, int]:
         row = self.session.execute(

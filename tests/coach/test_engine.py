@@ -241,3 +241,23 @@ def test_every_reply_validates(chat: Chat) -> None:
 
     prepare(chat)
     assert Reply.model_validate_json(chat.last.model_dump_json()) == chat.last
+
+
+def test_away_until_holds_reminders_and_away_off_ends_it(chat: Chat, runtime: Runtime) -> None:
+    from datetime import date
+
+    from storage.models import User
+
+    def away_until() -> date | None:
+        with runtime.sessions() as s:
+            return s.scalar(select(User.away_until).where(User.identity == "console:alice"))
+
+    assert "Until when" in chat.send("away")
+    assert "Until when" in chat.send("away until last year")
+    assert "up to and including Fri 4 Dec" in chat.send("away until 4 december")
+    assert away_until() == date(2026, 12, 4)
+    assert "Welcome back" in chat.send("away off")
+    assert away_until() is None
+    chat.send("lang nl")
+    assert "tot en met vr 27 nov" in chat.send("afwezig tot vrijdag")
+    assert away_until() == date(2026, 11, 27)
