@@ -83,6 +83,11 @@ class SqlStore:
             user.display_name = display_name
         return user_info(user, self.default_timezone)
 
+    def user(self, identity: str) -> UserInfo | None:
+        """An existing user, or None (never creates one)."""
+        user = self.session.scalar(select(User).where(User.identity == identity))
+        return user_info(user, self.default_timezone) if user else None
+
     def set_language(self, user: UserInfo, language: str) -> None:
         self.session.execute(update(User).where(User.id == user.id).values(language=language)
                              .execution_options(synchronize_session=False))

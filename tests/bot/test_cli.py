@@ -68,3 +68,24 @@ def test_bad_setting_is_named_without_a_traceback(database_url: str, monkeypatch
     monkeypatch.setenv("COACH_TIMEZONE", "Mars/Base")
     result = run(["db", "upgrade"], database_url)
     assert result.returncode == 2 and "COACH_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_followups_export_writes_an_ics_calendar_of_open_follow_ups(database_url: str, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    chat = run(["chat", "--user", "alice"], database_url,
+               "debrief Acme\n1\nGood talk\nScanners\nprospect\n18.450,00\nskip\n20\n15-03-2027\nyes\n"
+               "Send the proposal\n05-01-2027\n")
+    assert chat.returncode == 0, chat.stderr
+    out = tmp_path / "alice.ics"
+    result = run(["followups", "export", "--user", "console:alice", "--out", str(out)], database_url)
+    assert result.returncode == 0, result.stderr
+    events = [c for c in Calendar.from_ical(out.read_bytes()).walk("VEVENT")]
+    assert [str(e["summary"]) for e in events] == ["Acme: Send the proposal"]
+    assert events[0].decoded("dtstart").date().isoformat() == "2027-01-05"
+    again = run(["followups", "export", "--user", "console:alice"], database_url)
+    assert again.stdout.replace("\r\n", "\n").count("BEGIN:VEVENT") == 1  # to stdout by default
+    unknown = run(["followups", "export", "--user", "console:nobody"], database_url)
+    assert unknown.returncode == 2 and "no user 'console:nobody'" in unknown.stderr
+    bad = run(["followups", "export", "--user", "nobody"], database_url)
+    assert bad.returncode == 2 and "platform-qualified" in bad.stderr
