@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,8 +15,10 @@ def register(app: typer.Typer) -> None:
 
     @followups_app.command("export")
     def export(
-        user: str = typer.Option(..., "--user", help="The rep: slack:U0123, teams:<aad-object-id> or console:alice."),
-        out: Path = typer.Option(None, "--out", help="Write the .ics here (default: standard output)."),
+        user: Annotated[str, typer.Option(
+            "--user", help="The rep: slack:U0123, teams:<aad-object-id> or console:alice.")],
+        out: Annotated[Path | None, typer.Option(
+            "--out", help="Write the .ics here (default: standard output).")] = None,
     ) -> None:
         """Write the user's open follow-ups as an iCalendar (.ics) file."""
         from bot.calendar_export import followups_calendar
