@@ -123,7 +123,9 @@ class Commands:
     def cmd_away(self, args: str) -> list[Block]:
         return followups.away(self.ctx, args)
 
-    def cmd_pipeline(self, _args: str) -> list[Block]:
+    def cmd_pipeline(self, args: str) -> list[Block]:
+        if args.casefold() in ("team", "mijn team", "my team"):
+            return pipeline_view.team_overview(self.ctx)
         return pipeline_view.overview(self.ctx)
 
     def not_understood(self, message: str) -> list[Block]:

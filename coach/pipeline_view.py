@@ -10,6 +10,43 @@ from coach.replies import Block, Card, CardField, Heading, bold, bullets, text
 MAX_DEALS_SHOWN = 10
 
 
+def _forecast_card(ctx: Ctx, fc) -> Card:
+    _ = ctx.gettext
+    fields = [CardField(label=ctx.t.month(int(m.month[:4]), int(m.month[5:])),
+                        value=ctx.ngettext("{amount} ({n} deal)", "{amount} ({n} deals)", m.deals).format(
+                            amount=ctx.t.money(m.weighted_amount, fc.currency), n=m.deals))
+              for m in fc.months[:12]]
+    footer = _("Total weighted: {total}").format(total=ctx.t.money(fc.total_weighted_amount, fc.currency))
+    if fc.undated:
+        footer += " · " + ctx.ngettext("{n} deal has no decision date", "{n} deals have no decision date",
+                                       fc.undated).format(n=fc.undated)
+    return Card(title=_("Weighted forecast per decision month ({currency})").format(currency=fc.currency),
+                fields=fields, footer=footer)
+
+
+def team_overview(ctx: Ctx) -> list[Block]:
+    """`pipeline team`: for a team's manager, the team's forecast and each rep's weighted total."""
+    _ = ctx.gettext
+    rows = ctx.store.team_open_deals(ctx.user)
+    if rows is None:
+        return [text(_("Only a team's manager sees the team pipeline. “pipeline” shows yours."))]
+    if not rows:
+        return [text(_("Your team has no open deals yet."))]
+    blocks: list[Block] = [Heading(text=_("Team pipeline"))]
+    blocks += [_forecast_card(ctx, fc) for fc in forecasts_by_currency([d for _owner, d in rows])]
+    per_rep: dict[str, list] = {}
+    for owner, deal in rows:
+        per_rep.setdefault(owner, []).append(deal)
+    lines = []
+    for owner, deals in per_rep.items():
+        totals = ", ".join(ctx.t.money(fc.total_weighted_amount, fc.currency) for fc in forecasts_by_currency(deals))
+        lines.append((bold(owner), " — " + ctx.ngettext("{n} open deal, weighted {total}",
+                                                        "{n} open deals, weighted {total}",
+                                                        len(deals)).format(n=len(deals), total=totals)))
+    blocks.append(bullets(lines[:MAX_DEALS_SHOWN * 2]))
+    return blocks
+
+
 def overview(ctx: Ctx) -> list[Block]:
     _ = ctx.gettext
     deals = ctx.store.open_deals(ctx.user)
@@ -17,17 +54,7 @@ def overview(ctx: Ctx) -> list[Block]:
         return [text(_("You have no open deals yet. A debrief creates or updates one; "
                        "“salescoach import deals” loads them from your CRM."))]
     blocks: list[Block] = [Heading(text=_("Your pipeline"))]
-    for fc in forecasts_by_currency(deals):
-        fields = [CardField(label=ctx.t.month(int(m.month[:4]), int(m.month[5:])),
-                            value=ctx.ngettext("{amount} ({n} deal)", "{amount} ({n} deals)", m.deals).format(
-                                amount=ctx.t.money(m.weighted_amount, fc.currency), n=m.deals))
-                  for m in fc.months[:12]]
-        footer = _("Total weighted: {total}").format(total=ctx.t.money(fc.total_weighted_amount, fc.currency))
-        if fc.undated:
-            footer += " · " + ctx.ngettext("{n} deal has no decision date", "{n} deals have no decision date",
-                                           fc.undated).format(n=fc.undated)
-        blocks.append(Card(title=_("Weighted forecast per decision month ({currency})").format(
-            currency=fc.currency), fields=fields, footer=footer))
+    blocks += [_forecast_card(ctx, fc) for fc in forecasts_by_currency(deals)]
     blocks.append(text(bold(_("Open deals"))))
     blocks.append(bullets([deal_line(ctx, d) for d in deals[:MAX_DEALS_SHOWN]]))
     if len(deals) > MAX_DEALS_SHOWN:

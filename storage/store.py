@@ -167,6 +167,16 @@ class SqlStore:
         q = q.order_by(Deal.decision_date.is_(None), Deal.decision_date, Deal.id)
         return [deal_info(d) for d in self.session.scalars(q)]
 
+    def team_open_deals(self, user: UserInfo) -> list[tuple[str, DealInfo]] | None:
+        """A manager's view: open deals of every member of their own team, with the owner's name.
+        None for anyone who is not a manager of a team."""
+        if user.role != "manager" or user.team_id is None:
+            return None
+        q = (select(Deal, User).join(User, User.id == Deal.owner_id)
+             .where(User.team_id == user.team_id, Deal.stage.in_(OPEN_STAGES))
+             .order_by(User.display_name, User.identity, Deal.decision_date.is_(None), Deal.decision_date, Deal.id))
+        return [(owner.display_name or owner.identity, deal_info(deal)) for deal, owner in self.session.execute(q)]
+
     def deal(self, user: UserInfo, deal_id: int) -> DealInfo | None:
         d = self.session.scalars(self._own_deals(user).where(Deal.id == deal_id)).first()
         return deal_info(d) if d else None
