@@ -49,6 +49,7 @@ class ReminderSweep:
         result = SweepResult()
         if not due:
             return result
+        settled: set[int] = set()  # delivered, deferred or failed: not to be released
         try:
             who = await asyncio.to_thread(recipients, sessions, sorted({d.identity for d in due}),
                                           self.runtime.settings.coach_timezone)
@@ -59,6 +60,7 @@ class ReminderSweep:
                 allowed = delivery_moment(now, recipient.working_hours, recipient.timezone, recipient.country,
                                           recipient.away_until)
                 if allowed > now:
+                    settled.update(ids)
                     await asyncio.to_thread(defer, sessions, token, ids, allowed)
                     result.deferred += len(ids)
                     continue
@@ -68,11 +70,13 @@ class ReminderSweep:
                     await self.senders[identity.split(":", 1)[0] + ":"](identity, reply)
                 except Exception as exc:
                     log.warning("reminder delivery failed, will retry: %s", type(exc).__name__)
+                    settled.update(ids)
                     await asyncio.to_thread(mark_failed, sessions, token, ids, self.clock())
                     result.failed += len(ids)
                     continue
-                await asyncio.to_thread(mark_sent, sessions, token, ids, self.clock())
+                settled.update(ids)  # sent: recording it must finish even if this sweep is cancelled now
+                await asyncio.shield(asyncio.to_thread(mark_sent, sessions, token, ids, self.clock()))
                 result.sent += len(ids)
-        finally:  # cancelled or crashed mid-batch: hand back what was not delivered
-            await asyncio.to_thread(release, sessions, token)
+        finally:  # cancelled or crashed mid-batch: hand back what was not handled
+            await asyncio.to_thread(release, sessions, token, [d.id for d in due if d.id not in settled])
         return result

@@ -51,13 +51,13 @@ def claim_due(sessions: sessionmaker[Session], now: datetime, prefixes: tuple[st
         pick = _due(now, prefixes).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True, of=FollowUp)
-        session.execute(update(FollowUp).where(FollowUp.id.in_(pick.scalar_subquery()))
-                        .values(claimed_until=now + CLAIM_FOR, claim_token=token)
-                        .execution_options(synchronize_session=False))
+        ids = session.scalars(update(FollowUp).where(FollowUp.id.in_(pick.scalar_subquery()))
+                              .values(claimed_until=now + CLAIM_FOR, claim_token=token)
+                              .returning(FollowUp.id).execution_options(synchronize_session=False)).all()
         rows = session.execute(
             select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.attempts)
             .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
-            .where(FollowUp.claim_token == token).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all()
+            .where(FollowUp.id.in_(ids)).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all() if ids else []
     return token, [DueReminder(*row) for row in rows]
 
 
@@ -77,10 +77,10 @@ def mark_failed(sessions: sessionmaker[Session], token: str, ids: list[int], now
             row.retry_at, row.claimed_until, row.claim_token = now + delay, None, None
 
 
-def release(sessions: sessionmaker[Session], token: str) -> None:
-    """Give back whatever this sweep still holds (shutdown), for the next sweep to take at once."""
+def release(sessions: sessionmaker[Session], token: str, ids: list[int]) -> None:
+    """Give back whatever of `ids` this sweep still holds (shutdown), for the next sweep to take at once."""
     with sessions.begin() as session:
-        session.execute(update(FollowUp).where(FollowUp.claim_token == token)
+        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
                         .values(claimed_until=None, claim_token=None).execution_options(synchronize_session=False))
 
 

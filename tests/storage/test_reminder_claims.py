@@ -98,8 +98,8 @@ def test_a_failed_delivery_is_retried_later_with_backoff(runtime: Runtime) -> No
 
 def test_released_claims_are_taken_by_the_next_sweep_at_once(runtime: Runtime) -> None:
     ids = seed(runtime, 5)
-    token, _ = claim_due(runtime.sessions, NOW, PLATFORMS)
-    release(runtime.sessions, token)
+    token, due = claim_due(runtime.sessions, NOW, PLATFORMS)
+    release(runtime.sessions, token, [d.id for d in due])
     assert sorted(d.id for d in claim_due(runtime.sessions, NOW, PLATFORMS)[1]) == sorted(ids)
 
 
