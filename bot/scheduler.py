@@ -7,21 +7,26 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.nudges import NudgeSweep
 from bot.reminders import ReminderSweep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 60
+NUDGE_EVERY_SECONDS = 300
 
 
 class Schedule:
-    def __init__(self, sweep: ReminderSweep) -> None:
+    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep) -> None:
         self.sweep = sweep
+        self.nudges = nudges
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self, _app=None) -> None:
         """Start now: the first sweep runs at once, so reminders missed while down arrive (marked late)."""
         self.scheduler.add_job(self._sweep, "interval", seconds=SWEEP_EVERY_SECONDS, id="reminders",
                                next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+        self.scheduler.add_job(self._nudge, "interval", seconds=NUDGE_EVERY_SECONDS, id="nudges",
+                               max_instances=1, coalesce=True)
         self.scheduler.start()
 
     async def stop(self, _app=None) -> None:
@@ -29,6 +34,14 @@ class Schedule:
         self.scheduler.shutdown(wait=False)
         async with self.sweep.lock:
             pass
+
+    async def _nudge(self) -> None:
+        try:
+            nudged = await self.nudges.run_once()
+            if nudged:
+                log.info("daily nudge sent to %d reps", nudged)
+        except Exception:
+            log.exception("the daily nudge failed; the next run retries")
 
     async def _sweep(self) -> None:
         try:

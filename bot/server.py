@@ -70,11 +70,13 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
         teams = TeamsCoach(runtime, coach)
     web_app = build_web_app(runtime, slack, teams)
     if scheduler:
+        from bot.nudges import NudgeSweep
         from bot.reminders import ReminderSweep
         from bot.scheduler import Schedule
         from bot.senders import platform_senders
 
-        schedule = Schedule(ReminderSweep(runtime, platform_senders(runtime, teams)))
+        senders = platform_senders(runtime, teams)
+        schedule = Schedule(ReminderSweep(runtime, senders), NudgeSweep(runtime, senders))
         web_app.on_startup.append(schedule.start)
         web_app.on_shutdown.append(schedule.stop)
     if slack is not None:

@@ -50,3 +50,25 @@ def reminder_reply(items: list[ReminderItem], language: str, timezone: str, now:
         blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=len(items) - MAX_ITEMS)))
     blocks.append(text(_("Another day? Type “reschedule {id} next tuesday”.").format(id=items[0].id)))
     return Reply(blocks=blocks, language=language)
+
+
+def overdue_nudge(total: int, oldest: list[ReminderItem], language: str, timezone: str) -> Reply:
+    """The daily nudge: what is overdue, oldest first, with the same buttons as a reminder."""
+    t = translator(language)
+    _ = t.gettext
+    tz = ZoneInfo(timezone)
+    blocks: list[Block] = [Heading(text=t.ngettext("{n} follow-up is overdue", "{n} follow-ups are overdue",
+                                                   total).format(n=total)),
+                           text(_("Customers notice when a promise slips. Do it, or give it an honest new date."))]
+    for item in oldest[:MAX_ITEMS // 2]:
+        since = t.date(item.due_at.astimezone(tz).date(), "EEE d MMM")
+        blocks.append(text(bold(f"#{item.id} {item.account_name}"), " — ", item.action, " — ",
+                           _("due since {day}").format(day=since)))
+        blocks.append(Choices(scope="cmd", options=[
+            Choice(label=_("Done"), value=f"cmd:done {item.id}", style=ChoiceStyle.PRIMARY),
+            Choice(label=_("Tomorrow"), value=f"cmd:snooze {item.id} tomorrow"),
+            Choice(label=_("Next week"), value=f"cmd:snooze {item.id} 1w"),
+        ]))
+    if total > MAX_ITEMS // 2:
+        blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=total - MAX_ITEMS // 2)))
+    return Reply(blocks=blocks, language=language)

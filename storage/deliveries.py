@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,3 +29,10 @@ def known_user(sessions: sessionmaker[Session], identity: str) -> bool:
 def user_language(sessions: sessionmaker[Session], identity: str) -> str | None:
     with sessions() as session:
         return session.scalar(select(User.language).where(User.identity == identity))
+
+
+def unclaim_delivery(sessions: sessionmaker[Session], source: str, event_id: str) -> None:
+    """Undo a claim whose delivery failed, so a later attempt may claim it again."""
+    with sessions.begin() as session:
+        session.execute(delete(ProcessedEvent).where(ProcessedEvent.source == source,
+                                                     ProcessedEvent.event_id == event_id[:200]))

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from storage.models import Account, FollowUp, User
@@ -111,3 +111,26 @@ def defer(sessions: sessionmaker[Session], token: str, ids: list[int], until: da
         session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
                         .values(retry_at=until, claimed_until=None, claim_token=None)
                         .execution_options(synchronize_session=False))
+
+
+def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: tuple[str, ...],
+                   per_rep: int = 10) -> dict[str, tuple[int, list[DueReminder]]]:
+    """identity → (how many open follow-ups are overdue, the oldest `per_rep` of them), for the daily nudge."""
+    if not prefixes:
+        return {}
+    overdue = (select(FollowUp.id, User.identity, Account.name.label("account"), FollowUp.action, FollowUp.due_at,
+                      FollowUp.attempts,
+                      func.row_number().over(partition_by=FollowUp.owner_id,
+                                             order_by=(FollowUp.due_at, FollowUp.id)).label("rank"),
+                      func.count().over(partition_by=FollowUp.owner_id).label("total"))
+               .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
+               .where(FollowUp.status == "open", FollowUp.due_at < before,
+                      or_(*[User.identity.startswith(p, autoescape=True) for p in prefixes])).subquery())
+    with sessions() as session:
+        rows = session.execute(select(overdue).where(overdue.c.rank <= per_rep)
+                               .order_by(overdue.c.identity, overdue.c.rank)).all()
+    found: dict[str, tuple[int, list[DueReminder]]] = {}
+    for row in rows:
+        found.setdefault(row.identity, (row.total, []))[1].append(
+            DueReminder(row.id, row.identity, row.account, row.action, row.due_at, row.attempts))
+    return found

@@ -113,3 +113,33 @@ def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime
     assert asyncio.run(sweep.run_once()).sent == 0  # still before 08:00 in New York
     clock.now = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
     assert asyncio.run(sweep.run_once()).sent == 1 and [i for i, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
+
+
+def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Runtime) -> None:
+    from bot.nudges import NudgeSweep
+
+    seed(runtime)  # each rep has one follow-up two days overdue and one just due
+    sent: list[tuple[str, Reply]] = []
+    clock = Clock(NOW)
+    nudges = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
+    others = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)  # 2nd instance
+    assert asyncio.run(nudges.run_once()) == 2 and asyncio.run(others.run_once()) == 0
+    anna = dict(sent)["slack:UANNA"].plain()
+    assert "1 follow-up is over tijd" in anna and "open sinds zo 22 nov" in anna
+    assert "Call the buyer" in anna and "Send the quote" not in anna  # only what is more than a day late
+    clock.now = NOW + timedelta(hours=3)
+    assert asyncio.run(nudges.run_once()) == 0  # once a day
+    clock.now = NOW + timedelta(days=1)
+    assert asyncio.run(others.run_once()) == 2  # the next day again, still overdue
+
+
+def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
+    from bot.nudges import NudgeSweep
+
+    seed(runtime)
+    sent: list[tuple[str, Reply]] = []
+    broken = NudgeSweep(runtime, {"slack:": recorder(sent, {"slack:UANNA"}), "teams:": recorder(sent)},
+                        clock=Clock(NOW))
+    assert asyncio.run(broken.run_once()) == 1
+    healthy = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
+    assert asyncio.run(healthy.run_once()) == 1 and [i for i, _ in sent] == ["teams:ben-aad", "slack:UANNA"]
