@@ -3,6 +3,7 @@
 
     python3 dev.py chat [ARGS…]   create .venv, install salescoach, open the console coach
     python3 dev.py test [ARGS…]   create .venv, install salescoach with test tools, run ruff and pytest
+                                  (also Chromium, as root on Debian, and the npm packages of the Teams card check)
     python3 dev.py run ARGS…      any salescoach command inside the environment
 
 The virtual environment is made once in .venv and refreshed when pyproject.toml changes.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,6 +24,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+CARDS_JS = ROOT / "tests" / "bot" / "cards_js"  # the Teams card check in a real browser
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def ensure_env() -> None:
@@ -42,6 +46,35 @@ def ensure_env() -> None:
     STAMP.write_text(wanted)
 
 
+def _quietly(step: list[str], **kwargs) -> bool:
+    """Run an install step, showing its output only when it fails."""
+    done = subprocess.run(step, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        print(f"{' '.join(step[:3])} … failed:\n{done.stdout}{done.stderr}", file=sys.stderr)
+    return done.returncode == 0
+
+
+def ensure_browser_check() -> None:
+    """Chromium and the npm packages that test the Teams cards in the official renderer. Not fatal: without
+    them that test is skipped, or in CI fails saying what is missing."""
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not CHROMIUM.exists() and root and Path("/etc/debian_version").exists() and shutil.which("apt-get"):
+        print("installing chromium …", file=sys.stderr)
+        apt = {"env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+        if _quietly(["apt-get", "update", "-qq"], **apt):
+            _quietly(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], **apt)
+    npm = shutil.which("npm")
+    if not (npm and shutil.which("node")):
+        return
+    stamp = CARDS_JS / "node_modules" / ".installed"
+    wanted = hashlib.sha256((CARDS_JS / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    print("installing the npm packages of the Teams card check …", file=sys.stderr)
+    if _quietly([npm, "ci", "--no-audit", "--no-fund"], cwd=CARDS_JS):
+        stamp.write_text(wanted)
+
+
 def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("chat", [])
     ensure_env()
@@ -50,6 +83,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return subprocess.call([str(BIN / "salescoach"), *args])
     if command == "test":
+        ensure_browser_check()
         lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
         tests = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
         return tests or lint

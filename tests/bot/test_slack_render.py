@@ -226,17 +226,19 @@ def sdk_blocks(blocks: list[dict]) -> None:
 
 # --- reading rendered content back --------------------------------------------------------------
 
-_KEEP = {"*": "\ue001", "_": "\ue002", "~": "\ue003", "`": "\ue004"}
-
-
 def unformat(md: str) -> str:
-    """mrkdwn as the reader sees it: our bold/italic markers gone, escapes and zero-width spaces undone."""
-    for c, keep in _KEEP.items():
-        md = md.replace(f"{ZWSP}{c}{ZWSP}", keep)
-    md = md.replace("*", "").replace("_", "")
-    for c, keep in _KEEP.items():
-        md = md.replace(keep, c)
-    return html.unescape(md.replace(ZWSP, ""))
+    """mrkdwn as the reader sees it, read left to right: an escaped character (zero-width space, the
+    character, zero-width space) stays, our bold/italic markers go, as do other zero-width spaces."""
+    out, i = [], 0
+    while i < len(md):
+        if md[i] == ZWSP and i + 2 < len(md) and md[i + 1] in "*_~`" and md[i + 2] == ZWSP:
+            out.append(md[i + 1])
+            i += 3
+            continue
+        if md[i] not in ("*", "_", ZWSP):
+            out.append(md[i])
+        i += 1
+    return html.unescape("".join(out))
 
 
 def shown_texts(blocks: list[dict]) -> Iterator[str]:

@@ -1,0 +1,1 @@
+"""Microsoft Teams: the bot on botbuilder, and the reply model as Adaptive Cards."""
