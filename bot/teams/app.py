@@ -1,0 +1,210 @@
+"""The coach in Microsoft Teams, on botbuilder's CloudAdapter.
+
+Personal chats, channel @-mentions and Adaptive Card submits (Action.Submit and Action.Execute) all
+become engine calls for one stored conversation per tenant and user. Users are keyed by the tenant
+and AAD object id of the authenticated activity, never by anything typed. Each user's conversation
+reference is stored on first contact and on installation, for proactive messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, ConversationReference
+
+from bot.runtime import Runtime
+from bot.teams import render
+from bot.teams.retry import with_retries
+from coach.dialog import Inbound
+from coach.engine import Coach, Who
+from coach.i18n import normalize_language, translator
+from coach.replies import Reply
+from storage.conversations import load_reference, remember_card, save_reference, take_card
+from storage.deliveries import claim_delivery, known_user
+
+log = logging.getLogger(__name__)
+CARD_MESSAGE = "application/vnd.microsoft.card.adaptive"
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """The attribute names botbuilder's configuration classes read."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str | None
+
+
+class NotReachable(Exception):
+    """The user has never talked to the coach in Teams, so there is no conversation to write to."""
+
+
+def tenant_of(activity: Activity) -> str | None:
+    tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+    if not tenant and isinstance(activity.channel_data, dict):
+        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+    return tenant.lower() if isinstance(tenant, str) and tenant else None
+
+
+class TeamsCoach(ActivityHandler):
+    def __init__(self, runtime: Runtime, coach: Coach) -> None:
+        self.runtime = runtime
+        self.coach = coach
+        s = runtime.settings
+        self.app_id = s.microsoft_app_id or ""
+        config = BotConfig(self.app_id, s.microsoft_app_password or "", s.microsoft_app_type,
+                           s.microsoft_app_tenant_id)
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+        self.adapter.on_turn_error = self._on_error
+        self.tenants = s.teams_tenants()
+
+    # HTTP --------------------------------------------------------------------------------
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """POST /api/messages: authenticate, run the turn, answer 201 (or an invoke's response)."""
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected an application/json Bot Framework activity"}, status=415)
+        try:
+            return await self.adapter.process(request, self) or web.Response(status=201)
+        except (web.HTTPUnauthorized, PermissionError):
+            log.warning("Teams activity refused: missing or invalid token")
+            return web.json_response({"error": "unauthorized"}, status=401)
+        except web.HTTPException:
+            raise
+        except Exception as exc:  # token validation could not complete (e.g. signing keys unreachable)
+            log.error("Teams activity could not be authenticated: %s", type(exc).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
+
+    async def _on_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed", exc_info=error)
+        try:
+            await context.send_activity(translator(normalize_language(context.activity.locale)).gettext(
+                "Something went wrong on my side. Please try again."))
+        except Exception:
+            log.warning("could not tell the user about the failure", exc_info=True)
+
+    # turns -------------------------------------------------------------------------------
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if self.tenants and tenant_of(activity) not in self.tenants:
+            log.warning("Teams activity from a tenant this coach does not serve was refused")
+            if activity.type == ActivityTypes.message:
+                await turn_context.send_activity(translator(normalize_language(activity.locale)).gettext(
+                    "This coach is not available to your organisation."))
+            return
+        if activity.id and activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            key = f"{activity.conversation.id}|{activity.id}"
+            if not await asyncio.to_thread(claim_delivery, self.runtime.sessions, "teams", key):
+                return  # the connector redelivered an activity we already handled
+        await super().on_turn(turn_context)
+
+    async def _who(self, context: TurnContext) -> Who:
+        activity = context.activity
+        user = activity.from_property
+        aad = (getattr(user, "aad_object_id", None) or user.id or "").lower()
+        identity = f"teams:{aad}"
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        await asyncio.to_thread(save_reference, self.runtime.sessions, identity, reference)
+        language = timezone = None
+        if not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
+            language, timezone = normalize_language(activity.locale), activity.local_timezone
+        return Who(identity=identity, conversation_key=f"teams:{tenant_of(activity) or '-'}:{aad}",
+                   display_name=getattr(user, "name", None), language=language, timezone=timezone)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.value is not None:
+            await self._submitted(turn_context, activity.value)
+            return
+        text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
+        who = await self._who(turn_context)
+        reply = await asyncio.to_thread(self.coach.handle, who, Inbound(text=(text or "").strip()))
+        await self.send_reply(turn_context, reply)
+
+    async def _submitted(self, context: TurnContext, data: object,
+                         update_in_place: bool = True) -> tuple[render.Submitted, dict | None] | None:
+        """A card's button or form: the same dialog step as a Slack click. Returns what was submitted and
+        the clicked card without its buttons (already updated in Teams when `update_in_place`)."""
+        submitted = render.parse_submit(data)
+        if submitted is None:
+            return None
+        who = await self._who(context)
+        inbound = (Inbound(action=submitted.value, scope=submitted.scope) if submitted.kind == "choice"
+                   else Inbound(form=submitted.form or {}, scope=submitted.scope))
+        reply = await asyncio.to_thread(self.coach.handle, who, inbound)
+        answered = await self._answered_card(context, submitted)
+        if answered is not None and update_in_place:
+            update = MessageFactory.attachment(CardFactory.adaptive_card(answered))
+            update.id = context.activity.reply_to_id
+            try:
+                await with_retries(lambda: context.update_activity(update))
+            except Exception:  # the answer matters more than the old card's buttons
+                log.warning("could not update the answered card", exc_info=True)
+        await self.send_reply(context, reply)
+        return submitted, answered
+
+    async def _answered_card(self, context: TurnContext, submitted: render.Submitted) -> dict | None:
+        activity = context.activity
+        if not activity.reply_to_id:
+            return None
+        card = await asyncio.to_thread(take_card, self.runtime.sessions, activity.conversation.id,
+                                       activity.reply_to_id)
+        if card is None:
+            return None
+        note = "✓ " + (submitted.label or translator(normalize_language(activity.locale)).gettext("Sent"))
+        return render.without_actions(card, note)
+
+    async def on_invoke_activity(self, turn_context: TurnContext):
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = turn_context.activity.value
+        action = (value.get("action") if isinstance(value, dict) else None) or {}
+        done = await self._submitted(turn_context, action.get("data"), update_in_place=False)
+        if done is None:
+            body = {"statusCode": 400, "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "not a coach card"}}
+        elif done[1] is not None:  # Teams shows the answered card in place of the clicked one
+            body = {"statusCode": 200, "type": CARD_MESSAGE, "value": done[1]}
+        else:
+            body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                    "value": "✓ " + (done[0].label or "")}
+        return InvokeResponse(status=200, body=body)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        who = await self._who(turn_context)  # stores the conversation reference for proactive messages
+        reply = await asyncio.to_thread(self.coach.handle, who, Inbound(command="help"))
+        await self.send_reply(turn_context, reply)
+
+    # sending -----------------------------------------------------------------------------
+    async def send_reply(self, context: TurnContext, reply: Reply) -> None:
+        """Each card of the reply as its own message, throttling retried; cards with buttons remembered."""
+        for card in render.render_cards(reply, language=reply.language):
+            message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            message.summary = reply.plain()[:200]
+            sent = await with_retries(lambda m=message: context.send_activity(m))
+            if sent is not None and sent.id and _has_actions(card):
+                await asyncio.to_thread(remember_card, self.runtime.sessions, context.activity.conversation.id,
+                                        sent.id, card)
+
+    async def send_proactive(self, identity: str, reply: Reply) -> None:
+        """Send `reply` to a user outside any turn (reminders, digests). Raises NotReachable or the send error."""
+        stored = await asyncio.to_thread(load_reference, self.runtime.sessions, identity)
+        if stored is None:
+            raise NotReachable(identity)
+        reference = ConversationReference().deserialize(stored)
+
+        async def send(context: TurnContext) -> None:
+            await self.send_reply(context, reply)
+
+        await self.adapter.continue_conversation(reference, send, self.app_id)  # always with the bot app id
+
+
+def _has_actions(card: dict) -> bool:
+    text = json.dumps(card)
+    return '"Action.Submit"' in text or '"Action.Execute"' in text
