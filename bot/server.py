@@ -9,6 +9,7 @@ import sys
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.logs import configure_logging, new_request_id, request_id, settings_secrets
 from bot.runtime import Runtime
 from storage.db import pending_migrations
 
@@ -23,23 +24,42 @@ def _not_configured(platform: str, missing: list[str]):
     return handler
 
 
+@web.middleware
+async def with_request_id(request: web.Request, handler):
+    """Every log line of a request carries its id; the response tells the caller which one it was."""
+    token = request_id.set(new_request_id(request.headers.get("X-Request-Id")))
+    try:
+        response = await handler(request)
+        response.headers["X-Request-Id"] = request_id.get()
+        return response
+    finally:
+        request_id.reset(token)
+
+
 def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
     """`slack` is a bot.slack.app.SlackCoach and `teams` a bot.teams.app.TeamsCoach, or None when not configured."""
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[with_request_id])
+
+    def probe() -> dict:
+        try:
+            with runtime.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return {"database": "ok", "migrations": "pending" if pending_migrations(runtime.engine) else "current"}
+        except Exception as exc:  # report, don't crash: the database may come back
+            return {"database": "unreachable", "error": type(exc).__name__}
 
     async def healthz(_request: web.Request) -> web.Response:
-        def probe() -> dict:
-            try:
-                with runtime.engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-                return {"database": "ok", "migrations": "pending" if pending_migrations(runtime.engine) else "current"}
-            except Exception as exc:  # report, don't crash: the database may come back
-                return {"database": "unreachable", "error": type(exc).__name__}
+        """The process is alive (200 whatever the database says; the state is in the body)."""
+        return web.json_response({"status": "ok", **await asyncio.to_thread(probe)})
 
+    async def readyz(_request: web.Request) -> web.Response:
+        """Ready for traffic: the database answers and its schema is current; 503 otherwise."""
         state = await asyncio.to_thread(probe)
-        return web.json_response({"status": "ok", **state})
+        ready = state.get("database") == "ok" and state.get("migrations") == "current"
+        return web.json_response({"status": "ready" if ready else "not ready", **state}, status=200 if ready else 503)
 
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     if slack is not None:
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
@@ -61,6 +81,7 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
     from bot.slack.app import SlackCoach
 
     settings = runtime.settings
+    configure_logging(settings_secrets(settings))
     coach = runtime.coach()
     slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
     teams = None

@@ -19,6 +19,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import request_id
 from bot.runtime import Runtime
 from bot.slack import render, worker
 from coach.engine import Coach, Who
@@ -71,7 +72,7 @@ class SlackCoach:
             await asyncio.to_thread(self._jobs.shutdown, wait=True)
 
     def submit(self, job: str, **payload: Any) -> None:
-        future = self._jobs.submit(worker.run, job, payload)
+        future = self._jobs.submit(worker.run, job, payload, request_id.get())
         future.add_done_callback(_log_failure)
 
     def _who(self, team: str | None, user: str) -> Who:

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
+from bot.logs import configure_logging, request_id, settings_secrets
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import render
@@ -183,12 +184,13 @@ class SlackWork:
 _work: SlackWork | None = None  # this process's worker, set by start_worker
 
 
-def start_worker(settings: Settings, nice: bool = True) -> None:
-    """Process initializer: open the database and the Web API client once per worker."""
+def start_worker(settings: Settings, own_process: bool = True) -> None:
+    """Initializer: open the database and the Web API client once per worker (process or thread pool)."""
     global _work
-    if nice and hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
-    logging.basicConfig(level=logging.WARNING)
+    if own_process:  # lower priority than the acks, and logging of its own
+        if hasattr(os, "nice"):
+            os.nice(WORKER_NICENESS)
+        configure_logging(settings_secrets(settings))
     runtime = Runtime.open(settings, migrate=False)
     _work = SlackWork(runtime, runtime.coach(), web_client(settings.slack_bot_token, settings.slack_api_url))
 
@@ -196,14 +198,18 @@ def start_worker(settings: Settings, nice: bool = True) -> None:
 JOBS = frozenset({"command", "message", "mention", "home_opened", "choice", "open_form", "form_submitted"})
 
 
-def run(job: str, payload: dict[str, Any]) -> None:
-    """Do one job in this worker; failures are logged here, where the traceback is."""
+def run(job: str, payload: dict[str, Any], request: str = "-") -> None:
+    """Do one job in this worker, logging under the request id of the event it came from; failures are
+    logged here, where the traceback is."""
     if job not in JOBS:
         raise ValueError(f"unknown Slack job {job!r}")
+    token = request_id.set(request)
     try:
         getattr(_work, job)(**payload)
     except Exception:
         log.exception("Slack job %r failed", job)
+    finally:
+        request_id.reset(token)
 
 
 def field_errors(form, values: dict, language: str) -> dict[str, str]:
