@@ -1,0 +1,60 @@
+"""`salescoach user export|delete USER`: the data rights of a user, for an administrator."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    user_app = typer.Typer(help="A user's data: export it, delete it.", no_args_is_help=True)
+    app.add_typer(user_app, name="user")
+
+    @user_app.command("export")
+    def export(
+        user: Annotated[str, typer.Argument(help="slack:U0123, teams:<aad-object-id> or console:alice")],
+        out: Annotated[Path | None, typer.Option("--out", help="Write the JSON here (default: stdout).")] = None,
+    ) -> None:
+        """Everything stored about USER, as JSON."""
+        from bot.cli import cli_errors, open_runtime
+        from storage.user_data import export_user
+
+        with cli_errors():
+            rt = open_runtime()
+            with rt.sessions() as session:
+                data = json.dumps(export_user(session, user), indent=2, ensure_ascii=False, default=str)
+            if out is None:
+                sys.stdout.write(data + "\n")
+            else:
+                out.write_text(data + "\n", encoding="utf-8")
+                typer.echo(f"everything stored about {user} written to {out}")
+
+    @user_app.command("delete")
+    def delete(
+        user: Annotated[str, typer.Argument(help="slack:U0123, teams:<aad-object-id> or console:alice")],
+        reassign_to: Annotated[str | None, typer.Option(
+            "--reassign-to", help="A colleague in the same team who takes over the team's deals and follow-ups; "
+                                  "without it they stay with the team under an anonymous 'Former rep'.")] = None,
+        yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    ) -> None:
+        """Delete USER and everything personal about them; team work is reassigned or anonymised."""
+        from bot.cli import BadInput, cli_errors, open_runtime
+        from storage.user_data import delete_user
+
+        with cli_errors():
+            if not yes:
+                if not sys.stdin.isatty():
+                    raise BadInput("deleting a user cannot be undone: add --yes to confirm")
+                typer.confirm(f"Delete {user} and everything personal about them? This cannot be undone",
+                              abort=True)
+            rt = open_runtime()
+            with rt.sessions.begin() as session:
+                counts = delete_user(session, user, reassign_to)
+            moved = "to " + reassign_to if reassign_to else "to an anonymous 'Former rep' in the team"
+            typer.echo(f"{user} deleted: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if v)
+                       + (f"; team work moved {moved}" if any(k.endswith("_moved") and v for k, v in counts.items())
+                          else ""))
