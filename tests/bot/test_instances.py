@@ -1,0 +1,96 @@
+"""Two `salescoach serve` processes on one PostgreSQL: any instance takes the next message of a
+conversation, and 1,000 due reminders are delivered exactly once between them."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.models import Account, FollowUp, User
+from storage.teams import create_team
+from tests.bot.slack_server import ServeProcess
+from tests.bot.slack_standin import SlackStandIn
+
+REPS, EACH = 250, 4
+
+
+@pytest.fixture
+def postgres_url(database_url: str) -> str:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances share a PostgreSQL database (TEST_DATABASE_URL)")
+    return database_url
+
+
+def seed_due_reminders(url: str) -> list[int]:
+    rt = Runtime.open(Settings(database_url=url))
+    due = datetime.now(UTC) - timedelta(minutes=5)
+    with rt.sessions.begin() as s:
+        team = create_team(s, "Round the clock", working_hours="always")
+        s.execute(insert(User), [{"identity": f"slack:U0R{r:04d}", "language": "en", "role": "rep",
+                                  "team_id": team.id} for r in range(REPS)])
+        users = s.execute(select(User.id, User.identity).where(User.identity.like("slack:U0R%"))).all()
+        s.execute(insert(Account), [{"scope": f"team:{team.id}", "name": f"Account {uid}", "name_key": f"account {uid}",
+                                     "team_id": team.id, "created_by_id": uid} for uid, _ in users])
+        accounts = dict(s.execute(select(Account.created_by_id, Account.id)).all())
+        s.execute(insert(FollowUp), [{"owner_id": uid, "account_id": accounts[uid], "action": f"Call {i}",
+                                      "due_at": due, "status": "open"} for uid, _ in users for i in range(EACH)])
+    with rt.sessions() as s:
+        ids = list(s.scalars(select(FollowUp.id)))
+    rt.engine.dispose()
+    return ids
+
+
+def test_conversations_continue_across_instances(postgres_url: str) -> None:
+    slack = SlackStandIn()
+    slack.start()
+    a, b = (ServeProcess(postgres_url, slack.url, extra_env={"COACH_WORKERS": "1"}) for _ in range(2))
+    try:
+        steps = [(a, "prep Acme", "What kind of visit"), (b, "1", "1/10"), (a, "done", "2/10"), (b, "back", "1/10"),
+                 (a, "skip", "2/10"), (b, "cancel", "")]
+        for n, (server, message, expect) in enumerate(steps):
+            before = len(slack.of("chat.postMessage"))
+            response = server.slash("U0ALT", message) if n == 0 else server.dm("U0ALT", message, f"EvAlt{n}")
+            assert response.status == 200
+            deadline = time.monotonic() + 20
+            while len(slack.of("chat.postMessage")) <= before and time.monotonic() < deadline:
+                time.sleep(0.05)
+            reply = str(slack.of("chat.postMessage")[before].args)
+            assert expect in reply, (message, reply[:400])
+    finally:
+        a.stop()
+        b.stop()
+        slack.stop()
+
+
+def test_a_thousand_due_reminders_are_delivered_exactly_once_between_two_instances(postgres_url: str) -> None:
+    ids = seed_due_reminders(postgres_url)
+    assert len(ids) == REPS * EACH == 1000
+    slack = SlackStandIn()
+    slack.start()
+    servers = [ServeProcess(postgres_url, slack.url, scheduler=True) for _ in range(2)]
+    try:
+        rt = Runtime.open(Settings(database_url=postgres_url), migrate=False)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with rt.sessions() as s:
+                if s.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.reminded_at.is_(None))) == 0:
+                    break
+            time.sleep(0.5)
+        time.sleep(2)  # room for a duplicate to arrive, if there were one
+        posts = slack.of("chat.postMessage")
+        mentioned = [int(m) for p in posts for m in re.findall(r"#(\d+) Account", str(p.args.get("blocks")))]
+        assert sorted(mentioned) == sorted(ids)  # every reminder once: none lost, none twice
+        assert len(posts) == REPS  # grouped: one message per rep
+        logs = [server.log() for server in servers]
+        assert all("reminders:" in log for log in logs), "both instances took part"
+        rt.engine.dispose()
+    finally:
+        for server in servers:
+            server.stop()
+        slack.stop()
