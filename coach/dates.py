@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-import dateparser
-
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
     "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5, "zondag": 6,
@@ -57,5 +55,7 @@ def parse_date(text: str, today: date) -> date | None:
             if candidate >= today:
                 return candidate
     base = datetime(today.year, today.month, today.day, 12, 0)
+    import dateparser  # loaded on first use: a process that never parses free-form dates does not carry it
+
     parsed = dateparser.parse(s, languages=["en", "nl"], settings={**_SETTINGS, "RELATIVE_BASE": base})
     return parsed.date() if parsed else None

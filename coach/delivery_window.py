@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPEC = re.compile(r"^(?P<days>[a-z,-]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d)$")
 LOOKAHEAD_DAYS = 400
@@ -84,7 +82,11 @@ def delivery_moment(now: datetime, working_hours: str, timezone: str, country: s
     """When a rep with these settings may next be reminded: `now`, or later."""
     tz = ZoneInfo(timezone)
     year = now.astimezone(tz).year
-    days_off = holidays.country_holidays(country, years=[year, year + 1]) if country else ()
+    days_off: Container[date] = ()
+    if country:
+        import holidays  # loaded only when a team has a country set
+
+        days_off = holidays.country_holidays(country, years=[year, year + 1])
     try:
         hours = WorkingHours.parse(working_hours)
     except ValueError:  # a spec stored before it was checked: do not hold reminders back over it
