@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from coach.engine import Coach
 from storage.db import default_database_url, make_engine, make_sessionmaker, upgrade
 from storage.store import store_factory
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit for messages and logs: the password masked."""
+    return re.sub(r"^([a-z+]+://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 class SettingsError(Exception):
@@ -39,9 +46,16 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings | None = None, migrate: bool = True) -> Runtime:
         settings = settings or load_settings()
-        engine = make_engine(settings.database_url or default_database_url())
-        if migrate:
-            upgrade(engine)
+        url = settings.database_url or default_database_url()
+        engine = make_engine(url)
+        try:
+            if migrate:
+                upgrade(engine)
+            else:
+                engine.connect().close()
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise SettingsError(f"DATABASE_URL: cannot use the database at {safe_url(url)}: {reason}") from None
         return cls(settings, engine, make_sessionmaker(engine))
 
     def coach(self, clock=None) -> Coach:

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
             return frozenset(t.strip().lower() for t in self.teams_allowed_tenants.split(",") if t.strip())
         return frozenset({self.microsoft_app_tenant_id.lower()}) if self.microsoft_app_tenant_id else frozenset()
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite:", "postgres://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("use sqlite:///path/to/file.db or postgresql://user:password@host:5432/database")
+        return value or None
+
     @field_validator("microsoft_app_type")
     @classmethod
     def _known_app_type(cls, value: str) -> str:

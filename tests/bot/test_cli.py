@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -89,3 +91,19 @@ def test_followups_export_writes_an_ics_calendar_of_open_follow_ups(database_url
     assert unknown.returncode == 2 and "no user 'console:nobody'" in unknown.stderr
     bad = run(["followups", "export", "--user", "nobody"], database_url)
     assert bad.returncode == 2 and "platform-qualified" in bad.stderr
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"COACH_WORKERS": "-1"}, "COACH_WORKERS: Input should be greater than or equal to 0"),
+    ({"MicrosoftAppType": "Sometimes"}, "MicrosoftAppType: Value error, use MultiTenant, SingleTenant"),
+    ({"PORT": "eighty"}, "PORT: Input should be a valid integer"),
+    ({"DATABASE_URL": "mysql://db/coach"}, "DATABASE_URL: Value error, use sqlite:///"),
+    ({"DATABASE_URL": "postgresql://coach:hunter2@127.0.0.1:1/coach"},
+     "DATABASE_URL: cannot use the database at postgresql://coach:***@127.0.0.1:1/coach"),
+])
+def test_serve_names_the_bad_setting_and_exits_2_without_a_traceback(env: dict, says: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--port", "1"], capture_output=True, text=True,
+                            env={**os.environ, **env}, cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert result.returncode == 2
+    assert says in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr and "hunter2" not in result.stderr

@@ -81,3 +81,29 @@ def test_run_once_delivers_due_reminders_from_the_command_line(database_url: str
         assert nothing.returncode == 2 and "no platform is configured" in nothing.stderr
     finally:
         slack.stop()
+
+
+def test_shutdown_mid_sweep_leaves_no_reminder_claimed_but_unsent(database_url: str) -> None:
+    """SIGTERM while Slack throttles the sweep: the process exits cleanly; every reminder is either
+    delivered or free for the next sweep, none is stuck in a claim."""
+    seed_overdue(database_url, reps=6, per_rep=1)
+    slack = SlackStandIn()
+    slack.rate_limit_next["chat.postMessage"] = 2  # each 429 asks for a one-second wait
+    slack.start()
+    server = ServeProcess(database_url, slack.url, scheduler=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not slack.of("chat.postMessage:429") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert slack.of("chat.postMessage:429"), "the sweep never started"
+    finally:
+        server.stop()
+        slack.stop()
+    assert server.proc.returncode == 0, server.log()
+    rt = Runtime.open(Settings(database_url=database_url), migrate=False)
+    with rt.sessions() as s:
+        rows = s.execute(select(FollowUp.reminded_at, FollowUp.claim_token)).all()
+    rt.engine.dispose()
+    assert all(token is None for _reminded, token in rows)  # nothing left claimed
+    delivered = {p.args["channel"] for p in slack.of("chat.postMessage")}
+    assert len(delivered) == sum(1 for reminded, _ in rows if reminded is not None)  # sent ⇔ recorded
