@@ -59,5 +59,6 @@ class Runtime:
         return cls(settings, engine, make_sessionmaker(engine))
 
     def coach(self, clock=None) -> Coach:
-        stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone)
+        stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone,
+                               self.settings.admins())
         return Coach(stores, clock=clock) if clock else Coach(stores)

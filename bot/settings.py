@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     teams_allowed_tenants: str | None = Field(default=None, validation_alias=AliasChoices("TEAMS_ALLOWED_TENANTS"))
     teams_allow_unauthenticated: bool = Field(default=False,
                                               validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED"))
+    coach_admins: str | None = Field(default=None, validation_alias=AliasChoices("COACH_ADMINS"))
     coach_workers: int = Field(default=1, ge=0, le=32, validation_alias=AliasChoices("COACH_WORKERS"))
 
     def slack_missing(self) -> list[str]:
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
         if not self.slack_app_token:
             needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
         return [name for name, value in needed.items() if not value]
+
+    def admins(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in (self.coach_admins or "").split(",") if a.strip())
 
     def teams_missing(self) -> list[str]:
         """The Teams settings still needed; none when the operator allows unauthenticated local testing."""

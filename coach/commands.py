@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from coach import followups, pipeline_view
+from coach import admin, followups, pipeline_view
 from coach.dialog import choices
 from coach.i18n import normalize_language, translator
 from coach.replies import Block, Heading, bold, bullets, text
@@ -30,6 +30,7 @@ for _name, _words in {
     "pipeline": "pipeline pijplijn forecast prognose",
     "lang": "lang language taal",
     "away": "away afwezig",
+    "admin": "admin beheer",
 }.items():
     for _w in _words.split():
         WORDS[_w] = _name
@@ -119,6 +120,9 @@ class Commands:
 
     def cmd_reschedule(self, args: str) -> list[Block]:
         return followups.reschedule(self.ctx, args)
+
+    def cmd_admin(self, args: str) -> list[Block]:
+        return admin.admin(self.ctx, args)
 
     def cmd_away(self, args: str) -> list[Block]:
         return followups.away(self.ctx, args)

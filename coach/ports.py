@@ -26,6 +26,12 @@ class CoachStore(Protocol):
     def set_away(self, user: UserInfo, until: date | None) -> None:
         """No reminders for this user up to and including `until`; None: back."""
 
+    def is_admin(self, user: UserInfo) -> bool: ...
+    def export_user(self, identity: str) -> dict[str, Any]:
+        """Everything stored about a user. Raises ValueError with a message for an unknown user."""
+    def delete_user(self, identity: str, reassign_to: str | None) -> dict[str, int]:
+        """Delete a user; their team work moves to `reassign_to` or an anonymous placeholder. ValueError if refused."""
+
     def load_dialog(self, key: str) -> tuple[dict[str, Any] | None, int]: ...
     def save_dialog(self, key: str, user: UserInfo, state: dict[str, Any], expected_version: int) -> bool:
         """Save only if the stored version is still `expected_version`; False when someone else won."""

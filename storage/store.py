@@ -62,10 +62,25 @@ def followup_info(f: FollowUp) -> FollowUpInfo:
 
 class SqlStore:
     def __init__(self, session: Session, default_language: str = "en",
-                 default_timezone: str = DEFAULT_TIMEZONE) -> None:
+                 default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset()) -> None:
         self.session = session
         self.default_language = default_language
         self.default_timezone = default_timezone
+        self.admins = admins
+
+    # administration ----------------------------------------------------------------------
+    def is_admin(self, user: UserInfo) -> bool:
+        return user.identity in self.admins
+
+    def export_user(self, identity: str) -> dict[str, Any]:
+        from storage.user_data import export_user
+
+        return export_user(self.session, identity)
+
+    def delete_user(self, identity: str, reassign_to: str | None) -> dict[str, int]:
+        from storage.user_data import delete_user
+
+        return delete_user(self.session, identity, reassign_to)
 
     # users -------------------------------------------------------------------------------
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
@@ -287,14 +302,14 @@ class SqlStore:
 
 
 def store_factory(sessions: sessionmaker[Session], default_language: str = "en",
-                  default_timezone: str = DEFAULT_TIMEZONE):
+                  default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset()):
     """A `coach.ports.StoreFactory`: each call opens one transaction; leaving without commit rolls back."""
 
     @contextmanager
     def open_store() -> Iterator[SqlStore]:
         with sessions() as session:
             try:
-                yield SqlStore(session, default_language, default_timezone)
+                yield SqlStore(session, default_language, default_timezone, admins)
             finally:
                 session.rollback()
 

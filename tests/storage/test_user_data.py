@@ -118,3 +118,22 @@ def test_the_cli_exports_and_deletes_with_confirmation(database_url: str, runtim
     assert unknown.returncode == 2 and "no user" in unknown.stderr
     with runtime.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM users WHERE identity = :i"), {"i": ZEB}).scalar() == 0
+
+
+def test_the_admin_chat_command_exports_and_deletes_after_a_confirmation(runtime: Runtime, zeb: None) -> None:
+    settings = runtime.settings.model_copy(update={"coach_admins": "console:root"})
+    coach = Runtime(settings, runtime.engine, runtime.sessions).coach(clock=Clock())
+    root, alice = Chat(coach, user="root"), Chat(coach, user="alice")
+    assert "Only the coach's administrators" in alice.send(f"admin export {ZEB}")
+    assert "Only the coach's administrators" in alice.send(f"admin delete confirmed {ZEB}")  # a forged click too
+    exported = root.send(f"admin export {ZEB}")
+    assert f"Stored about {ZEB}" in exported and "Zebulon Grepme" in exported and "Visits: 1" in exported
+    assert "no user 'slack:UNOBODY'" in root.send("admin export slack:UNOBODY")
+    asked = root.send(f"admin delete {ZEB} to slack:UALICE")
+    assert "cannot be undone" in asked and "slack:UALICE" in asked
+    with runtime.sessions() as s:
+        assert s.scalar(select(User).where(User.identity == ZEB)) is not None  # nothing happens before the click
+    done = root.click("Delete")
+    assert f"{ZEB} is deleted" in done
+    assert not [m for m in MARKERS if m in database_text(runtime)]
+    assert "cannot delete yourself" in root.send("admin delete confirmed console:root")
