@@ -64,7 +64,7 @@ class Commands:
         name, args = split(message)
         if name is None:
             return self.not_understood(message)
-        if name in FLOW_COMMANDS:
+        if name in FLOW_COMMANDS or (name == "reschedule" and args.lstrip("#").isdecimal()):  # no day: pick one
             return self.turn.start(name, args)
         handler: Callable[[str], list[Block]] = getattr(self, f"cmd_{name}")
         blocks = handler(args)

@@ -54,7 +54,7 @@ def listing(ctx: Ctx) -> list[Block]:
     return blocks
 
 
-def _target(ctx: Ctx, args: str) -> tuple[FollowUpInfo | None, str, list[Block]]:
+def target(ctx: Ctx, args: str) -> tuple[FollowUpInfo | None, str, list[Block]]:
     _ = ctx.gettext
     head, _sep, rest = args.strip().partition(" ")
     number = head.lstrip("#")
@@ -70,7 +70,7 @@ def _target(ctx: Ctx, args: str) -> tuple[FollowUpInfo | None, str, list[Block]]
 
 def mark_done(ctx: Ctx, args: str) -> list[Block]:
     _ = ctx.gettext
-    f, _rest, problem = _target(ctx, args)
+    f, _rest, problem = target(ctx, args)
     if f is None:
         return problem
     ctx.store.complete_followup(ctx.user, f.id, ctx.now)
@@ -90,7 +90,7 @@ def _snooze_until(ctx: Ctx, when: str) -> datetime | None:
 
 def snooze(ctx: Ctx, args: str) -> list[Block]:
     _ = ctx.gettext
-    f, when, problem = _target(ctx, args)
+    f, when, problem = target(ctx, args)
     if f is None:
         return problem
     until = _snooze_until(ctx, when)
@@ -105,7 +105,7 @@ def snooze(ctx: Ctx, args: str) -> list[Block]:
 
 def reschedule(ctx: Ctx, args: str) -> list[Block]:
     _ = ctx.gettext
-    f, when, problem = _target(ctx, args)
+    f, when, problem = target(ctx, args)
     if f is None:
         return problem
     day = parse_date(when, ctx.today) if when else None

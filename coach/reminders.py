@@ -14,7 +14,7 @@ from coach.i18n import translator
 from coach.replies import Block, Choice, Choices, ChoiceStyle, Heading, Reply, bold, text, truncate
 
 LATE_AFTER = timedelta(minutes=15)  # delivered later than this after its due time: say so
-MAX_ITEMS = 10  # per message; the rest follow in the next sweep's message
+MAX_ITEMS = 10  # shown with buttons; more are counted, with a pointer to “followups”
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ def reminder_reply(items: list[ReminderItem], language: str, timezone: str, now:
             Choice(label=_("Snooze 1 hour"), value=f"cmd:snooze {item.id} 1h"),
             Choice(label=_("Tomorrow"), value=f"cmd:snooze {item.id} tomorrow"),
             Choice(label=_("Next week"), value=f"cmd:snooze {item.id} 1w"),
+        ]))
+        blocks.append(Choices(scope="cmd", options=[
+            Choice(label=_("Pick a date"), value=f"cmd:reschedule {item.id}"),
             Choice(label=_("Log debrief"), value=truncate(f"cmd:debrief {item.account_name}", 150)),
         ]))
     if len(items) > MAX_ITEMS:
         blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=len(items) - MAX_ITEMS)))
-    blocks.append(text(_("Another day? Type “reschedule {id} next tuesday”.").format(id=items[0].id)))
     return Reply(blocks=blocks, language=language)
 
 

@@ -261,3 +261,23 @@ def test_away_until_holds_reminders_and_away_off_ends_it(chat: Chat, runtime: Ru
     chat.send("lang nl")
     assert "tot en met vr 27 nov" in chat.send("afwezig tot vrijdag")
     assert away_until() == date(2026, 11, 27)
+
+
+def test_pick_a_date_moves_a_follow_up_through_a_date_form(chat: Chat, runtime: Runtime) -> None:
+    from storage.store import SqlStore
+
+    with runtime.sessions() as s:
+        store = SqlStore(s)
+        user = store.ensure_user("console:alice", "alice", None, None)
+        followup = store.add_followup(user, store.get_or_create_account(user, "Acme").id, "Call the buyer",
+                                      datetime(2026, 11, 24, 9, tzinfo=UTC))
+        store.commit()
+    chat.send("help")
+    chat.last = chat.coach.handle(chat.who, Inbound(action=f"cmd:reschedule {followup.id}", scope="cmd"))
+    assert "When should #" in chat.last.plain() and "Call the buyer" in chat.last.plain()
+    assert "“New date” cannot be in the past" in chat.submit({"day": "2026-11-01"})
+    assert "Moved #" in chat.submit({"day": "2026-12-15"})
+    with runtime.sessions() as s:
+        assert s.get(FollowUp, followup.id).due_at.date().isoformat() == "2026-12-15"
+    assert "Moved #" in chat.send(f"reschedule {followup.id} 20-12")  # typed with a day: at once, no form
+    assert "no open follow-up #999" in chat.send("reschedule 999")
