@@ -134,13 +134,14 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_coach, cli_deals, cli_followups, cli_reminders, cli_users  # noqa: E402  (lazy helpers)
+from bot import cli_coach, cli_deals, cli_followups, cli_reminders, cli_teams, cli_users  # noqa: E402
 
 cli_coach.register(coach_app)
 cli_deals.register(app, import_app)
 cli_reminders.register(app)
 cli_followups.register(app)
 cli_users.register(app)
+cli_teams.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover
