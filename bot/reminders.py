@@ -64,7 +64,7 @@ class ReminderSweep:
                     await asyncio.to_thread(defer, sessions, token, ids, allowed)
                     result.deferred += len(ids)
                     continue
-                reply = reminder_reply([ReminderItem(d.id, d.account_name, d.action, d.due_at) for d in items],
+                reply = reminder_reply([ReminderItem(d.id, d.account_name, d.action, d.due_at, d.kind) for d in items],
                                        recipient.language, recipient.timezone, now)
                 try:
                     await self.senders[identity.split(":", 1)[0] + ":"](identity, reply)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from coach import admin, followups, pipeline_view
+from coach import admin, followups, pipeline_view, visits
 from coach.dialog import choices
 from coach.i18n import normalize_language, translator
 from coach.replies import Block, Heading, bold, bullets, text
@@ -31,6 +31,7 @@ for _name, _words in {
     "lang": "lang language taal",
     "away": "away afwezig",
     "admin": "admin beheer",
+    "plan": "plan plannen inplannen",
 }.items():
     for _w in _words.split():
         WORDS[_w] = _name
@@ -92,6 +93,8 @@ class Commands:
                                                          "next follow-up")),
                 (bold(_("followups")), " — " + _("your open follow-ups; done, snooze or reschedule them")),
                 (bold(_("pipeline")), " — " + _("your open deals and weighted forecast per month")),
+                (bold(_("plan <account> <day>")), " — " + _("plan a visit: I offer the preparation the day before "
+                                                              "and ask for the debrief afterwards")),
                 (bold(_("away until <date>")), " — " + _("no reminders until you are back; “away off” ends it")),
                 (bold("lang nl"), " / ", bold("lang en"), " — " + _("switch language")),
             ]),
@@ -120,6 +123,9 @@ class Commands:
 
     def cmd_reschedule(self, args: str) -> list[Block]:
         return followups.reschedule(self.ctx, args)
+
+    def cmd_plan(self, args: str) -> list[Block]:
+        return visits.plan(self.ctx, args)
 
     def cmd_admin(self, args: str) -> list[Block]:
         return admin.admin(self.ctx, args)

@@ -23,6 +23,7 @@ class ReminderItem:
     account_name: str
     action: str
     due_at: datetime
+    kind: str = "action"  # action | prep | debrief
 
 
 def reminder_reply(items: list[ReminderItem], language: str, timezone: str, now: datetime) -> Reply:
@@ -39,19 +40,30 @@ def reminder_reply(items: list[ReminderItem], language: str, timezone: str, now:
         when = t.datetime(item.due_at, "EEE d MMM HH:mm", tz=str(tz))
         flag = " " + _("(late)") if item in late else ""
         blocks.append(text(bold(f"#{item.id} {item.account_name}"), f" — {item.action} — {when}{flag}"))
-        blocks.append(Choices(scope="cmd", options=[
-            Choice(label=_("Done"), value=f"cmd:done {item.id}", style=ChoiceStyle.PRIMARY),
-            Choice(label=_("Snooze 1 hour"), value=f"cmd:snooze {item.id} 1h"),
-            Choice(label=_("Tomorrow"), value=f"cmd:snooze {item.id} tomorrow"),
-            Choice(label=_("Next week"), value=f"cmd:snooze {item.id} 1w"),
-        ]))
-        blocks.append(Choices(scope="cmd", options=[
-            Choice(label=_("Pick a date"), value=f"cmd:reschedule {item.id}"),
-            Choice(label=_("Log debrief"), value=truncate(f"cmd:debrief {item.account_name}", 150)),
-        ]))
+        blocks.extend(_buttons(t, item))
     if len(items) > MAX_ITEMS:
         blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=len(items) - MAX_ITEMS)))
     return Reply(blocks=blocks, language=language)
+
+
+def _buttons(t, item: ReminderItem) -> list[Choices]:
+    """Done, snooze and pick a date for every kind; a preparation offer leads with Prepare now, a debrief
+    request with Log debrief."""
+    _ = t.gettext
+    account = truncate(item.account_name, 120)
+    lead = {"prep": Choice(label=_("Prepare now"), value=f"cmd:prep {account}", style=ChoiceStyle.PRIMARY),
+            "debrief": Choice(label=_("Log debrief"), value=f"cmd:debrief {account}", style=ChoiceStyle.PRIMARY)}
+    first = [lead[item.kind]] if item.kind in lead else []
+    done = Choice(label=_("Done"), value=f"cmd:done {item.id}",
+                  style=ChoiceStyle.DEFAULT if first else ChoiceStyle.PRIMARY)
+    later = [Choice(label=_("Snooze 1 hour"), value=f"cmd:snooze {item.id} 1h"),
+             Choice(label=_("Tomorrow"), value=f"cmd:snooze {item.id} tomorrow"),
+             Choice(label=_("Next week"), value=f"cmd:snooze {item.id} 1w")]
+    rest = [Choice(label=_("Pick a date"), value=f"cmd:reschedule {item.id}")]
+    if item.kind == "action":
+        rest.append(Choice(label=_("Log debrief"), value=f"cmd:debrief {account}"))
+    return [Choices(scope="cmd", options=[*first, done, *later][:5]),
+            Choices(scope="cmd", options=[*[*first, done, *later][5:], *rest])]
 
 
 def overdue_nudge(total: int, oldest: list[ReminderItem], language: str, timezone: str) -> Reply:

@@ -49,6 +49,8 @@ class Team(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     working_hours: Mapped[str] = mapped_column(String(120), default="mon-fri 08:00-18:00")
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 code for public holidays
+    channel: Mapped[str | None] = mapped_column(String(300))  # "slack:C0123" or "teams:<conversation id>"
+    prep_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # working days before a visit
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -150,6 +152,7 @@ class FollowUp(Base):
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     action: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12), default="action", server_default="action")  # action|prep|debrief
     due_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     done_at: Mapped[datetime | None] = mapped_column()

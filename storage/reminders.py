@@ -31,6 +31,7 @@ class DueReminder:
     action: str
     due_at: datetime
     attempts: int
+    kind: str = "action"  # action | prep | debrief
 
 
 def _due(now: datetime, prefixes: tuple[str, ...]):
@@ -55,7 +56,8 @@ def claim_due(sessions: sessionmaker[Session], now: datetime, prefixes: tuple[st
                               .values(claimed_until=now + CLAIM_FOR, claim_token=token)
                               .returning(FollowUp.id).execution_options(synchronize_session=False)).all()
         rows = session.execute(
-            select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.attempts)
+            select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.attempts,
+                   FollowUp.kind)
             .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
             .where(FollowUp.id.in_(ids)).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all() if ids else []
     return token, [DueReminder(*row) for row in rows]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
-from storage.models import Account, Deal, DialogState, FollowUp, User, Visit, utcnow
+from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, utcnow
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
@@ -231,6 +231,41 @@ class SqlStore:
         )
         return [visit_info(v) for v in rows]
 
+    def plan_visit(self, user: UserInfo, account_id: int, day: date) -> VisitInfo:
+        if self.account(user, account_id) is None:
+            raise PermissionError("account not visible to this user")
+        visit = Visit(account_id=account_id, owner_id=user.id, visit_type="unknown", status="planned",
+                      planned_on=day)
+        self.session.add(visit)
+        self.session.flush()
+        return visit_info(visit)
+
+    def planned_visit(self, user: UserInfo, account_id: int, from_day: date) -> VisitInfo | None:
+        """The next visit planned (not yet prepared) for this account, from `from_day` on."""
+        visit = self.session.scalars(
+            select(Visit).where(Visit.owner_id == user.id, Visit.account_id == account_id,
+                                Visit.status == "planned", Visit.planned_on >= from_day)
+            .order_by(Visit.planned_on, Visit.id)).first()
+        return visit_info(visit) if visit else None
+
+    def prepare_planned_visit(self, user: UserInfo, visit_id: int, visit_type: str, goal: str | None,
+                              preparation: dict[str, Any], call_plan: dict[str, Any], deal_id: int | None,
+                              at: datetime) -> VisitInfo:
+        """Fill a planned visit with its preparation; its preparation reminder is done."""
+        visit = self.session.scalars(select(Visit).where(Visit.id == visit_id, Visit.owner_id == user.id)).one()
+        visit.visit_type, visit.goal, visit.status = visit_type, goal, "prepared"
+        visit.preparation, visit.call_plan, visit.deal_id = preparation, call_plan, deal_id or visit.deal_id
+        self.session.execute(update(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.owner_id == user.id,
+                                                    FollowUp.kind == "prep", FollowUp.status == "open")
+                             .values(status="done", done_at=at).execution_options(synchronize_session=False))
+        self.session.flush()
+        return visit_info(visit)
+
+    def planning(self, user: UserInfo) -> tuple[str, int]:
+        """The user's team's working hours and how many working days before a visit to offer its preparation."""
+        team = self.session.get(Team, user.team_id) if user.team_id else None
+        return (team.working_hours, team.prep_days) if team else ("mon-fri 08:00-18:00", 1)
+
     def create_visit(self, user: UserInfo, account_id: int, visit_type: str, goal: str | None,
                      preparation: dict[str, Any], call_plan: dict[str, Any],
                      deal_id: int | None) -> VisitInfo:
@@ -263,11 +298,11 @@ class SqlStore:
         return followup_info(f) if f else None
 
     def add_followup(self, user: UserInfo, account_id: int, action: str, due_at: datetime,
-                     deal_id: int | None = None, visit_id: int | None = None) -> FollowUpInfo:
+                     deal_id: int | None = None, visit_id: int | None = None, kind: str = "action") -> FollowUpInfo:
         if self.account(user, account_id) is None:
             raise PermissionError("account not visible to this user")
         f = FollowUp(owner_id=user.id, account_id=account_id, action=action, due_at=due_at,
-                     deal_id=deal_id, visit_id=visit_id)
+                     deal_id=deal_id, visit_id=visit_id, kind=kind)
         self.session.add(f)
         self.session.flush()
         return followup_info(f)

@@ -139,7 +139,8 @@ class Debrief(common.AccountSteps, Flow):
         debrief = {"outcome": d["outcome"], "deal_id": deal.id, "stage": deal.stage,
                    "probability": deal.probability, "next_step": deal.next_step, "quote_check": quote}
         visit = next((v for v in ctx.store.recent_visits(ctx.user, data["account_id"], limit=5)
-                      if v.status == "prepared"), None)
+                      if v.status == "prepared" or (v.status == "planned" and v.planned_on
+                                                    and v.planned_on <= ctx.today)), None)
         if visit is not None:
             ctx.store.record_debrief(ctx.user, visit.id, debrief, ctx.now)
             ctx.store.complete_visit_followups(ctx.user, visit.id, ctx.now)
@@ -153,6 +154,10 @@ class Debrief(common.AccountSteps, Flow):
             ctx.store.add_followup(ctx.user, data["account_id"], action, due_on(ctx, day), deal_id=deal.id,
                                    visit_id=visit.id if visit else None)
         say.append(self._summary(ctx, data, deal, follow_up))
+        if follow_up:  # the next step may well be a visit: one click plans it, with preparation and debrief
+            say.append(choices("cmd", (truncate(_("Plan a visit on {day}").format(
+                day=ctx.t.date(date.fromisoformat(follow_up), "EEE d MMM"))),
+                truncate(f"cmd:plan {data['account']} {follow_up}", 150))))
         if not follow_up and deal.stage not in (Stage.WON.value, Stage.LOST.value):
             say.append(text(_("Tip: an open deal without a follow-up date is easily forgotten. "
                               "Type “debrief {account}” again to set one.").format(account=data["account"])))

@@ -252,16 +252,23 @@ class Prep(common.AccountSteps, Flow):
             "questions": by_kind,
             "open_checks": open_checks,
         }
-        visit_row = ctx.store.create_visit(
-            ctx.user, data["account_id"], visit.value, data.get("goal"),
-            preparation={"checklist": data.get("check", {}), "internal": data.get("internal", []),
-                         "external": data.get("external"), "questions": data.get("questions", [])},
-            call_plan=plan, deal_id=data.get("deal_id"))
+        preparation = {"checklist": data.get("check", {}), "internal": data.get("internal", []),
+                       "external": data.get("external"), "questions": data.get("questions", [])}
+        planned = ctx.store.planned_visit(ctx.user, data["account_id"], ctx.today)
+        if planned is not None:  # planned earlier: it gets this preparation, and already has its debrief reminder
+            visit_row = ctx.store.prepare_planned_visit(ctx.user, planned.id, visit.value, data.get("goal"),
+                                                        preparation, plan, data.get("deal_id"), ctx.now)
+        else:
+            visit_row = ctx.store.create_visit(ctx.user, data["account_id"], visit.value, data.get("goal"),
+                                               preparation=preparation, call_plan=plan, deal_id=data.get("deal_id"))
         data["visit_id"] = visit_row.id
         say: list[Block] = [call_plan_card(ctx, plan)]
         feedback = questions.balance(ctx, data)
         if feedback:
             say.insert(0, bullets(feedback))
+        if planned is not None:
+            return Finish(say + [text(_("Good luck on {day}! I will ask for the debrief that afternoon.").format(
+                day=ctx.t.date(planned.planned_on, "EEE d MMM")))])
         return Goto("reminder", say)
 
     # debrief reminder --------------------------------------------------------------------------

@@ -281,3 +281,49 @@ def test_pick_a_date_moves_a_follow_up_through_a_date_form(chat: Chat, runtime: 
         assert s.get(FollowUp, followup.id).due_at.date().isoformat() == "2026-12-15"
     assert "Moved #" in chat.send(f"reschedule {followup.id} 20-12")  # typed with a day: at once, no form
     assert "no open follow-up #999" in chat.send("reschedule 999")
+
+
+def test_a_planned_visit_gets_a_preparation_offer_the_working_day_before_and_a_debrief_request(
+        chat: Chat, runtime: Runtime, clock: Clock) -> None:
+    # Tuesday 24 November 2026, 10:00 in Amsterdam; the visit is next Monday: the offer comes on Friday 08:00.
+    out = chat.send("plan Acme Logistics next monday")
+    assert "Planned: your visit to Acme Logistics on Mon 30 Nov" in out and "Fri 27 Nov 08:00" in out
+    with runtime.sessions() as s:
+        rows = {f.kind: f for f in s.scalars(select(FollowUp))}
+        assert rows["prep"].due_at == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+        assert rows["debrief"].due_at == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+        visit = s.scalar(select(Visit))
+        assert (visit.status, visit.planned_on.isoformat()) == ("planned", "2026-11-30")
+    assert "Which customer, and when?" in chat.send("plan Acme")
+    assert "has passed" in chat.send("plan Acme 01-01-2020")
+    out = prepare(chat, "Acme Logistics")  # the preparation fills the planned visit, no second visit
+    assert "Good luck on Mon 30 Nov! I will ask for the debrief that afternoon." in out
+    with runtime.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 1
+        assert s.scalar(select(Visit.status)) == "prepared"
+        assert {f.kind: f.status for f in s.scalars(select(FollowUp))} == {"prep": "done", "debrief": "open"}
+
+
+def test_reminder_buttons_follow_the_kind_of_follow_up() -> None:
+    from coach.reminders import ReminderItem, reminder_reply
+
+    due = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+
+    def labels(kind: str) -> list[str]:
+        reply = reminder_reply([ReminderItem(7, "Acme", "x", due, kind)], "en", "Europe/Amsterdam", due)
+        return [o.label for b in reply.blocks if hasattr(b, "options") for o in b.options]
+
+    assert labels("prep")[0] == "Prepare now" and "Log debrief" not in labels("prep")
+    assert labels("debrief")[0] == "Log debrief"
+    assert labels("action")[0] == "Done" and {"Pick a date", "Log debrief", "Snooze 1 hour"} <= set(labels("action"))
+
+
+def test_a_debrief_with_a_follow_up_date_offers_to_plan_that_visit(chat: Chat, runtime: Runtime) -> None:
+    chat.send("debrief Acme")
+    chat.click("A new deal")
+    chat.submit({"outcome": "Good talk", "stage": "prospect", "amount": "1000", "probability": "20",
+                 "decision_date": "2027-03-15", "dmu_known": "yes", "next_step": "Demo at their site",
+                 "follow_up": "2026-12-08"})
+    assert "Planned: your visit to Acme on Tue 8 Dec" in chat.click("Plan a visit on Tue 8 Dec")
+    with runtime.sessions() as s:
+        assert s.scalar(select(Visit.planned_on)).isoformat() == "2026-12-08"
