@@ -12,7 +12,7 @@ from rich.console import Console
 
 from bot.runtime import Runtime, SettingsError
 from storage.db import upgrade
-from storage.teams import TeamError, add_member, create_team
+from storage.teams import TeamError, add_member, create_team, update_team
 
 app = typer.Typer(help="salescoach: a sales coach for Slack, Teams and the terminal.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -118,6 +118,28 @@ def team_create(
             team = create_team(session, name, timezone, working_hours, country)
             holidays = f", no reminders on {team.country} public holidays" if team.country else ""
             typer.echo(f"team {team.name!r} created ({team.timezone}, {team.working_hours}{holidays})")
+
+
+@team_app.command("update")
+def team_update(
+    name: str,
+    channel: str = typer.Option(None, "--channel", help="Weekly overview of overdue follow-ups here: slack:C0123 or "
+                                                         "teams:19:…@thread.tacv2; '' removes it."),
+    prep_days: int = typer.Option(None, "--prep-days", help="Offer a planned visit's preparation this many working "
+                                                            "days before it (default 1)."),
+    country: str = typer.Option(None, "--country", help="Two-letter country code for public holidays; '' removes it."),
+    working_hours: str = typer.Option(None, "--working-hours", help="e.g. 'mon-fri 08:00-18:00' or 'always'."),
+    timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the team."),
+) -> None:
+    """Change a team's settings."""
+    with cli_errors():
+        rt = open_runtime()
+        with rt.sessions.begin() as session:
+            team = update_team(session, name, channel=channel, prep_days=prep_days, country=country,
+                               working_hours=working_hours, timezone=timezone)
+            typer.echo(f"team {team.name!r}: {team.timezone}, {team.working_hours}, holidays "
+                       f"{team.country or 'none'}, preparation {team.prep_days} working day(s) before a visit, "
+                       f"channel {team.channel or 'none'}")
 
 
 @team_app.command("add-member")

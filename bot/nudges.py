@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from bot.reminders import Sender
 from bot.runtime import Runtime
 from coach.delivery_window import delivery_moment
-from coach.reminders import ReminderItem, overdue_nudge
+from coach.reminders import ReminderItem, overdue_nudge, team_overview
 from storage.deliveries import claim_delivery, unclaim_delivery
-from storage.reminders import overdue_by_rep, recipients
+from storage.reminders import overdue_by_rep, recipients, team_channels, team_overdue
 
 log = logging.getLogger(__name__)
 OVERDUE_AFTER = timedelta(days=1)
@@ -57,3 +57,35 @@ class NudgeSweep:
                 log.warning("daily nudge failed, will retry: %s", type(exc).__name__)
                 await asyncio.to_thread(unclaim_delivery, sessions, "nudge", key)
         return nudged
+
+
+class TeamOverview:
+    """Once a week, at the first working moment of the team's week: who in the team has overdue follow-ups,
+    posted in the team's channel (`team update NAME --channel slack:C0123`)."""
+
+    def __init__(self, runtime: Runtime, senders: dict[str, Sender],
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.runtime = runtime
+        self.senders = senders
+        self.clock = clock
+
+    async def run_once(self) -> int:
+        sessions, now = self.runtime.sessions, self.clock()
+        posted = 0
+        for team in await asyncio.to_thread(team_channels, sessions):
+            send = self.senders.get(team.channel.split(":", 1)[0] + ":")
+            if send is None or delivery_moment(now, team.working_hours, team.timezone, team.country, None) > now:
+                continue
+            year, week, _day = now.astimezone(ZoneInfo(team.timezone)).isocalendar()
+            key = f"{team.team_id}:{year}-W{week:02d}"
+            if not await asyncio.to_thread(claim_delivery, sessions, "team-overview", key):
+                continue
+            rows = await asyncio.to_thread(team_overdue, sessions, team.team_id, now - OVERDUE_AFTER)
+            try:
+                await send(team.channel, team_overview(team.name, rows, self.runtime.settings.coach_language,
+                                                       team.timezone))
+                posted += 1
+            except Exception as exc:
+                log.warning("team overview failed, will retry: %s", type(exc).__name__)
+                await asyncio.to_thread(unclaim_delivery, sessions, "team-overview", key)
+        return posted

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.nudges import NudgeSweep
+from bot.nudges import NudgeSweep, TeamOverview
 from bot.reminders import ReminderSweep
 
 log = logging.getLogger(__name__)
@@ -16,9 +16,10 @@ NUDGE_EVERY_SECONDS = 300
 
 
 class Schedule:
-    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep) -> None:
+    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview) -> None:
         self.sweep = sweep
         self.nudges = nudges
+        self.overview = overview
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self, _app=None) -> None:
@@ -38,10 +39,11 @@ class Schedule:
     async def _nudge(self) -> None:
         try:
             nudged = await self.nudges.run_once()
-            if nudged:
-                log.info("daily nudge sent to %d reps", nudged)
+            posted = await self.overview.run_once()
+            if nudged or posted:
+                log.info("daily nudge sent to %d reps, weekly overview to %d team channels", nudged, posted)
         except Exception:
-            log.exception("the daily nudge failed; the next run retries")
+            log.exception("the daily nudge or team overview failed; the next run retries")
 
     async def _sweep(self) -> None:
         try:

@@ -91,13 +91,14 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
         teams = TeamsCoach(runtime, coach)
     web_app = build_web_app(runtime, slack, teams)
     if scheduler:
-        from bot.nudges import NudgeSweep
+        from bot.nudges import NudgeSweep, TeamOverview
         from bot.reminders import ReminderSweep
         from bot.scheduler import Schedule
         from bot.senders import platform_senders
 
         senders = platform_senders(runtime, teams)
-        schedule = Schedule(ReminderSweep(runtime, senders), NudgeSweep(runtime, senders))
+        schedule = Schedule(ReminderSweep(runtime, senders), NudgeSweep(runtime, senders),
+                            TeamOverview(runtime, senders))
         web_app.on_startup.append(schedule.start)
         web_app.on_shutdown.append(schedule.stop)
     if slack is not None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from coach.i18n import translator
-from coach.replies import Block, Choice, Choices, ChoiceStyle, Heading, Reply, bold, text, truncate
+from coach.replies import Block, Choice, Choices, ChoiceStyle, Heading, Reply, bold, bullets, text, truncate
 
 LATE_AFTER = timedelta(minutes=15)  # delivered later than this after its due time: say so
 MAX_ITEMS = 10  # shown with buttons; more are counted, with a pointer to “followups”
@@ -85,4 +85,25 @@ def overdue_nudge(total: int, oldest: list[ReminderItem], language: str, timezon
         ]))
     if total > MAX_ITEMS // 2:
         blocks.append(text(_("…and {n} more. Type “followups” to see them all.").format(n=total - MAX_ITEMS // 2)))
+    return Reply(blocks=blocks, language=language)
+
+
+def team_overview(team: str, rows: list[tuple[str, int, datetime]], language: str, timezone: str) -> Reply:
+    """The weekly overview for a team channel: who has overdue follow-ups, how many, since when."""
+    t = translator(language)
+    _ = t.gettext
+    tz = ZoneInfo(timezone)
+    if not rows:
+        return Reply(blocks=[Heading(text=_("Follow-ups of {team}").format(team=team)),
+                             text(_("No overdue follow-ups this week. Well done!"))], language=language)
+    total = sum(n for _name, n, _oldest in rows)
+    items = [(bold(name), " — " + t.ngettext("{n} overdue", "{n} overdue", n).format(n=n) + ", " +
+              _("the oldest since {day}").format(day=t.date(oldest.astimezone(tz).date(), "d MMM")))
+             for name, n, oldest in rows[:MAX_ITEMS * 3]]
+    blocks: list[Block] = [Heading(text=_("Follow-ups of {team}").format(team=team)),
+                           text(t.ngettext("{n} follow-up is overdue in the team.",
+                                           "{n} follow-ups are overdue in the team.", total).format(n=total)),
+                           bullets(items)]
+    if len(rows) > MAX_ITEMS * 3:
+        blocks.append(text(_("…and {n} more reps.").format(n=len(rows) - MAX_ITEMS * 3)))
     return Reply(blocks=blocks, language=language)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from storage.models import Account, FollowUp, User
+from storage.models import Account, FollowUp, Team, User
 from storage.store import user_info
 
 CLAIM_FOR = timedelta(minutes=5)
@@ -136,3 +136,31 @@ def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: 
         found.setdefault(row.identity, (row.total, []))[1].append(
             DueReminder(row.id, row.identity, row.account, row.action, row.due_at, row.attempts))
     return found
+
+
+@dataclass(frozen=True)
+class TeamChannel:
+    team_id: int
+    name: str
+    channel: str
+    timezone: str
+    working_hours: str
+    country: str | None
+
+
+def team_channels(sessions: sessionmaker[Session]) -> list[TeamChannel]:
+    with sessions() as session:
+        return [TeamChannel(t.id, t.name, t.channel, t.timezone, t.working_hours, t.country)
+                for t in session.scalars(select(Team).where(Team.channel.is_not(None)).order_by(Team.id))]
+
+
+def team_overdue(sessions: sessionmaker[Session], team_id: int, before: datetime) -> list[tuple[str, int, datetime]]:
+    """Per rep of the team with overdue follow-ups: (name, how many, the oldest due time), most first."""
+    with sessions() as session:
+        rows = session.execute(
+            select(func.coalesce(User.display_name, User.identity), func.count(FollowUp.id), func.min(FollowUp.due_at))
+            .join(FollowUp, FollowUp.owner_id == User.id)
+            .where(User.team_id == team_id, FollowUp.status == "open", FollowUp.due_at < before)
+            .group_by(User.id, User.display_name, User.identity)
+            .order_by(func.count(FollowUp.id).desc(), func.coalesce(User.display_name, User.identity))).all()
+    return [(name, n, oldest) for name, n, oldest in rows]

@@ -63,6 +63,42 @@ def create_team(session: Session, name: str, timezone: str = "Europe/Amsterdam",
     return team
 
 
+CHANNEL = re.compile(r"^(slack:[CGD][A-Z0-9]{2,30}|teams:19:[^\s;]{1,250})$")
+
+
+def update_team(session: Session, name: str, *, channel: str | None = None, prep_days: int | None = None,
+                country: str | None = None, working_hours: str | None = None, timezone: str | None = None) -> Team:
+    """Change a team's settings; only the ones given. `channel=""` removes the channel."""
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise TeamError(f"no team named {name!r}; create it with: salescoach team create NAME")
+    if channel is not None:
+        if channel and not CHANNEL.match(channel):
+            raise TeamError(f"channel {channel!r} not understood; write slack:C0123 (a Slack channel id) or "
+                            "teams:19:…@thread.tacv2 (a Teams channel where the coach was @-mentioned once)")
+        team.channel = channel or None
+    if prep_days is not None:
+        if not 0 <= prep_days <= 10:
+            raise TeamError("prep days must be 0 to 10 working days before the visit")
+        team.prep_days = prep_days
+    if country is not None:
+        team.country = check_country(country) if country else None
+    if working_hours is not None:
+        hours = working_hours.strip().lower()
+        if not WORKING_HOURS.match(hours):
+            raise TeamError(f"working hours {working_hours!r} not understood; "
+                            "write e.g. 'mon-fri 08:00-18:00' or 'always'")
+        team.working_hours = hours
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise TeamError(f"unknown time zone {timezone!r}; use an IANA name like Europe/Amsterdam") from None
+        team.timezone = timezone
+    session.flush()
+    return team
+
+
 def add_member(session: Session, team_name: str, identity: str, role: str = "rep") -> User:
     """Add (or move) a user to a team. Accounts the user kept on their own move into the team."""
     check_identity(identity)

@@ -111,6 +111,11 @@ class TeamsCoach(ActivityHandler):
         identity = f"teams:{aad}"
         reference = TurnContext.get_conversation_reference(activity).serialize()
         await asyncio.to_thread(save_reference, self.runtime.sessions, identity, reference)
+        if getattr(activity.conversation, "conversation_type", None) == "channel":
+            # the channel itself, so a team's weekly overview can be posted there (team update --channel)
+            channel = activity.conversation.id.split(";", 1)[0]
+            channel_ref = {**reference, "conversation": {**reference["conversation"], "id": channel}}
+            await asyncio.to_thread(save_reference, self.runtime.sessions, f"teams:{channel}", channel_ref)
         language = timezone = None
         if not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
             language, timezone = normalize_language(activity.locale), activity.local_timezone

@@ -107,3 +107,18 @@ def test_serve_names_the_bad_setting_and_exits_2_without_a_traceback(env: dict, 
     assert result.returncode == 2
     assert says in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+
+
+def test_team_update_sets_channel_prep_days_and_country_and_refuses_nonsense(database_url: str) -> None:
+    assert run(["team", "create", "North"], database_url).returncode == 0
+    ok = run(["team", "update", "North", "--channel", "slack:C0SALES", "--prep-days", "2", "--country", "nl"],
+             database_url)
+    assert ok.returncode == 0, ok.stderr
+    assert "holidays NL, preparation 2 working day(s) before a visit, channel slack:C0SALES" in ok.stdout
+    for args, says in ((["--channel", "#sales"], "channel '#sales' not understood"),
+                       (["--prep-days", "30"], "prep days must be 0 to 10"),
+                       (["--country", "XX"], "no public holidays known"),
+                       (["--timezone", "Mars/Olympus"], "unknown time zone")):
+        bad = run(["team", "update", "North", *args], database_url)
+        assert bad.returncode == 2 and says in " ".join(bad.stderr.split()), bad.stderr
+    assert run(["team", "update", "South", "--prep-days", "1"], database_url).returncode == 2

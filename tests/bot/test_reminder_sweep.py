@@ -143,3 +143,36 @@ def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
     assert asyncio.run(broken.run_once()) == 1
     healthy = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
     assert asyncio.run(healthy.run_once()) == 1 and [i for i, _ in sent] == ["teams:ben-aad", "slack:UANNA"]
+
+
+def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(runtime: Runtime) -> None:
+    from bot.nudges import TeamOverview
+    from storage.teams import add_member, create_team, update_team
+
+    with runtime.sessions() as s:
+        create_team(s, "North", country="NL")
+        update_team(s, "North", channel="slack:C0SALES")
+        for rep in ("slack:UANNA", "slack:UKEES"):
+            add_member(s, "North", rep)
+        s.commit()
+        store = SqlStore(s)
+        for rep, late in (("slack:UANNA", 3), ("slack:UKEES", 1)):
+            user = store.ensure_user(rep, rep[7:].title(), None, None)
+            account = store.get_or_create_account(user, f"Account {rep}")
+            for i in range(late):
+                store.add_followup(user, account.id, f"Call {i}", datetime(2027, 3, 20, 9, tzinfo=UTC))
+        store.commit()
+    sent: list[tuple[str, Reply]] = []
+    clock = Clock(datetime(2027, 3, 29, 9, 0, tzinfo=UTC))  # Easter Monday: a Dutch public holiday
+    overview = TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock)
+    assert asyncio.run(overview.run_once()) == 0
+    clock.now = datetime(2027, 3, 30, 6, 30, tzinfo=UTC)  # Tuesday 08:30 in Amsterdam: the week's first moment
+    assert asyncio.run(overview.run_once()) == 1
+    assert asyncio.run(TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock).run_once()) == 0
+    [(channel, reply)] = sent
+    assert channel == "slack:C0SALES"
+    text = reply.plain()
+    assert "4 follow-ups are overdue in the team." in text
+    assert text.index("Anna") < text.index("Kees") and "3 overdue" in text
+    clock.now = datetime(2027, 4, 5, 7, 0, tzinfo=UTC)  # the next Monday
+    assert asyncio.run(overview.run_once()) == 1

@@ -141,3 +141,20 @@ def test_proactive_message_uses_the_stored_conversation_reference(bot: TeamsCoac
     assert sent.conversation.id == "a:personal-dana"
     with pytest.raises(NotReachable):
         asyncio.run(bot.send_proactive("teams:never-talked-to-us", Reply(blocks=[text("hi")])))
+
+
+def test_a_channel_mention_stores_the_channel_for_team_posts(bot: TeamsCoach, runtime: Runtime) -> None:
+    channel_template = template()
+    channel_template.conversation = ConversationAccount(id="19:sales@thread.tacv2;messageid=17", tenant_id=TENANT,
+                                                        conversation_type="channel")
+    adapter = TestAdapter(bot.on_turn, channel_template)
+    bot.adapter = adapter
+    asyncio.run(adapter.receive_activity(Activity(type="message", text="help")))
+    with runtime.sessions() as s:
+        ref = s.scalar(select(ConversationRef.reference)
+                       .where(ConversationRef.identity == "teams:19:sales@thread.tacv2"))
+    assert ref["conversation"]["id"] == "19:sales@thread.tacv2"  # the channel, not the thread it was asked in
+    before = len(adapter.activity_buffer)
+    asyncio.run(bot.send_proactive("teams:19:sales@thread.tacv2", Reply(blocks=[text("Weekly overview")])))
+    [post] = adapter.activity_buffer[before:]
+    assert post.conversation.id == "19:sales@thread.tacv2"
