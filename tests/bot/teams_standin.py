@@ -14,18 +14,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from aiohttp import web
 
 
 @dataclass
 class Call:
-    verb: str  # "POST", "PUT", "DELETE", or e.g. "POST:429" for a call answered with a failure
-    conversation_id: str
-    activity_id: str | None
-    activity: dict[str, Any]
-    headers: dict[str, str]
+    verb: str  # "POST", "PUT", "DELETE", "CREATE", or e.g. "POST:429" for a call answered with a failure
+    conversation_id: str  # decoded once, as the bot named it
+    activity_id: str | None  # the activity replied to, updated or deleted; for CREATE the initial activity's
+    activity: dict[str, Any]  # the request body (for CREATE the conversation parameters), with its new id
+    headers: dict[str, str]  # as received: "Authorization" shows whether a token was sent
 
 
 @dataclass
@@ -40,6 +39,7 @@ class TeamsStandIn:
 
     @property
     def url(self) -> str:
+        """The service URL to put in activities' `serviceUrl`."""
         return f"http://127.0.0.1:{self.port}/"
 
     def of(self, verb: str) -> list[Call]:
@@ -47,16 +47,17 @@ class TeamsStandIn:
             return [c for c in self.calls if c.verb == verb]
 
     def activities(self) -> list[dict]:
-        """Activities sent (POST) successfully, in order, each with the id the connector gave it."""
+        """Activities sent successfully (sends, replies, a new conversation's first message) in order, with ids."""
         with self._lock:
-            return [c.activity for c in self.calls if c.verb == "POST"]
+            return [a for c in self.calls for a in _sent(c)]
 
     def fail_next(self, status: int, times: int = 1, retry_after: float | None = None) -> None:
-        """The next `times` sends or updates are answered with `status` (429 with Retry-After, 412, 502 …)."""
+        """The next `times` sends, replies or updates are answered with `status` (429 with Retry-After, 412 …)."""
         with self._lock:
             self._failures.extend([(status, retry_after)] * times)
 
     def wait_for(self, n: int, timeout: float = 10.0) -> list[dict]:
+        """Wait until at least `n` activities were sent; returns them all."""
         deadline = time.monotonic() + timeout
         while len(self.activities()) < n:
             if time.monotonic() > deadline:
@@ -65,18 +66,16 @@ class TeamsStandIn:
         return self.activities()
 
     async def _activity(self, request: web.Request) -> web.Response:
-        conversation = unquote(request.match_info["conversation"])
+        conversation = request.match_info["conversation"]  # aiohttp has percent-decoded it
         activity_id = request.match_info.get("activity")
         body = json.loads(await request.read() or b"{}")
-        headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")}
+        headers = dict(request.headers)
         with self._lock:
             if self._failures and request.method in ("POST", "PUT"):
                 status, retry_after = self._failures.pop(0)
                 self.calls.append(Call(f"{request.method}:{status}", conversation, activity_id, body, headers))
-                extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-                return web.json_response({"error": {"code": "Throttled" if status == 429 else "Unavailable",
-                                                    "message": "stand-in failure"}}, status=status, headers=extra)
-            new_id = activity_id if request.method == "PUT" else f"activity-{next(self._ids)}"
+                return _failure(status, retry_after)
+            new_id = activity_id if request.method == "PUT" else self._new_id()
             if request.method == "POST":
                 body = {**body, "id": new_id}
             self.calls.append(Call(request.method, conversation, activity_id, body, headers))
@@ -85,11 +84,18 @@ class TeamsStandIn:
         return web.json_response({"id": new_id})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
-        body = json.loads(await request.read() or b"{}")
+        parameters = json.loads(await request.read() or b"{}")
         with self._lock:
             conversation = f"a:created-{next(self._ids)}"
-            self.calls.append(Call("CREATE", conversation, None, body, dict(request.headers)))
-        return web.json_response({"id": conversation, "activityId": None})
+            first_id = None
+            if parameters.get("activity"):
+                first_id = self._new_id()
+                parameters = {**parameters, "activity": {**parameters["activity"], "id": first_id}}
+            self.calls.append(Call("CREATE", conversation, first_id, parameters, dict(request.headers)))
+        return web.json_response({"id": conversation, "activityId": first_id}, status=201)
+
+    def _new_id(self) -> str:
+        return f"activity-{next(self._ids)}"
 
     def _app(self) -> web.Application:
         app = web.Application()
@@ -100,6 +106,7 @@ class TeamsStandIn:
         return app
 
     def start(self) -> None:
+        """Serve on a free loopback port in a background thread; `port` and `url` are set on return."""
         ready = threading.Event()
 
         def serve() -> None:
@@ -110,10 +117,10 @@ class TeamsStandIn:
             site = web.TCPSite(runner, "127.0.0.1", self.port)
             loop.run_until_complete(site.start())
             self.port = site._server.sockets[0].getsockname()[1]
-            self._runner = runner
             ready.set()
             loop.run_forever()
             loop.run_until_complete(runner.cleanup())
+            loop.close()
 
         self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
@@ -122,6 +129,22 @@ class TeamsStandIn:
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+def _sent(call: Call) -> list[dict]:
+    if call.verb == "POST":
+        return [call.activity]
+    if call.verb == "CREATE" and call.activity.get("activity"):
+        return [call.activity["activity"]]
+    return []
+
+
+def _failure(status: int, retry_after: float | None) -> web.Response:
+    """An error as the connector answers it: an ErrorResponse body, Retry-After when throttled."""
+    headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+    code = "Throttled" if status == 429 else "ServiceUnavailable"
+    return web.json_response({"error": {"code": code, "message": f"stand-in answers {status}"}},
+                             status=status, headers=headers)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,6 +68,16 @@ def test_package_holds_a_valid_manifest_with_the_app_id_and_both_icons(database_
     assert errors == []
 
 
+def test_the_name_is_taken_as_written(database_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "coach.zip"
+    name = 'Coach "Noord" \\ Zuid'
+    result = run(["teams", "package", "--app-id", APP_ID, "--name", name, "--out", str(out)], database_url)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as package:
+        manifest = json.loads(package.read("manifest.json"))
+    assert manifest["name"]["short"] == name and manifest["name"]["full"].startswith(name + ": ")
+
+
 def test_the_schema_check_can_fail() -> None:
     need_schema()
     validator = Draft4Validator(json.loads(SCHEMA.read_text()))
@@ -76,12 +86,12 @@ def test_the_schema_check_can_fail() -> None:
     assert list(validator.iter_errors(manifest))
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--app-id", "not-a-guid"], "is not a GUID"),
-    (["--app-id", APP_ID, "--name", "A name far longer than thirty characters"], "1 to 30 characters"),
+@pytest.mark.parametrize("args, out, says", [
+    (["--app-id", "not-a-guid"], "coach.zip", "is not a GUID"),
+    (["--app-id", APP_ID, "--name", "A name far longer than thirty characters"], "coach.zip", "1 to 30 characters"),
+    (["--app-id", APP_ID], "missing-folder/coach.zip", "there is no folder"),
 ])
-def test_bad_input_writes_no_zip(database_url: str, tmp_path: Path, args: list[str], says: str) -> None:
-    out = tmp_path / "coach.zip"
-    result = run(["teams", "package", *args, "--out", str(out)], database_url)
+def test_bad_input_writes_no_zip(database_url: str, tmp_path: Path, args: list[str], out: str, says: str) -> None:
+    result = run(["teams", "package", *args, "--out", str(tmp_path / out)], database_url)
     assert result.returncode == 2 and says in " ".join(result.stderr.split())
-    assert not out.exists()
+    assert not (tmp_path / out).exists() and result.stderr.startswith("error: ")
