@@ -52,6 +52,8 @@ class Team(Base):
     channel: Mapped[str | None] = mapped_column(String(300))  # "slack:C0123" or "teams:<conversation id>"
     prep_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # working days before a visit
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # When the managers' weekly digest goes out, in the team's time zone: "mon 08:00", or "off".
+    digest_at: Mapped[str] = mapped_column(String(16), default="mon 08:00", server_default="mon 08:00")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -214,3 +216,16 @@ class SentCard(Base):
     activity_id: Mapped[str] = mapped_column(String(200))
     card: Mapped[dict[str, Any]] = mapped_column()
     sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DigestSnapshot(Base):
+    """A team's weighted forecast per decision month as one week's digest saw it, for next week's change."""
+
+    __tablename__ = "digest_snapshots"
+    __table_args__ = (UniqueConstraint("team_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column()  # {"months": {"YYYY-MM": "1234.50", …}}
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
