@@ -130,16 +130,18 @@ def team_update(
     country: str = typer.Option(None, "--country", help="Two-letter country code for public holidays; '' removes it."),
     working_hours: str = typer.Option(None, "--working-hours", help="e.g. 'mon-fri 08:00-18:00' or 'always'."),
     timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the team."),
+    digest: str = typer.Option(None, "--digest", help="When the managers' weekly digest goes out, in the team's "
+                                                      "time zone: e.g. 'mon 08:00' (the default), or 'off'."),
 ) -> None:
     """Change a team's settings."""
     with cli_errors():
         rt = open_runtime()
         with rt.sessions.begin() as session:
             team = update_team(session, name, channel=channel, prep_days=prep_days, country=country,
-                               working_hours=working_hours, timezone=timezone)
+                               working_hours=working_hours, timezone=timezone, digest_at=digest)
             typer.echo(f"team {team.name!r}: {team.timezone}, {team.working_hours}, holidays "
                        f"{team.country or 'none'}, preparation {team.prep_days} working day(s) before a visit, "
-                       f"channel {team.channel or 'none'}")
+                       f"channel {team.channel or 'none'}, weekly digest {team.digest_at}")
 
 
 @team_app.command("add-member")
@@ -156,9 +158,10 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_coach, cli_deals, cli_followups, cli_reminders, cli_teams, cli_users  # noqa: E402
+from bot import cli_coach, cli_deals, cli_digest, cli_followups, cli_reminders, cli_teams, cli_users  # noqa: E402
 
 cli_coach.register(coach_app)
+cli_digest.register(app)
 cli_deals.register(app, import_app)
 cli_reminders.register(app)
 cli_followups.register(app)

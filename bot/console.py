@@ -12,7 +12,7 @@ from rich.text import Text as RichText
 
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
-from coach.replies import Block, Bullets, Card, Choices, Form, Heading, Reply, Span, Text
+from coach.replies import Block, Bullets, Card, Choices, Form, Heading, Image, Reply, Span, Text
 
 QUIT_WORDS = {"quit", "exit", "bye", "stoppen", "doei"}
 
@@ -60,6 +60,8 @@ def render_block(block: Block) -> RenderableType:
         if block.footer:
             body.append(RichText(block.footer, style="dim"))
         return Panel(Group(*body), title=RichText(block.title, style="bold"), title_align="left", expand=False)
+    if isinstance(block, Image):
+        return RichText(block.plain(), style="dim")
     raise TypeError(f"cannot render {type(block).__name__}")
 
 

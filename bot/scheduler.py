@@ -7,19 +7,23 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.digests import WeeklyDigest
 from bot.nudges import NudgeSweep, TeamOverview
 from bot.reminders import ReminderSweep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 60
 NUDGE_EVERY_SECONDS = 300
+DIGEST_EVERY_SECONDS = 300
 
 
 class Schedule:
-    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview) -> None:
+    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview,
+                 digest: WeeklyDigest) -> None:
         self.sweep = sweep
         self.nudges = nudges
         self.overview = overview
+        self.digest = digest
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self, _app=None) -> None:
@@ -27,6 +31,8 @@ class Schedule:
         self.scheduler.add_job(self._sweep, "interval", seconds=SWEEP_EVERY_SECONDS, id="reminders",
                                next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
         self.scheduler.add_job(self._nudge, "interval", seconds=NUDGE_EVERY_SECONDS, id="nudges",
+                               max_instances=1, coalesce=True)
+        self.scheduler.add_job(self._digest, "interval", seconds=DIGEST_EVERY_SECONDS, id="digests",
                                max_instances=1, coalesce=True)
         self.scheduler.start()
 
@@ -44,6 +50,14 @@ class Schedule:
                 log.info("daily nudge sent to %d reps, weekly overview to %d team channels", nudged, posted)
         except Exception:
             log.exception("the daily nudge or team overview failed; the next run retries")
+
+    async def _digest(self) -> None:
+        try:
+            sent = await self.digest.run_once()
+            if sent:
+                log.info("weekly digest sent to %d managers", sent)
+        except Exception:
+            log.exception("the weekly digest failed; the next run retries")
 
     async def _sweep(self) -> None:
         try:

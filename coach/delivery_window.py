@@ -92,3 +92,26 @@ def delivery_moment(now: datetime, working_hours: str, timezone: str, country: s
     except ValueError:  # a spec stored before it was checked: do not hold reminders back over it
         hours = None
     return next_delivery(now, hours, tz, days_off, away_until)
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A moment of the week in local time, like the digest's "mon 08:00"."""
+
+    weekday: int  # 0 = Monday
+    at: time
+
+    @classmethod
+    def parse(cls, spec: str) -> WeeklyTime | None:
+        """None means `off`. Raises ValueError for a spec that is not understood."""
+        words = spec.strip().lower().split()
+        if words == ["off"]:
+            return None
+        if len(words) != 2 or words[0] not in DAYS or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", words[1]):
+            raise ValueError(f"{spec!r} not understood; write a day and a time like 'mon 08:00', or 'off'")
+        return cls(DAYS.index(words[0]), time.fromisoformat(words[1]))
+
+    def this_week(self, now: datetime, tz: ZoneInfo) -> datetime:
+        """This moment in the (Monday-to-Sunday) week of `now`, local to `tz`, as UTC; it may be later than `now`."""
+        today = now.astimezone(tz).date()
+        return _wall(today + timedelta(days=self.weekday - today.weekday()), self.at, tz).astimezone(UTC)

@@ -9,6 +9,7 @@ last resort.
 
 from __future__ import annotations
 
+import base64
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ MAX_LABEL = 75
 MAX_TEXT = 2900
 MAX_CHOICES = 25
 MAX_VALUE = 150
+MAX_IMAGE = 16_000  # base64 characters (12 KB of PNG): room for text beside it in a Teams card (about 28 KB)
 
 
 class _Block(BaseModel):
@@ -165,7 +167,23 @@ class Card(_Block):
         return "\n".join(lines)
 
 
-Block = Annotated[Text | Heading | Bullets | Choices | Form | Card, Field(discriminator="kind")]
+class Image(_Block):
+    """A picture (the digest's chart): a PNG, base64-encoded so the reply stays plain JSON. Slack gets it as a
+    file upload, Teams inside the card, the terminal as its description."""
+
+    kind: Literal["image"] = "image"
+    png_base64: str = Field(min_length=1, max_length=MAX_IMAGE)
+    alt: str = Field(min_length=1, max_length=MAX_TEXT)
+    title: str = Field(min_length=1, max_length=150)
+
+    def png(self) -> bytes:
+        return base64.b64decode(self.png_base64)
+
+    def plain(self) -> str:
+        return f"[{self.title}: {self.alt}]"
+
+
+Block = Annotated[Text | Heading | Bullets | Choices | Form | Card | Image, Field(discriminator="kind")]
 
 
 class Reply(BaseModel):
@@ -196,6 +214,11 @@ def italic(s: str) -> Span:
 
 def bullets(items: list[str] | list[tuple[str | Span, ...]]) -> Bullets:
     return Bullets(items=[_spans(i if isinstance(i, tuple) else (i,)) for i in items])
+
+
+def image(png: bytes, alt: str, title: str) -> Image:
+    return Image(png_base64=base64.b64encode(png).decode("ascii"), alt=truncate(alt, MAX_TEXT),
+                 title=truncate(title, 150))
 
 
 def truncate(s: str, limit: int = MAX_LABEL) -> str:

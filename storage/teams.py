@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from coach.delivery_window import WeeklyTime
 from storage.models import Account, Deal, FollowUp, Team, User, Visit
 
 IDENTITY = re.compile(r"^(console|slack|teams):[^\s:][^\s]{0,190}$")
@@ -67,7 +68,8 @@ CHANNEL = re.compile(r"^(slack:[CGD][A-Z0-9]{2,30}|teams:19:[^\s;]{1,250})$")
 
 
 def update_team(session: Session, name: str, *, channel: str | None = None, prep_days: int | None = None,
-                country: str | None = None, working_hours: str | None = None, timezone: str | None = None) -> Team:
+                country: str | None = None, working_hours: str | None = None, timezone: str | None = None,
+                digest_at: str | None = None) -> Team:
     """Change a team's settings; only the ones given. `channel=""` removes the channel."""
     team = session.scalar(select(Team).where(Team.name == name))
     if team is None:
@@ -95,6 +97,12 @@ def update_team(session: Session, name: str, *, channel: str | None = None, prep
         except (ZoneInfoNotFoundError, ValueError):
             raise TeamError(f"unknown time zone {timezone!r}; use an IANA name like Europe/Amsterdam") from None
         team.timezone = timezone
+    if digest_at is not None:
+        try:
+            WeeklyTime.parse(digest_at)
+        except ValueError as exc:
+            raise TeamError(f"digest time {exc}") from None
+        team.digest_at = " ".join(digest_at.lower().split())
     session.flush()
     return team
 

@@ -29,6 +29,7 @@ from coach.replies import (
     Form,
     FormField,
     Heading,
+    Image,
     Reply,
     Span,
     Text,
@@ -288,6 +289,8 @@ def _render_block(block: Block, ui: dict[str, str]) -> _Rendered:
         return _form(block, ui)
     if isinstance(block, Card):
         return _card(block)
+    if isinstance(block, Image):  # Block Kit takes no image bytes: the sender uploads it as a file
+        return []
     raise TypeError(f"cannot render {type(block).__name__}")
 
 

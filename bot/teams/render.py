@@ -35,6 +35,7 @@ from coach.replies import (
     Form,
     FormField,
     Heading,
+    Image,
     Reply,
     Span,
     Text,
@@ -220,6 +221,9 @@ def _units(block: Block, i: int, ui: dict[str, str]) -> list[_Unit]:
         return [_form(block, i, ui)]
     if isinstance(block, Card):
         return _card(block, i)
+    if isinstance(block, Image):  # Teams shows a data URI image inside the card
+        return [_Unit(i, [{"type": "Image", "url": f"data:image/png;base64,{block.png_base64}",
+                           "altText": neutral(block.alt), "size": "Stretch"}])]
     raise TypeError(f"cannot render {type(block).__name__}")
 
 

@@ -26,6 +26,7 @@ class SlackStandIn:
     port: int = 0
     socket_envelopes: list[dict] = field(default_factory=list)  # sent to a Socket Mode client on connect
     socket_acks: list[dict] = field(default_factory=list)  # what the client sent back
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -48,6 +49,7 @@ class SlackStandIn:
             args = json.loads(raw or b"{}")
         else:
             args = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        args = {**request.query, **args}  # slack_sdk sends some arguments (`params`) in the query string
         for key in ("blocks", "view"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
@@ -68,7 +70,24 @@ class SlackStandIn:
                 "locale", "en-US"), "tz": profile.get("tz", "Europe/Amsterdam")}})
         if method in ("chat.postMessage", "chat.update"):
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
+        if method == "conversations.open":  # a DM's id is not the user's id: D… for U…
+            return web.json_response({"ok": True, "channel": {"id": "D" + args.get("users", "")[1:]}})
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{ts.replace('.', '')}"
+            return web.json_response({"ok": True, "file_id": file_id,
+                                      "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"})
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            return web.json_response({"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]})
         return web.json_response({"ok": True})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: keeps the bytes, answers as Slack does."""
+        data = await request.read()
+        with self._lock:
+            self.uploads[request.match_info["file_id"]] = data
+        return web.Response(text=f"OK - {len(data)}")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Slack's Socket Mode end: say hello, deliver the queued envelopes, record the acks."""
@@ -94,6 +113,7 @@ class SlackStandIn:
             app.router.add_post("/api/{method}", self._handle)
             app.router.add_get("/api/{method}", self._handle)
             app.router.add_get("/socket", self._socket)
+            app.router.add_post("/upload/{file_id}", self._upload)
             runner = web.AppRunner(app)
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,0 +1,123 @@
+"""`salescoach digest`: the managers' weekly pipeline digest, printed, as JSON, or sent to the team's managers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+
+def _week_numbers(rt, team, week: str | None, now: datetime, listed):
+    """The digest asked for and the snapshot it is compared with: this week's is computed up to now, an
+    earlier week's is the one that was sent then (the coach keeps no history of deals to compute it again)."""
+    from bot.cli import BadInput
+    from coach.digest import iso_week, parse_iso_week
+    from storage.digest import current_digest, last_snapshot, stored_digest, stored_weeks
+
+    this_week = iso_week(now.astimezone(ZoneInfo(team.timezone)).date())
+    if week is None or week.strip().upper() == this_week:
+        return current_digest(rt.sessions, team.team_id, now, listed)
+    try:
+        monday = parse_iso_week(week)
+    except ValueError as exc:
+        raise BadInput(f"--week: {exc}") from None
+    if iso_week(monday) > this_week:
+        raise BadInput(f"--week {iso_week(monday)} has not begun yet; this week is {this_week}")
+    with rt.sessions() as session:
+        numbers = stored_digest(session, team.team_id, monday)
+        if numbers is None:
+            weeks = ", ".join(iso_week(w) for w in stored_weeks(session, team.team_id)) or "none yet"
+            raise BadInput(f"no digest was sent to team {team.name!r} in {iso_week(monday)} (weeks with a sent "
+                           f"digest: {weeks}); an earlier week cannot be worked out again, as the coach keeps no "
+                           "history of deals. Leave out --week for this week's digest.")
+        return numbers, last_snapshot(session, team.team_id, monday)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("digest")
+    def digest(
+        team_name: Annotated[str, typer.Option("--team", help="The team whose digest it is.")],
+        week: Annotated[str, typer.Option("--week", help="An ISO week like 2026-W49: this week's digest is worked "
+                                                         "out now, an earlier week's is the one sent then.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+        send: Annotated[bool, typer.Option("--send", help="Send this week's digest to the team's managers now.")]
+        = False,
+        chart: Annotated[Path, typer.Option("--chart", help="Also write the forecast chart (PNG) to this file.")]
+        = None,
+        lang: Annotated[str, typer.Option("--lang", help="en or nl, for the printed digest.")] = None,
+    ) -> None:
+        """The managers' weekly pipeline digest: forecast per decision month, the week's results, attention points."""
+        from bot.cli import BadInput, cli_errors, open_runtime
+        from bot.console import render
+        from bot.senders import digest_senders
+        from coach.digest import digest_replies
+        from coach.digest_chart import forecast_chart
+        from coach.digest_json import digest_json
+        from coach.i18n import normalize_language
+        from storage.digest import digest_teams
+
+        with cli_errors():
+            language = normalize_language(lang) if lang is not None else None
+            if lang is not None and language is None:
+                raise BadInput(f"--lang: unsupported language {lang!r}; use en or nl")
+            if send and week is not None:
+                raise BadInput("--send sends this week's digest; leave out --week")
+            if chart is not None and not chart.parent.is_dir():
+                raise BadInput(f"--chart: there is no folder {chart.parent}")
+            rt = open_runtime()
+            teams = digest_teams(rt.sessions, team_name.strip())
+            if not teams:
+                raise BadInput(f"no team named {team_name!r}; create it with: salescoach team create NAME")
+            team = teams[0]
+            numbers, previous = _week_numbers(rt, team, week, datetime.now(UTC), None if as_json else 5)
+            language = language or rt.settings.coach_language
+            picture = forecast_chart(numbers, language) if chart is not None else None
+            if picture is not None:
+                chart.write_bytes(picture)
+            if send:
+                _send(rt, team, numbers, previous, digest_senders(rt))
+            if as_json:
+                typer.echo(json.dumps(digest_json(numbers, previous), ensure_ascii=False, indent=2))
+            elif not send:
+                from rich.console import Console
+
+                console = Console(highlight=False)
+                summary, details = digest_replies(numbers, previous, language, picture)
+                for reply in (summary, *details):
+                    for renderable in render(reply):
+                        console.print(renderable)
+                    console.print()
+            if picture is not None:
+                typer.echo(f"chart written to {chart}", err=True)
+
+
+def _send(rt, team, numbers, previous, senders) -> None:
+    """Send now, claiming each manager's send for the week so the scheduler does not send it again."""
+    from bot.cli import BadInput
+    from bot.digests import deliver
+    from storage.deliveries import claim_delivery, unclaim_delivery
+
+    if not team.managers:
+        raise BadInput(f"team {team.name!r} has no manager to send the digest to; add one with: salescoach team "
+                       f"add-member {json.dumps(team.name)} slack:U0123 --role manager")
+    if not senders:
+        raise BadInput("no platform is configured to deliver the digest (set SLACK_BOT_TOKEN or the MicrosoftApp* "
+                       "settings)")
+    keys = {m.identity: f"{team.team_id}:{numbers.week}:{m.identity}" for m in team.managers}
+    claimed = {identity for identity, key in keys.items() if claim_delivery(rt.sessions, "digest", key)}
+    done = asyncio.run(deliver(rt, senders, team, list(team.managers), numbers, previous))
+    for identity in (set(done.failed) | set(done.unreachable)) & claimed:  # the scheduler may still send these
+        unclaim_delivery(rt.sessions, "digest", keys[identity])
+    for identity in done.sent:
+        typer.echo(f"sent to {identity}")
+    for identity in done.unreachable:
+        typer.echo(f"not sent to {identity}: no platform configured here reaches it", err=True)
+    for identity in done.failed:
+        typer.echo(f"failed for {identity}: the platform refused or did not answer; try again", err=True)
+    if not done.sent:
+        raise typer.Exit(1)
