@@ -72,6 +72,7 @@ def _deal(rng: random.Random, n: int, owner: int, account: int) -> dict:
     return {
         "id": n, "account_id": account, "owner_id": owner, "title": f"Deal {n}", "currency": "EUR",
         "amount": Decimal(rng.randrange(500_00, 250_000_00)) / 100, "stage": stage,
+        "units": Decimal(rng.randint(1, 50)) if rng.random() < 0.5 else None,
         "probability": rng.choice(STAGES[stage][1]),
         "decision_date": None if rng.random() < 0.1 else (NOW + timedelta(days=rng.randint(-90, 365))).date(),
         "dmu_known": rng.choice((True, True, True, False, None)),
@@ -159,10 +160,11 @@ def digests(session: Session, team_ids: list[int]) -> list[DigestNumbers]:
 
 
 BARE = {
-    "members": "SELECT id, coalesce(display_name, identity) AS name FROM users WHERE team_id = :team ORDER BY 2, 1",
+    "members": "SELECT id, coalesce(display_name, identity) AS name, role FROM users WHERE team_id = :team "
+               "ORDER BY 2, 1",
     "forecast": """
         SELECT d.owner_id, {month} AS month, d.stage, sum(CAST(round(d.amount * 100) AS BIGINT) * d.probability),
-               count(*)
+               count(*), sum(CAST(round(coalesce(d.units, 0) * 100) AS BIGINT) * d.probability)
         FROM deals d JOIN users u ON u.id = d.owner_id
         WHERE u.team_id = :team AND d.stage NOT IN ('won', 'lost') AND d.probability > 0 AND d.currency = :currency
         GROUP BY d.owner_id, month, d.stage""",
@@ -174,15 +176,20 @@ BARE = {
           coalesce(sum(CASE WHEN lost AND own THEN cents ELSE 0 END), 0),
           coalesce(sum(CASE WHEN new AND own THEN 1 ELSE 0 END), 0),
           coalesce(sum(CASE WHEN new AND own THEN cents ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN quoted_week THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN won AND quoted_ever THEN 1 ELSE 0 END), 0),
           coalesce(sum(CASE WHEN quoted THEN 1 ELSE 0 END), 0),
           coalesce(sum(CASE WHEN quoted AND stage = 'won' THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN NOT own AND (forecast OR won OR lost OR new) THEN 1 ELSE 0 END), 0)
+          coalesce(sum(CASE WHEN NOT own AND (forecast OR won OR lost OR new) THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN stage NOT IN ('won', 'lost') THEN 1 ELSE 0 END), 0)
         FROM (SELECT d.owner_id, d.stage, CAST(round(d.amount * 100) AS BIGINT) AS cents,
                      d.currency = :currency AS own,
                      d.stage = 'won' AND d.closed_on > :week_ago AND d.closed_on <= :today AS won,
                      d.stage = 'lost' AND d.closed_on > :week_ago AND d.closed_on <= :today AS lost,
                      d.created_at > :since AND d.created_at <= :now AS new,
                      d.quote_sent_on > :year_ago AND d.quote_sent_on <= :today AS quoted,
+                     d.quote_sent_on > :week_ago AND d.quote_sent_on <= :today AS quoted_week,
+                     d.quote_sent_on IS NOT NULL AS quoted_ever,
                      d.stage NOT IN ('won', 'lost') AND d.probability > 0 AS forecast
               FROM deals d JOIN users u ON u.id = d.owner_id WHERE u.team_id = :team) AS t
         GROUP BY owner_id""",
@@ -255,19 +262,21 @@ def _tally(rep: RepNumbers) -> tuple[Decimal, ...]:
     """A rep's week and quote figures as the bare SQL returns them (amounts in cents)."""
     return tuple(Decimal(v) for v in (rep.won.count, rep.won.amount * 100, rep.lost.count, rep.lost.amount * 100,
                                       rep.new.count, rep.new.amount * 100, rep.quotes_sent, rep.quotes_won,
-                                      rep.other_currency))
+                                      rep.year_quotes_sent, rep.year_quotes_won, rep.other_currency, rep.open_deals))
 
 
 def check_same(numbers: list[DigestNumbers], rows: list[dict[str, list]]) -> None:
     """The bare SQL's figures equal the digest's: members, forecast, tallies and every attention count."""
     for digest, raw in zip(numbers, rows, strict=True):
         weighted = Decimal(sum(int(r[3]) for r in raw["forecast"])).scaleb(-4)
+        units = Decimal(sum(int(r[5]) for r in raw["forecast"])).scaleb(-4)
         tallies = {r[0]: tuple(Decimal(v) for v in r[1:]) for r in raw["tallies"]}
         overdue = {r.owner_id: r.n for r in raw["overdue"]}
         counts = {(r.owner_id, r.rule): r.n for r in raw["attention"]}
         expected = {
-            "members": [r.name for r in raw["members"]] == [rep.name for rep in digest.reps],
-            "forecast": weighted == sum((c.weighted for c in digest.cells), Decimal(0)),
+            "members": [(r.name, r.role) for r in raw["members"]] == [(rep.name, rep.role) for rep in digest.reps],
+            "forecast": weighted == sum((c.weighted for c in digest.cells), Decimal(0))
+            and units == sum((c.weighted_units for c in digest.cells), Decimal(0)),
             "tallies": all(tallies.get(rep.user_id, _tally(RepNumbers(0, ""))) == _tally(rep) for rep in digest.reps),
             "overdue": all(overdue.get(rep.user_id, 0) == rep.overdue.count for rep in digest.reps),
             "attention": all(counts.get((rep.user_id, rule), 0) == getattr(rep, rule).count

@@ -146,8 +146,10 @@ class RepNumbers:
     won: Tally = Tally()
     lost: Tally = Tally()
     new: Tally = Tally()
-    quotes_sent: int = 0  # in the last 12 months
-    quotes_won: int = 0  # of those
+    quotes_sent: int = 0  # this week
+    quotes_won: int = 0  # deals won this week that had a quote
+    year_quotes_sent: int = 0  # in the last 12 months
+    year_quotes_won: int = 0  # of those
     other_currency: int = 0  # deals in the forecast or this week's results that are in another currency
     overdue: Listed[FollowUpRef] = Listed()  # oldest first
     no_next_step: Listed[DealRef] = Listed()  # largest amount first, as the two below
@@ -159,7 +161,7 @@ class RepNumbers:
     def listed(self) -> bool:
         """Whether the summary names this member: every rep, and a manager only with deals or points of their own."""
         return self.role != "manager" or bool(self.open_deals or self.attention or self.won.count or self.lost.count
-                                              or self.new.count or self.quotes_sent)
+                                              or self.new.count or self.quotes_sent or self.year_quotes_sent)
 
     @property
     def weighted(self) -> Decimal:
@@ -242,6 +244,14 @@ class DigestNumbers:
     @property
     def quotes_won(self) -> int:
         return sum(rep.quotes_won for rep in self.reps)
+
+    @property
+    def year_quotes_sent(self) -> int:
+        return sum(rep.year_quotes_sent for rep in self.reps)
+
+    @property
+    def year_quotes_won(self) -> int:
+        return sum(rep.year_quotes_won for rep in self.reps)
 
     @property
     def other_currency(self) -> int:
@@ -365,7 +375,7 @@ def _summary(say: _Say, numbers: DigestNumbers, change: WeekChange) -> list[Bloc
         blocks.append(_month_card(say, numbers, change))
     else:
         blocks.append(text(_("No open deals with a chance in the forecast.")))
-    blocks += [_week_results(say, numbers), _quote_ratio(say, numbers.quotes_won, numbers.quotes_sent),
+    blocks += [_week_results(say, numbers), _quotes(say, numbers),
                _attention_line(say, numbers)]
     listed = tuple(rep for rep in numbers.reps if rep.listed)
     if listed:
@@ -431,8 +441,12 @@ def _ratio(say: _Say, won: int, sent: int) -> str:
                                                                     percent=round(100 * won / sent))
 
 
-def _quote_ratio(say: _Say, won: int, sent: int) -> Block:
-    return text(bold(say.t.gettext("Quotes in the last 12 months")), ": " + _ratio(say, won, sent))
+def _quotes(say: _Say, numbers: DigestNumbers) -> Block:
+    _ = say.t.gettext
+    figures = _("{sent} sent and {won} won this week; in the last 12 months {ratio}.").format(
+        sent=numbers.quotes_sent, won=numbers.quotes_won,
+        ratio=_ratio(say, numbers.year_quotes_won, numbers.year_quotes_sent))
+    return text(bold(_("Quotes")), ": " + figures)
 
 
 def _point_labels(say: _Say) -> dict[str, Callable[[int], str]]:
@@ -463,7 +477,8 @@ def _attention_line(say: _Say, numbers: DigestNumbers) -> Block:
 def _rep_lines(say: _Say, reps: tuple[RepNumbers, ...]) -> list[Block]:
     _, ngettext = say.t.gettext, say.t.ngettext
     lines = [(bold(truncate(rep.name, MAX_NAME)), " — " + _("weighted {amount}; quotes: {ratio}; {points}").format(
-        amount=say.money(rep.weighted), ratio=_ratio(say, rep.quotes_won, rep.quotes_sent),
+        amount=say.money(rep.weighted), ratio=_ratio(say, rep.year_quotes_won, rep.year_quotes_sent)
+        + " " + _("(12 months)"),
         points=ngettext("{n} point of attention", "{n} points of attention", rep.attention).format(n=rep.attention)))
         for rep in reps[:MAX_REPS]]
     blocks: list[Block] = [bullets(lines)]

@@ -105,7 +105,8 @@ class _Query:
         return cells
 
     def tallies(self) -> dict[int, dict[str, Any]]:
-        """Per owner: this week's won, lost and new deals, quotes sent and won in a year, other currencies."""
+        """Per owner: this week's won, lost and new deals and quotes sent and won, the same quotes over a year, open
+        deals and those in other currencies."""
         own = Deal.currency == self.team.currency
         closed = and_(Deal.closed_on > self.today - WEEK, Deal.closed_on <= self.today)
         won, lost = and_(Deal.stage == "won", closed), and_(Deal.stage == "lost", closed)
@@ -113,7 +114,9 @@ class _Query:
         quoted = and_(Deal.quote_sent_on > year_before(self.today), Deal.quote_sent_on <= self.today)
         in_forecast = and_(Deal.stage.not_in(CLOSED_STAGES), Deal.probability > 0)
         tallied = {"won": and_(won, own), "lost": and_(lost, own), "new": and_(new, own)}
-        counted = {"quotes_sent": quoted, "quotes_won": and_(quoted, Deal.stage == "won"),
+        quoted_this_week = and_(Deal.quote_sent_on > self.today - WEEK, Deal.quote_sent_on <= self.today)
+        counted = {"quotes_sent": quoted_this_week, "quotes_won": and_(won, Deal.quote_sent_on.is_not(None)),
+                   "year_quotes_sent": quoted, "year_quotes_won": and_(quoted, Deal.stage == "won"),
                    "other_currency": and_(~own, or_(in_forecast, won, lost, new)),
                    "open_deals": Deal.stage.not_in(CLOSED_STAGES)}
         query = self.team_deals(

@@ -13,8 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(args: list[str], database_url: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "120"}
+def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "120", **(env or {})}
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120, check=False)
 

@@ -56,14 +56,14 @@ ALICE = RepNumbers(
               ForecastCell("2027-01", "prospect", Decimal("300"), 1),
               ForecastCell(None, "prospect", Decimal("680"), 1)),
     won=Tally(1, Decimal("1000.00")), lost=Tally(1, Decimal("3000.00")), new=Tally(2, Decimal("1500.00")),
-    quotes_sent=4, quotes_won=1,
+    quotes_sent=2, quotes_won=1, year_quotes_sent=4, year_quotes_won=1,
     overdue=Listed(1, (FollowUpRef(7, "Acme", "Call the CFO", NOW - timedelta(days=2)),)),
     no_next_step=Listed(1, (deal(3, "Labels", "2000", 34, account="Globex"),)),
     quote_rule=Listed(2, (deal(2, "Printers", "4630.50", 35, dmu=None), deal(4, "Racks", "900", 60, decision=None))),
     stalled=Listed(1, (deal(3, "Labels", "2000", 34, account="Globex", quiet_days=30),)),
 )
 BOB = RepNumbers(2, "Bob", forecast=(ForecastCell("2026-12", "quote", Decimal("10000"), 1),),
-                 won=Tally(1, Decimal("5000.00")), quotes_sent=1, quotes_won=1)
+                 won=Tally(1, Decimal("5000.00")), quotes_sent=1, year_quotes_sent=1, year_quotes_won=1)
 
 
 # numbers --------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def test_team_totals_round_each_month_like_the_pipeline() -> None:
     assert team.undated == Tally(1, Decimal("680.00"))
     assert (team.won, team.lost, team.new) == (Tally(2, Decimal("6000.00")), Tally(1, Decimal("3000.00")),
                                                Tally(2, Decimal("1500.00")))
-    assert (team.quotes_sent, team.quotes_won) == (5, 2)
+    assert (team.year_quotes_sent, team.year_quotes_won) == (5, 2)
     assert ALICE.attention == 5 and BOB.attention == 0
 
 
@@ -131,10 +131,10 @@ def test_summary_and_details_in_english() -> None:
     assert "December 2026: €15,620.68 (+€620.68)" in plain
     assert "1 deal has no decision date" in plain
     assert "This week: 2 won (€6,000.00), 1 lost (€3,000.00), 2 new (€1,500.00)." in plain
-    assert "Quotes in the last 12 months: 2 of 5 won (40%)" in plain
+    assert "Quotes: 3 sent and 1 won this week; in the last 12 months 2 of 5 won (40%)." in plain
     assert ("5 points need attention: 1 overdue follow-up; 1 open deal without a next step; 2 deals at 35% or "
             "more without a known decision maker or decision date; 1 deal without activity for 30 days.") in plain
-    assert "Bob — weighted €10,000.00; quotes: 1 of 1 won (100%); 0 points of attention" in plain
+    assert "Bob — weighted €10,000.00; quotes: 1 of 1 won (100%) (12 months); 0 points of attention" in plain
     assert len(details) == 1  # Bob has nothing to look at
     detail = details[0].plain()
     assert details[0].blocks[0].plain() == "Alice: points of attention"
@@ -151,7 +151,7 @@ def test_summary_and_details_in_dutch() -> None:
     assert "Gewogen prognose: €\xa015.920,68." in plain
     assert "december 2026: €\xa015.620,68" in plain
     assert "Deze week: 2 gewonnen (€\xa06.000,00), 1 verloren (€\xa03.000,00), 2 nieuw (€\xa01.500,00)." in plain
-    assert "Offertes in de afgelopen 12 maanden: 2 van 5 gewonnen (40%)" in plain
+    assert "Offertes: 3 verstuurd en 1 gewonnen deze week; in de afgelopen 12 maanden 2 van 5 gewonnen (40%)." in plain
     assert "5 aandachtspunten" in plain
     detail = details[0].plain()
     assert "Alice: aandachtspunten" in detail
@@ -163,7 +163,7 @@ def test_an_empty_team_and_a_quiet_week() -> None:
     summary, details = digest_replies(numbers(RepNumbers(1, "Mia")), None, "en")
     plain = summary.plain()
     assert "No open deals with a chance in the forecast." in plain
-    assert "Quotes in the last 12 months: none sent" in plain
+    assert "Quotes: 0 sent and 0 won this week; in the last 12 months none sent." in plain
     assert "Nothing needs attention this week." in plain
     assert details == []
 
@@ -187,7 +187,7 @@ def big_team(deals: int = 500, reps: int = 25, months: int = 40) -> DigestNumber
                                    stage, Decimal("123456789.12"), 1)
                       for n in range(per_rep) for stage in ("quote", "prospect"))
         return RepNumbers(r, f"{long} {r}", cells, Tally(per_rep, Decimal("999999999999.99")),
-                          quotes_sent=per_rep, quotes_won=1,
+                          year_quotes_sent=per_rep, year_quotes_won=1,
                           overdue=Listed(per_rep, tuple(FollowUpRef(n, long, long, NOW) for n in range(per_rep))),
                           no_next_step=Listed(per_rep, refs), quote_rule=Listed(per_rep, refs),
                           stalled=Listed(per_rep, refs), other_currency=3)

@@ -90,7 +90,8 @@ def seed(session: Session) -> Seed:
     s.followup(a, s.acme, NOW - timedelta(days=5), status="done", done_at=NOW - timedelta(days=4))
 
     s.forklift = s.deal(b, s.globex, "Forklift", "20000", 50, "quote", decision_date=date(2026, 12, 5), next_step=None,
-                        updated_at=NOW - timedelta(days=10), units=Decimal("5"))
+                        updated_at=NOW - timedelta(days=10), units=Decimal("5"),
+                        quote_sent_on=TODAY - timedelta(days=2))
     s.pallets = s.deal(b, s.globex, "Pallets", "1500", 70, "hot prospect", updated_at=NOW - timedelta(days=31))
     s.followup(b, s.globex, NOW - timedelta(days=40), s.pallets, status="done",
                done_at=NOW - timedelta(days=29))  # done 29 days ago: Pallets is not stalled
@@ -146,9 +147,12 @@ def test_week_results_and_quote_ratio(numbers: DigestNumbers) -> None:
     assert numbers.lost == Tally(1, Decimal("3000.00"))
     assert numbers.new == Tally(1, Decimal("500.00"))  # created exactly 7 days ago is last week
     reps = by_name(numbers)
-    assert (reps["Alice"].quotes_sent, reps["Alice"].quotes_won) == (2, 1)
-    assert (reps["Bob"].quotes_sent, reps["Bob"].quotes_won) == (1, 1)
-    assert (numbers.quotes_sent, numbers.quotes_won) == (3, 2)
+    assert (reps["Alice"].year_quotes_sent, reps["Alice"].year_quotes_won) == (2, 1)
+    assert (reps["Bob"].year_quotes_sent, reps["Bob"].year_quotes_won) == (2, 1)
+    assert (numbers.year_quotes_sent, numbers.year_quotes_won) == (4, 2)
+    assert (reps["Alice"].quotes_sent, reps["Alice"].quotes_won) == (0, 1)  # Toner: won this week, quoted before
+    assert (reps["Bob"].quotes_sent, reps["Bob"].quotes_won) == (1, 0)  # Forklift: quoted two days ago
+    assert reps["Carol" if "Carol" in reps else "Mia"].quotes_sent == 0
 
 
 def test_attention_points_and_their_edges(numbers: DigestNumbers) -> None:
