@@ -45,6 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                       "verwachte beslisdatum", "sluitingsdatum"),
     "quote_ref": ("quote ref", "quote number", "quote", "quote no", "quote id", "offertenummer",
                   "offerte nummer", "offerte nr", "offertenr"),
+    "quote_date": ("quote date", "quote sent", "quote sent date", "quote sent on", "date quote sent",
+                   "offertedatum", "datum offerte", "offerte verstuurd", "offerte verzonden"),
     "next_step": ("next step", "next action", "volgende stap", "volgende actie"),
     "follow_up_date": ("follow up date", "followup date", "follow up", "reminder date", "vervolgdatum",
                        "opvolgdatum", "follow up datum", "herinneringsdatum"),
@@ -104,6 +106,7 @@ class DealRow:
     next_step: str | None = None
     follow_up_date: date | None = None
     currency: str | None = None  # None: the owner's team currency
+    quote_date: date | None = None  # when the quote was sent; None: unknown
 
 
 @dataclass
@@ -238,6 +241,7 @@ def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
     if decision is None and not row.cells.get("decision_date", "").strip() and stage and stage.is_open:
         row.fail("decision_date", f"empty; open deals need the expected decision date ({DATE_HINT})")
     follow_up = row.value("follow_up_date", parse_date, False)
+    quote_date = row.value("quote_date", parse_date, False)
     units = row.value("units", parse_decimal, "number of units")
     if row.errors:
         return None
@@ -245,7 +249,7 @@ def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
     return DealRow(line=row.line, account=account, amount=money[0], probability=probability,
                    stage=stage.value, decision_date=decision, title=title, owner=owner, units=units,
                    quote_ref=quote_ref, next_step=next_step, follow_up_date=follow_up,
-                   currency=currency or money[1])
+                   currency=currency or money[1], quote_date=quote_date)
 
 
 def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:

@@ -162,7 +162,10 @@ def _apply(session: Session, plan: _Plan, owner: User, account: Account, today: 
             if getattr(deal, name) != value:
                 setattr(deal, name, value)
                 outcome = "updated"
-    if row.stage == "quote" and was_stage != "quote" and deal.quote_sent_on is None:
+    if row.quote_date is not None and deal.quote_sent_on != row.quote_date:
+        deal.quote_sent_on = row.quote_date  # the CRM's date: a first import does not count every quote as sent today
+        outcome = "updated" if outcome == "unchanged" else outcome
+    elif row.stage == "quote" and was_stage != "quote" and deal.quote_sent_on is None:
         deal.quote_sent_on = today
     if row.stage in ("won", "lost") and was_stage not in ("won", "lost"):
         deal.closed_on = row.decision_date or today

@@ -18,6 +18,7 @@ def test_manifest_matches_the_adapter() -> None:
     assert [c["command"] for c in m["features"]["slash_commands"]] == ["/coach"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_mention", "message.im"}
     scopes = set(m["oauth_config"]["scopes"]["bot"])
-    assert {"chat:write", "commands", "im:history", "users:read", "app_mentions:read"} <= scopes
+    assert {"chat:write", "commands", "im:history", "users:read", "app_mentions:read", "im:write",
+            "files:write"} <= scopes  # conversations.open and the digest chart's upload
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert len(m["display_information"]["name"]) <= 35

@@ -165,3 +165,17 @@ def test_currency_defaults_to_team_currency(runtime) -> None:
         user.team.currency = "GBP"
     run(runtime, "account,amount,probability,decision_date,currency\nA,1,50,2025-01-01,\nB,$5,50,2025-01-01,\n")
     assert [r[4] for r in table(runtime)] == ["GBP", "USD"]
+
+
+def test_a_quote_date_column_sets_when_the_quote_was_sent(runtime) -> None:
+    """Without it a quote counts as sent on the day it is first imported; with it, on the CRM's date."""
+    header = "account,title,amount,probability,stage,decision_date,quote date\n"
+    assert counts(run(runtime, header + "Acme,A,1000,50,quote,2025-06-01,12-03-2025\nAcme,B,500,40,quote,2025-06-01,\n"
+                      "Acme,C,700,100,won,2025-04-02,2025-02-01\n")) == (3, 0, 0, 0)
+    with runtime.sessions() as session:
+        sent = dict(session.execute(select(Deal.title, Deal.quote_sent_on)).all())
+    assert sent == {"A": date(2025, 3, 12), "B": date(2025, 5, 1), "C": date(2025, 2, 1)}
+    again = header + "Acme,A,1000,50,quote,2025-06-01,13-03-2025\nAcme,B,500,40,quote,2025-06-01,\n"
+    assert counts(run(runtime, again)) == (0, 1, 1, 0)  # a corrected date is an update
+    bad = run(runtime, header + "Acme,D,100,50,quote,2025-06-01,someday\n")
+    assert not bad.written and bad.errors[0].message.startswith("quote date: 'someday' is not a date")
