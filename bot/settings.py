@@ -48,10 +48,13 @@ class Settings(BaseSettings):
         needed = {"MicrosoftAppId": self.microsoft_app_id, "MicrosoftAppPassword": self.microsoft_app_password}
         if self.microsoft_app_type.lower() == "singletenant":
             needed["MicrosoftAppTenantId"] = self.microsoft_app_tenant_id
+        elif self.microsoft_app_id and not self.microsoft_app_tenant_id:  # a multi-tenant app names whom it serves
+            needed["TEAMS_ALLOWED_TENANTS"] = self.teams_allowed_tenants
         return [name for name, value in needed.items() if not value]
 
     def teams_tenants(self) -> frozenset[str]:
-        """Tenants whose activities are served; empty means any (only sensible for local testing)."""
+        """Tenants whose activities are served; empty means any, which `teams_missing` allows only for local
+        testing without an app id."""
         if self.teams_allowed_tenants:
             return frozenset(t.strip().lower() for t in self.teams_allowed_tenants.split(",") if t.strip())
         return frozenset({self.microsoft_app_tenant_id.lower()}) if self.microsoft_app_tenant_id else frozenset()

@@ -158,3 +158,18 @@ def test_a_channel_mention_stores_the_channel_for_team_posts(bot: TeamsCoach, ru
     asyncio.run(bot.send_proactive("teams:19:sales@thread.tacv2", Reply(blocks=[text("Weekly overview")])))
     [post] = adapter.activity_buffer[before:]
     assert post.conversation.id == "19:sales@thread.tacv2"
+
+
+@pytest.mark.parametrize("settings, missing", [
+    ({"MicrosoftAppType": "MultiTenant"}, ["TEAMS_ALLOWED_TENANTS"]),  # any organisation: never by default
+    ({"MicrosoftAppType": "MultiTenant", "TEAMS_ALLOWED_TENANTS": "t1, t2"}, []),
+    ({"MicrosoftAppType": "MultiTenant", "MicrosoftAppTenantId": "t1"}, []),
+    ({"MicrosoftAppType": "SingleTenant"}, ["MicrosoftAppTenantId"]),
+    ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": "T1"}, []),
+])
+def test_the_served_tenants_must_be_named(settings: dict[str, str], missing: list[str]) -> None:
+    configured = Settings(**{"MicrosoftAppId": "11111111-1111-1111-1111-111111111111",
+                             "MicrosoftAppPassword": "secret", **settings})
+    assert configured.teams_missing() == missing
+    if not missing:
+        assert configured.teams_tenants() and all(t == t.lower() for t in configured.teams_tenants())
