@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
 def _send(rt, team, numbers, previous, senders) -> None:
     """Send now, claiming each manager's send for the week so the scheduler does not send it again."""
     from bot.cli import BadInput
-    from bot.digests import deliver
+    from bot.digests import claim_key, deliver
     from storage.deliveries import claim_delivery, unclaim_delivery
 
     if not team.managers:
@@ -108,7 +108,7 @@ def _send(rt, team, numbers, previous, senders) -> None:
     if not senders:
         raise BadInput("no platform is configured to deliver the digest (set SLACK_BOT_TOKEN or the MicrosoftApp* "
                        "settings)")
-    keys = {m.identity: f"{team.team_id}:{numbers.week}:{m.identity}" for m in team.managers}
+    keys = {m.identity: claim_key(m.identity, team.team_id, numbers.week) for m in team.managers}
     claimed = {identity for identity, key in keys.items() if claim_delivery(rt.sessions, "digest", key)}
     done = asyncio.run(deliver(rt, senders, team, list(team.managers), numbers, previous))
     for identity in (set(done.failed) | set(done.unreachable)) & claimed:  # the scheduler may still send these

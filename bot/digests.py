@@ -43,6 +43,12 @@ def prefix(identity: str) -> str:
     return identity.split(":", 1)[0] + ":"
 
 
+def claim_key(identity: str, team_id: int, week: str) -> str:
+    """A manager's digest of one week, as claimed in the processed-events table (the identity first, so
+    `user delete` finds it with the user's other delivery records)."""
+    return f"{identity}:digest:{team_id}:{week}"
+
+
 async def deliver(runtime: Runtime, senders: dict[str, DigestSender], team: DigestTeam, managers: list[Manager],
                   numbers: DigestNumbers, previous: Snapshot | None) -> Delivery:
     """Send `numbers` to `managers`, each in their language, with the chart; store it as the week's digest
@@ -101,7 +107,7 @@ class WeeklyDigest:
     async def _send(self, team: DigestTeam, managers: list[Manager], now: datetime) -> list[str]:
         sessions = self.runtime.sessions
         week = iso_week(now.astimezone(ZoneInfo(team.timezone)).date())
-        keys = {m.identity: f"{team.team_id}:{week}:{m.identity}" for m in managers}
+        keys = {m.identity: claim_key(m.identity, team.team_id, week) for m in managers}
         claimed = [m for m in managers if await asyncio.to_thread(claim_delivery, sessions, "digest", keys[m.identity])]
         if not claimed:  # sent already, here or by another instance: nothing to compute
             return []

@@ -3,11 +3,13 @@
 What is personal goes: the user row, their conversations, their reach-me references, their personal
 (unteamed) accounts with the deals, visits and follow-ups in them, and delivery records that carry
 their id. Work that belongs to a team stays with the team, as its manager chooses: reassigned to
-another member of the same team, or kept under an anonymous placeholder ("a former rep").
+another member of the same team, or kept under an anonymous placeholder ("a former rep"); in the
+weekly digests kept for the team their line is kept under that placeholder's name.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +23,7 @@ from storage.models import (
     ConversationRef,
     Deal,
     DialogState,
+    DigestSnapshot,
     FollowUp,
     ProcessedEvent,
     SentCard,
@@ -28,6 +31,8 @@ from storage.models import (
     Visit,
 )
 from storage.teams import TeamError
+
+PLACEHOLDER_NAME = "Former rep"
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -61,7 +66,27 @@ def export_user(session: Session, identity: str) -> dict[str, Any]:
         "conversation_reference": _row(reference) if reference else None,
         "delivery_records": [_row(p) for p in session.scalars(select(ProcessedEvent).where(
             ProcessedEvent.event_id.startswith(identity + ":", autoescape=True)))],
+        "weekly_digests": [{"team_id": snapshot.team_id, "week_start": snapshot.week_start.isoformat(), "line": line}
+                           for snapshot, line in _digest_lines(session, user)],
     }
+
+
+def _digest_lines(session: Session, user: User) -> list[tuple[DigestSnapshot, dict[str, Any]]]:
+    """The user's own line (name, figures, listed deals) in every stored weekly digest."""
+    return [(snapshot, line) for snapshot in session.scalars(select(DigestSnapshot).order_by(DigestSnapshot.id))
+            for line in (snapshot.data.get("numbers") or {}).get("reps", []) if line.get("user_id") == user.id]
+
+
+def _anonymise_digests(session: Session, user: User, name: str) -> int:
+    """Give the user's line in stored digests the placeholder's name; returns how many digests changed."""
+    changed = {snapshot.id: snapshot for snapshot, _line in _digest_lines(session, user)}
+    for snapshot in changed.values():
+        data = copy.deepcopy(snapshot.data)  # a new value, so the JSON column is written
+        for line in data["numbers"]["reps"]:
+            if line.get("user_id") == user.id:
+                line["name"] = name
+        snapshot.data = data
+    return len(changed)
 
 
 def delete_user(session: Session, identity: str, reassign_to: str | None = None) -> dict[str, int]:
@@ -98,6 +123,7 @@ def delete_user(session: Session, identity: str, reassign_to: str | None = None)
         session.delete(reference)
     session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id.startswith(identity + ":", autoescape=True)))
     counts["conversations_deleted"] = _count(session.execute(delete(DialogState).where(DialogState.user_id == user.id)))
+    counts["digests_anonymised"] = _anonymise_digests(session, user, PLACEHOLDER_NAME)
     session.delete(user)
     session.flush()
     return counts
@@ -120,7 +146,7 @@ def _heir(session: Session, user: User, reassign_to: str | None) -> User | None:
 
 def _placeholder(session: Session, team_id: int | None) -> User:
     """An anonymous stand-in that keeps a team's work after its author is deleted."""
-    placeholder = User(identity=f"deleted:{uuid.uuid4().hex[:12]}", display_name="Former rep", language="en",
+    placeholder = User(identity=f"deleted:{uuid.uuid4().hex[:12]}", display_name=PLACEHOLDER_NAME, language="en",
                        team_id=team_id, role="rep")
     session.add(placeholder)
     session.flush()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import MetaData, func, select, text
 
+from bot.digests import claim_key
 from bot.runtime import Runtime
 from coach.engine import Who
 from storage.deliveries import claim_delivery
+from storage.digest import digest_numbers, save_snapshot, stored_digest
 from storage.models import Deal, FollowUp, User, Visit
 from storage.store import SqlStore
 from storage.teams import TeamError, add_member, create_team
@@ -42,6 +44,10 @@ def zeb(runtime: Runtime) -> None:
         store.add_followup(user, account.id, "Send the proposal", datetime(2026, 12, 1, 9, tzinfo=UTC))
         store.commit()
     claim_delivery(runtime.sessions, "nudge", f"{ZEB}:2026-11-24")
+    with runtime.sessions.begin() as s:  # a weekly digest was sent: Zebulon's line is in its snapshot
+        team_id = s.scalar(select(User.team_id).where(User.identity == ZEB))
+        save_snapshot(s, team_id, digest_numbers(s, team_id, datetime(2026, 11, 30, 7, tzinfo=UTC)))
+    claim_delivery(runtime.sessions, "digest", claim_key(ZEB, team_id, "2026-W49"))  # as if Zeb were a manager
 
 
 def database_text(runtime: Runtime) -> str:
@@ -59,7 +65,9 @@ def test_the_export_holds_everything_about_the_user(runtime: Runtime, zeb: None)
         assert data["user"]["identity"] == ZEB and data["user"]["display_name"] == "Zebulon Grepme"
         assert len(data["visits"]) == s.scalar(select(func.count()).select_from(Visit)) == 1
         assert len(data["follow_ups"]) == 2 and data["visits"][0]["call_plan"]
-        assert data["conversations"] and data["delivery_records"]
+        assert data["conversations"] and len(data["delivery_records"]) == 2
+        [line] = data["weekly_digests"]
+        assert line["week_start"] == "2026-11-30" and line["line"]["name"] == "Zebulon Grepme"
         json.dumps(data)  # plain JSON
         dump = database_text(runtime)
     for table, rows in data.items():  # every row of the database that names the user is in the export
@@ -72,8 +80,13 @@ def test_after_delete_nothing_identifying_remains_and_team_work_stays_anonymous(
     with runtime.sessions.begin() as s:
         counts = delete_user(s, ZEB)
     assert counts["deals_moved"] == 0 and counts["follow_ups_moved"] == 2 and counts["visits_moved"] == 1
+    assert counts["digests_anonymised"] == 1
     dump = database_text(runtime)
     assert not [m for m in MARKERS if m in dump], "identifying data left behind"
+    with runtime.sessions() as s:  # the stored digest still reads, with the line under the placeholder's name
+        team_id = s.scalar(select(User.team_id).where(User.identity == "slack:UALICE"))
+        kept = stored_digest(s, team_id, date(2026, 11, 30))
+    assert kept is not None and sorted(rep.name for rep in kept.reps) == ["Former rep", "slack:UALICE"]
     with runtime.sessions() as s:
         former = s.scalar(select(User).where(User.display_name == "Former rep"))
         assert former is not None and former.team_id is not None
