@@ -131,7 +131,8 @@ def main() -> int:
                                text=True)
     standin_base = f"http://127.0.0.1:{int(standin.stdout.readline())}"
     with tempfile.TemporaryDirectory() as tmp:
-        server = ServeProcess(args.database_url or f"sqlite:///{tmp}/load.db", standin_base + "/api/")
+        server = ServeProcess(args.database_url or f"sqlite:///{tmp}/load.db", standin_base + "/api/",
+                              scheduler=True)  # as deployed: reminder, nudge and digest jobs in the same process
         try:
             idle_kb = tree_rss_kb(server.proc.pid)
             with PeakRss(server.proc.pid) as rss:

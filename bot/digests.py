@@ -23,7 +23,6 @@ from bot.runtime import Runtime
 from bot.senders import DigestSender
 from coach.delivery_window import WeeklyTime, delivery_moment
 from coach.digest import DigestNumbers, Snapshot, digest_replies, iso_week
-from coach.digest_chart import forecast_chart
 from storage.deliveries import claim_delivery, unclaim_delivery
 from storage.digest import DigestTeam, Manager, current_digest, digest_teams, record_sent
 
@@ -53,6 +52,8 @@ async def deliver(runtime: Runtime, senders: dict[str, DigestSender], team: Dige
                   numbers: DigestNumbers, previous: Snapshot | None) -> Delivery:
     """Send `numbers` to `managers`, each in their language, with the chart; store it as the week's digest
     if anyone got it."""
+    from coach.digest_chart import forecast_chart  # matplotlib: loaded when a digest is due, not at start-up
+
     done, charts = Delivery(), {}
     for manager in managers:
         send = senders.get(prefix(manager.identity))
