@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 FORBIDDEN = ("bot", "slack_bolt", "slack_sdk", "botbuilder", "aiohttp", "storage", "sqlalchemy")
@@ -16,3 +18,13 @@ def test_coach_imports_no_platform_or_storage_code() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
     assert offenders == []
+
+
+def test_the_service_starts_without_the_chart_libraries() -> None:
+    """matplotlib and Pillow (about 40 MB) load only when a digest is drawn, not in every serve process."""
+    script = ("import sys, bot.server, bot.digests, bot.scheduler, bot.senders, bot.slack.worker; "
+              "print(sorted(m for m in ('matplotlib', 'PIL', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
