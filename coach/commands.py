@@ -28,6 +28,7 @@ for _name, _words in {
     "snooze": "snooze uitstellen",
     "reschedule": "reschedule move verzet verplaats",
     "pipeline": "pipeline pijplijn forecast prognose",
+    "digest": "digest weekoverzicht pijplijnoverzicht",
     "lang": "lang language taal",
     "away": "away afwezig",
     "admin": "admin beheer",
@@ -93,6 +94,7 @@ class Commands:
                                                          "next follow-up")),
                 (bold(_("followups")), " — " + _("your open follow-ups; done, snooze or reschedule them")),
                 (bold(_("pipeline")), " — " + _("your open deals and weighted forecast per month")),
+                (bold(_("digest")), " — " + _("for managers: the team's weekly pipeline digest, up to now")),
                 (bold(_("plan <account> <day>")), " — " + _("plan a visit: I offer the preparation the day before "
                                                               "and ask for the debrief afterwards")),
                 (bold(_("away until <date>")), " — " + _("no reminders until you are back; “away off” ends it")),
@@ -132,6 +134,9 @@ class Commands:
 
     def cmd_away(self, args: str) -> list[Block]:
         return followups.away(self.ctx, args)
+
+    def cmd_digest(self, _args: str) -> list[Block]:
+        return pipeline_view.team_digest(self.ctx)
 
     def cmd_pipeline(self, args: str) -> list[Block]:
         if args.casefold() in ("team", "mijn team", "my team"):

@@ -1,8 +1,10 @@
-"""`pipeline`: my open deals and the weighted forecast per decision month."""
+"""`pipeline`: my open deals and the weighted forecast per decision month; for managers `pipeline team`
+and `digest`."""
 
 from __future__ import annotations
 
 from coach.dialog import Ctx
+from coach.digest import digest_replies
 from coach.flows.common import deal_line
 from coach.pipeline import forecasts_by_currency
 from coach.replies import Block, Card, CardField, Heading, bold, bullets, text
@@ -45,6 +47,16 @@ def team_overview(ctx: Ctx) -> list[Block]:
                                                         len(deals)).format(n=len(deals), total=totals)))
     blocks.append(bullets(lines[:MAX_DEALS_SHOWN * 2]))
     return blocks
+
+
+def team_digest(ctx: Ctx) -> list[Block]:
+    """`digest`: for a team's manager, the weekly digest up to now, the details per rep after the summary (the
+    chart comes with the digest sent on its day)."""
+    found = ctx.store.team_digest(ctx.user, ctx.now)
+    if found is None:
+        return [text(ctx.gettext("Only a team's manager gets the team's weekly digest. “pipeline” shows yours."))]
+    summary, details = digest_replies(*found, ctx.t.lang)
+    return [*summary.blocks, *(block for detail in details for block in detail.blocks)]
 
 
 def overview(ctx: Ctx) -> list[Block]:

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from coach.digest import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 
 
@@ -42,6 +43,9 @@ class CoachStore(Protocol):
 
     def team_open_deals(self, user: UserInfo) -> list[tuple[str, DealInfo]] | None:
         """Open deals of the manager's own team with owner names; None unless `user` manages a team."""
+    def team_digest(self, user: UserInfo, now: datetime) -> tuple[DigestNumbers, Snapshot | None] | None:
+        """The weekly digest of the manager's own team up to `now`, and the last one sent before this week;
+        None unless `user` manages a team."""
     def open_deals(self, user: UserInfo, account_id: int | None = None) -> list[DealInfo]: ...
     def deal(self, user: UserInfo, deal_id: int) -> DealInfo | None: ...
     def save_deal(self, user: UserInfo, changes: DealChanges, today: Any) -> DealInfo: ...

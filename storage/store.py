@@ -11,7 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from coach.digest import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from storage.digest import digest_numbers, last_snapshot
 from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, utcnow
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -191,6 +193,12 @@ class SqlStore:
              .where(User.team_id == user.team_id, Deal.stage.in_(OPEN_STAGES))
              .order_by(User.display_name, User.identity, Deal.decision_date.is_(None), Deal.decision_date, Deal.id))
         return [(owner.display_name or owner.identity, deal_info(deal)) for deal, owner in self.session.execute(q)]
+
+    def team_digest(self, user: UserInfo, now: datetime) -> tuple[DigestNumbers, Snapshot | None] | None:
+        if user.role != "manager" or user.team_id is None:
+            return None
+        numbers = digest_numbers(self.session, user.team_id, now)
+        return numbers, last_snapshot(self.session, user.team_id, numbers.week_start)
 
     def deal(self, user: UserInfo, deal_id: int) -> DealInfo | None:
         d = self.session.scalars(self._own_deals(user).where(Deal.id == deal_id)).first()

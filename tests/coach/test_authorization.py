@@ -110,6 +110,16 @@ def test_a_manager_sees_their_own_team_and_no_other(runtime: Runtime, world: dic
     assert "Only a team's manager" in chat_as(runtime, "carol").send("pipeline team")
 
 
+def test_only_a_manager_gets_the_digest_in_chat_and_only_of_their_own_team(runtime: Runtime, world: dict) -> None:
+    maria = chat_as(runtime, "maria")
+    reply = maria.send("digest")
+    assert "Weekly pipeline digest: North" in reply and "€800.00" in reply  # Alice's and Bob's 40% of 1000
+    assert "Alice" in reply and "Bob" in reply and "Carol" not in reply
+    assert "Wekelijks pijplijnoverzicht: North" in (maria.send("lang nl"), maria.send("weekoverzicht"))[1]
+    for rep in ("bob", "carol"):
+        assert "Only a team's manager gets the team's weekly digest" in chat_as(runtime, rep).send("digest")
+
+
 def test_the_store_itself_enforces_ownership(runtime: Runtime, world: dict) -> None:
     with runtime.sessions() as s:
         store = SqlStore(s)
@@ -119,6 +129,9 @@ def test_the_store_itself_enforces_ownership(runtime: Runtime, world: dict) -> N
         assert store.complete_followup(carol, world["alice_followup"], NOW) is False
         assert store.reschedule_followup(carol, world["alice_followup"], NOW) is False
         assert store.team_open_deals(carol) is None
+        assert store.team_digest(carol, NOW) is None
         maria = store.ensure_user("console:maria", None, None, None)
         assert {d.id for _owner, d in store.team_open_deals(maria)} == {world["alice_deal"], world["bob_deal"]}
+        numbers, _previous = store.team_digest(maria, NOW)
+        assert numbers.team == "North" and {rep.name for rep in numbers.reps} == {"console:maria", "Alice", "Bob"}
         assert s.scalar(select(FollowUp.status).where(FollowUp.id == world["alice_followup"])) == "open"
