@@ -165,8 +165,9 @@ BARE = {
     "forecast": """
         SELECT d.owner_id, {month} AS month, d.stage, sum(CAST(round(d.amount * 100) AS BIGINT) * d.probability),
                count(*), sum(CAST(round(coalesce(d.units, 0) * 100) AS BIGINT) * d.probability)
-        FROM deals d JOIN users u ON u.id = d.owner_id
-        WHERE u.team_id = :team AND d.stage NOT IN ('won', 'lost') AND d.probability > 0 AND d.currency = :currency
+        FROM deals d JOIN users u ON u.id = d.owner_id JOIN accounts a ON a.id = d.account_id
+        WHERE u.team_id = :team AND a.team_id = :team AND d.stage NOT IN ('won', 'lost') AND d.probability > 0
+          AND d.currency = :currency
         GROUP BY d.owner_id, month, d.stage""",
     "tallies": """
         SELECT owner_id,
@@ -191,7 +192,8 @@ BARE = {
                      d.quote_sent_on > :week_ago AND d.quote_sent_on <= :today AS quoted_week,
                      d.quote_sent_on IS NOT NULL AS quoted_ever,
                      d.stage NOT IN ('won', 'lost') AND d.probability > 0 AS forecast
-              FROM deals d JOIN users u ON u.id = d.owner_id WHERE u.team_id = :team) AS t
+              FROM deals d JOIN users u ON u.id = d.owner_id JOIN accounts a ON a.id = d.account_id
+              WHERE u.team_id = :team AND a.team_id = :team) AS t
         GROUP BY owner_id""",
     "overdue": """
         SELECT * FROM (
@@ -199,12 +201,12 @@ BARE = {
                  row_number() OVER (PARTITION BY f.owner_id ORDER BY f.due_at, f.id) AS rn,
                  count(*) OVER (PARTITION BY f.owner_id) AS n
           FROM followups f JOIN users u ON u.id = f.owner_id JOIN accounts a ON a.id = f.account_id
-          WHERE u.team_id = :team AND f.status = 'open' AND f.due_at < :now) AS ranked
+          WHERE u.team_id = :team AND a.team_id = :team AND f.status = 'open' AND f.due_at < :now) AS ranked
         WHERE rn <= :listed ORDER BY rn""",
     "attention": """
         WITH open_ids AS (
-          SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id
-          WHERE u.team_id = :team AND d.stage NOT IN ('won', 'lost')),
+          SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id JOIN accounts a ON a.id = d.account_id
+          WHERE u.team_id = :team AND a.team_id = :team AND d.stage NOT IN ('won', 'lost')),
         fu AS (
           SELECT deal_id, max(created_at) AS created, max(done_at) AS done,
                  coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS open
@@ -219,7 +221,7 @@ BARE = {
                             coalesce(vi.created, d.updated_at), coalesce(vi.debriefed, d.updated_at)) AS last_activity
           FROM deals d JOIN users u ON u.id = d.owner_id JOIN accounts a ON a.id = d.account_id
           LEFT JOIN fu ON fu.deal_id = d.id LEFT JOIN vi ON vi.deal_id = d.id
-          WHERE u.team_id = :team AND d.stage NOT IN ('won', 'lost')),
+          WHERE u.team_id = :team AND a.team_id = :team AND d.stage NOT IN ('won', 'lost')),
         broken AS (
           SELECT 'no_next_step' AS rule, * FROM facts
           WHERE (next_step IS NULL OR trim(next_step) = '') AND open_followups = 0

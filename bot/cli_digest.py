@@ -29,7 +29,10 @@ def _week_numbers(rt, team, week: str | None, now: datetime, listed):
     if iso_week(monday) > this_week:
         raise BadInput(f"--week {iso_week(monday)} has not begun yet; this week is {this_week}")
     with rt.sessions() as session:
-        numbers = stored_digest(session, team.team_id, monday)
+        try:
+            numbers = stored_digest(session, team.team_id, monday)
+        except ValueError:  # pydantic's ValidationError: written by a version that stored other fields
+            raise BadInput(f"the digest stored for {iso_week(monday)} cannot be read by this version") from None
         if numbers is None:
             weeks = ", ".join(iso_week(w) for w in stored_weeks(session, team.team_id)) or "none yet"
             raise BadInput(f"no digest was sent to team {team.name!r} in {iso_week(monday)} (weeks with a sent "
@@ -55,8 +58,7 @@ def register(app: typer.Typer) -> None:
         from bot.cli import BadInput, cli_errors, open_runtime
         from bot.console import render
         from bot.senders import digest_senders
-        from coach.digest import digest_replies
-        from coach.digest_chart import forecast_chart
+        from coach.digest import MAX_LISTED, digest_replies
         from coach.digest_json import digest_json
         from coach.i18n import normalize_language
         from storage.digest import digest_teams
@@ -74,13 +76,17 @@ def register(app: typer.Typer) -> None:
             if not teams:
                 raise BadInput(f"no team named {team_name!r}; create it with: salescoach team create NAME")
             team = teams[0]
-            numbers, previous = _week_numbers(rt, team, week, datetime.now(UTC), None if as_json else 5)
-            language = language or rt.settings.coach_language
-            picture = forecast_chart(numbers, language) if chart is not None else None
-            if picture is not None:
-                chart.write_bytes(picture)
+            now = datetime.now(UTC)
             if send:
-                _send(rt, team, numbers, previous, digest_senders(rt))
+                _send(rt, team, now, digest_senders(rt))
+            numbers, previous = _week_numbers(rt, team, week, now, None if as_json else MAX_LISTED)
+            language = language or rt.settings.coach_language
+            picture = None
+            if chart is not None:
+                from coach.digest_chart import forecast_chart
+
+                picture = forecast_chart(numbers, language)
+                chart.write_bytes(picture)
             if as_json:
                 typer.echo(json.dumps(digest_json(numbers, previous), ensure_ascii=False, indent=2))
             elif not send:
@@ -96,11 +102,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"chart written to {chart}", err=True)
 
 
-def _send(rt, team, numbers, previous, senders) -> None:
-    """Send now, claiming each manager's send for the week so the scheduler does not send it again."""
+def _send(rt, team, now, senders) -> None:
+    """Send this week's digest now to every manager who has not had it (the scheduler then does not send it
+    again); say what happened to each."""
     from bot.cli import BadInput
-    from bot.digests import claim_key, deliver
-    from storage.deliveries import claim_delivery, unclaim_delivery
+    from bot.digests import send_team_digest
 
     if not team.managers:
         raise BadInput(f"team {team.name!r} has no manager to send the digest to; add one with: salescoach team "
@@ -108,16 +114,16 @@ def _send(rt, team, numbers, previous, senders) -> None:
     if not senders:
         raise BadInput("no platform is configured to deliver the digest (set SLACK_BOT_TOKEN or the MicrosoftApp* "
                        "settings)")
-    keys = {m.identity: claim_key(m.identity, team.team_id, numbers.week) for m in team.managers}
-    claimed = {identity for identity, key in keys.items() if claim_delivery(rt.sessions, "digest", key)}
-    done = asyncio.run(deliver(rt, senders, team, list(team.managers), numbers, previous))
-    for identity in (set(done.failed) | set(done.unreachable)) & claimed:  # the scheduler may still send these
-        unclaim_delivery(rt.sessions, "digest", keys[identity])
+    done = asyncio.run(send_team_digest(rt, senders, team, list(team.managers), now, keep_first=False))
     for identity in done.sent:
         typer.echo(f"sent to {identity}")
+    for identity in done.already:
+        typer.echo(f"not sent to {identity}: they have had this week's digest already", err=True)
     for identity in done.unreachable:
-        typer.echo(f"not sent to {identity}: no platform configured here reaches it", err=True)
+        typer.echo(f"not sent to {identity}: the coach cannot reach them from here (no platform configured for "
+                   "them, or in Teams they have not talked to the coach yet)", err=True)
     for identity in done.failed:
-        typer.echo(f"failed for {identity}: the platform refused or did not answer; try again", err=True)
-    if not done.sent:
+        typer.echo(f"failed for {identity}: the platform refused or did not answer; the scheduler tries again "
+                   "within 30 minutes", err=True)
+    if done.failed or not (done.sent or done.already):
         raise typer.Exit(1)

@@ -23,6 +23,12 @@ from bot.slack import render as slack_render
 from coach.replies import Image, Reply
 
 log = logging.getLogger(__name__)
+
+
+class Unreachable(Exception):
+    """The platform has no way to reach this user yet (in Teams: they never talked to the coach)."""
+
+
 DigestSender = Callable[[str, Reply, list[Reply]], Awaitable[None]]
 MAX_ALT_TEXT = 1000  # Slack's limit for a file's alt_txt
 
@@ -53,25 +59,29 @@ def slack_digest_sender(client: AsyncWebClient) -> DigestSender:
         for message in slack_render.render_message(summary, language=summary.language):
             posted = await client.chat_postMessage(channel=channel, unfurl_links=False, **message)
             thread = thread or posted["ts"]
-        async def rest() -> None:
+        async def chart() -> None:
             for picture in (b for b in summary.blocks if isinstance(b, Image)):
                 await client.files_upload_v2(channel=channel, content=picture.png(), filename="forecast.png",
                                              title=picture.title, alt_txt=picture.alt[:MAX_ALT_TEXT])
+
+        async def rest() -> None:
             for detail in details:
                 for message in slack_render.render_message(detail, language=detail.language):
                     await client.chat_postMessage(channel=channel, thread_ts=thread, unfurl_links=False, **message)
 
-        await _after_summary(rest())
+        await _after_summary(chart(), "chart")  # e.g. a workspace that has not granted files:write yet
+        await _after_summary(rest(), "details")
 
     return send
 
 
-async def _after_summary(rest: Awaitable[None]) -> None:
+async def _after_summary(rest: Awaitable[None], what: str) -> None:
     """Once a digest's summary is out, a failure is logged, not raised: a retry would send the summary twice."""
     try:
         await rest
     except Exception as exc:
-        log.warning("a digest's summary was sent, its chart or details failed: %s", type(exc).__name__)
+        error = getattr(getattr(exc, "response", None), "get", lambda _key: None)("error")  # Slack's error code
+        log.warning("a digest's summary was sent, its %s failed: %s %s", what, type(exc).__name__, error or "")
 
 
 def proactive_digest_sender(send: Sender) -> DigestSender:
@@ -83,7 +93,7 @@ def proactive_digest_sender(send: Sender) -> DigestSender:
             for detail in details:
                 await send(identity, detail)
 
-        await _after_summary(rest())
+        await _after_summary(rest(), "details")
 
     return send_digest
 

@@ -115,3 +115,11 @@ class WeeklyTime:
         """This moment in the (Monday-to-Sunday) week of `now`, local to `tz`, as UTC; it may be later than `now`."""
         today = now.astimezone(tz).date()
         return _wall(today + timedelta(days=self.weekday - today.weekday()), self.at, tz).astimezone(UTC)
+
+    def latest(self, now: datetime, tz: ZoneInfo) -> datetime:
+        """The last such moment at or before `now` (this week's or last week's), as UTC."""
+        moment = self.this_week(now, tz)
+        if moment <= now:
+            return moment
+        day = moment.astimezone(tz).date() - timedelta(days=7)
+        return _wall(day, self.at, tz).astimezone(UTC)

@@ -20,12 +20,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from coach.i18n import Translator, translator
-from coach.pipeline import CENT, Forecast, MonthForecast
+from coach.pipeline import Forecast, MonthForecast, cents
 from coach.replies import (
     MAX_LABEL,
     Block,
@@ -37,6 +37,7 @@ from coach.replies import (
     bold,
     bullets,
     image,
+    image_fits,
     text,
     truncate,
 )
@@ -51,10 +52,6 @@ MAX_NAME = 60  # characters of a rep, deal or account name in a line
 
 ZERO = Decimal("0.00")
 T = TypeVar("T")
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def week_start(day: date) -> date:
@@ -201,7 +198,7 @@ class DigestNumbers:
                 amounts[cell.month] += cell.weighted
                 units[cell.month] += cell.weighted_units
                 deals[cell.month] += cell.deals
-        months = [MonthForecast(m, _cents(amounts[m]), _cents(units[m]), deals[m]) for m in sorted(deals)]
+        months = [MonthForecast(m, cents(amounts[m]), cents(units[m]), deals[m]) for m in sorted(deals)]
         undated = self.undated
         return Forecast(self.currency, months, sum((m.weighted_amount for m in months), ZERO), undated.count,
                         undated.amount)
@@ -220,7 +217,7 @@ class DigestNumbers:
     @property
     def undated(self) -> Tally:
         cells = [c for c in self.cells if c.month is None]
-        return Tally(sum(c.deals for c in cells), _cents(sum((c.weighted for c in cells), ZERO)))
+        return Tally(sum(c.deals for c in cells), cents(sum((c.weighted for c in cells), ZERO)))
 
     def _sum(self, name: str) -> Tally:
         return sum((getattr(rep, name) for rep in self.reps), Tally())
@@ -268,7 +265,7 @@ def month_totals(cells: Iterable[ForecastCell]) -> dict[str, Decimal]:
     for cell in cells:
         if cell.month is not None:
             sums[cell.month] += cell.weighted
-    return {m: _cents(sums[m]) for m in sorted(sums)}
+    return {m: cents(sums[m]) for m in sorted(sums)}
 
 
 def stage_totals(cells: Iterable[ForecastCell]) -> dict[str, dict[str, Decimal]]:
@@ -358,7 +355,7 @@ def digest_replies(numbers: DigestNumbers, previous: Snapshot | None, language: 
     reply per rep with points of attention (in the team's order)."""
     say = _Say(translator(language), numbers.currency, ZoneInfo(numbers.timezone))
     blocks = _summary(say, numbers, week_change(numbers, previous))
-    if chart is not None:
+    if chart is not None and image_fits(chart):  # a chart too big for a card is left out, not the digest
         blocks.insert(3, image(chart, _chart_alt(say, numbers), say.t.gettext("Weighted forecast per decision month")))
     summary = Reply(blocks=blocks, language=language)
     details = [Reply(blocks=_rep_detail(say, rep), language=language) for rep in numbers.reps if rep.attention]

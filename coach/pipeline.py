@@ -76,7 +76,8 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _cents(value: Decimal) -> Decimal:
+def cents(value: Decimal) -> Decimal:
+    """Rounded to cents, half up."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -103,9 +104,9 @@ def forecast(deals: Iterable[ForecastDeal], currency: str) -> Forecast:
         amounts[month] += deal.amount * chance
         units[month] += (deal.units or Decimal(0)) * chance
         numbers[month] += 1
-    months = [MonthForecast(m, _cents(amounts[m]), _cents(units[m]), numbers[m]) for m in sorted(numbers)]
+    months = [MonthForecast(m, cents(amounts[m]), cents(units[m]), numbers[m]) for m in sorted(numbers)]
     total = sum((m.weighted_amount for m in months), Decimal("0.00"))
-    return Forecast(currency, months, total, undated, _cents(undated_amount))
+    return Forecast(currency, months, total, undated, cents(undated_amount))
 
 
 def forecasts_by_currency(deals: Iterable[ForecastDeal]) -> list[Forecast]:

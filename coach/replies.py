@@ -216,6 +216,11 @@ def bullets(items: list[str] | list[tuple[str | Span, ...]]) -> Bullets:
     return Bullets(items=[_spans(i if isinstance(i, tuple) else (i,)) for i in items])
 
 
+def image_fits(png: bytes) -> bool:
+    """Whether a PNG is small enough for an Image block (its base64 within MAX_IMAGE)."""
+    return 4 * -(-len(png) // 3) <= MAX_IMAGE
+
+
 def image(png: bytes, alt: str, title: str) -> Image:
     return Image(png_base64=base64.b64encode(png).decode("ascii"), alt=truncate(alt, MAX_TEXT),
                  title=truncate(title, 150))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import ProcessedEvent, User
+from storage.models import ProcessedEvent, User, utcnow
 
 
-def claim_delivery(sessions: sessionmaker[Session], source: str, event_id: str) -> bool:
+def claim_delivery(sessions: sessionmaker[Session], source: str, event_id: str, now: datetime | None = None) -> bool:
     """True the first time this (source, event_id) is seen; the unique key makes it safe across processes."""
     with sessions() as session:
-        session.add(ProcessedEvent(source=source, event_id=event_id[:200]))
+        session.add(ProcessedEvent(source=source, event_id=event_id[:200], received_at=now or utcnow()))
         try:
             session.commit()
         except IntegrityError:
@@ -36,3 +38,31 @@ def unclaim_delivery(sessions: sessionmaker[Session], source: str, event_id: str
     with sessions.begin() as session:
         session.execute(delete(ProcessedEvent).where(ProcessedEvent.source == source,
                                                      ProcessedEvent.event_id == event_id[:200]))
+
+
+def claim_lease(sessions: sessionmaker[Session], source: str, event_id: str, lease: timedelta,
+                now: datetime | None = None) -> bool:
+    """Like `claim_delivery`, for work that may take a while: a claim that was neither finished nor released
+    within `lease` (its process died) is taken over. The takeover is one conditional UPDATE, so two processes
+    cannot both win it; a claim finished or still fresh is answered with a look-up, not a failed INSERT."""
+    key, now = event_id[:200], now or utcnow()
+    with sessions() as session:
+        held = session.execute(select(ProcessedEvent.received_at, ProcessedEvent.done_at).where(
+            ProcessedEvent.source == source, ProcessedEvent.event_id == key)).first()
+    if held is None:
+        return claim_delivery(sessions, source, key, now)
+    if held.done_at is not None or held.received_at >= now - lease:
+        return False
+    with sessions.begin() as session:
+        taken = session.execute(update(ProcessedEvent).where(
+            ProcessedEvent.source == source, ProcessedEvent.event_id == key,
+            ProcessedEvent.done_at.is_(None), ProcessedEvent.received_at < now - lease).values(received_at=now))
+        return (taken.rowcount or 0) == 1
+
+
+def finish_delivery(sessions: sessionmaker[Session], source: str, event_id: str) -> None:
+    """Mark a leased claim delivered: it is never taken over."""
+    with sessions.begin() as session:
+        session.execute(update(ProcessedEvent).where(ProcessedEvent.source == source,
+                                                     ProcessedEvent.event_id == event_id[:200])
+                        .values(done_at=utcnow()))

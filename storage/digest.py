@@ -80,7 +80,10 @@ class _Query:
         self.dialect = session.get_bind().dialect.name
 
     def team_deals(self, *columns: Any) -> Select:
-        return select(*columns).join(User, User.id == Deal.owner_id).where(User.team_id == self.team.id)
+        """Deals of the team's members on the team's own accounts: a member who moved in from another team
+        brings no deals of that team's customers along."""
+        return (select(*columns).join(User, User.id == Deal.owner_id).join(Account, Account.id == Deal.account_id)
+                .where(User.team_id == self.team.id, Account.team_id == self.team.id))
 
     def first(self, ranked) -> Select:
         """The rows of a ranked subquery up to the listing cap, by rank."""
@@ -136,7 +139,8 @@ class _Query:
                                           order_by=(FollowUp.due_at, FollowUp.id)).label("rn"),
                    func.count().over(partition_by=FollowUp.owner_id).label("n"))
             .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
-            .where(User.team_id == self.team.id, FollowUp.status == "open", FollowUp.due_at < self.now)
+            .where(User.team_id == self.team.id, Account.team_id == self.team.id, FollowUp.status == "open",
+                   FollowUp.due_at < self.now)
         ).subquery()
         rows = self.session.execute(self.first(ranked))
         return _listed(rows, lambda r: r.owner_id, lambda r: FollowUpRef(r.id, r.name, r.action, r.due_at))
@@ -156,7 +160,6 @@ class _Query:
         return (self.team_deals(Deal.id, Deal.owner_id, Deal.title, Account.name.label("account"), Deal.amount,
                                 Deal.probability, Deal.decision_date, Deal.dmu_known, Deal.next_step,
                                 last.label("last_activity"), func.coalesce(followups.c.open, 0).label("open_followups"))
-                .join(Account, Account.id == Deal.account_id)
                 .outerjoin(followups, followups.c.deal_id == Deal.id).outerjoin(visits, visits.c.deal_id == Deal.id)
                 .where(Deal.stage.not_in(CLOSED_STAGES))).cte("facts")
 
@@ -206,14 +209,15 @@ def digest_numbers(session: Session, team_id: int, now: datetime, listed: int | 
     return DigestNumbers(team.name, team.timezone, now, q.today, reps, team.currency)
 
 
-def save_snapshot(session: Session, team_id: int, numbers: DigestNumbers) -> None:
-    """Store a sent digest under its week; saving the same team's week again overwrites it."""
+def save_snapshot(session: Session, team_id: int, numbers: DigestNumbers, keep_first: bool = False) -> None:
+    """Store a sent digest under its week; the same team's week again overwrites it, unless `keep_first`."""
     values = {"team_id": team_id, "week_start": numbers.week_start, "created_at": utcnow(), "data": stored(numbers)}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(DigestSnapshot).values(**values)
-    session.execute(upsert.on_conflict_do_update(index_elements=["team_id", "week_start"],
-                                                 set_={"data": upsert.excluded.data,
-                                                       "created_at": upsert.excluded.created_at}))
+    insert = dialect.insert(DigestSnapshot).values(**values)
+    session.execute(insert.on_conflict_do_nothing(index_elements=["team_id", "week_start"]) if keep_first else
+                    insert.on_conflict_do_update(index_elements=["team_id", "week_start"],
+                                                 set_={"data": insert.excluded.data,
+                                                       "created_at": insert.excluded.created_at}))
 
 
 def last_snapshot(session: Session, team_id: int, before: date) -> Snapshot | None:
@@ -273,14 +277,19 @@ def digest_teams(sessions: sessionmaker[Session], name: str | None = None) -> li
                            tuple(managers.get(t.id, ()))) for t in teams]
 
 
+def digest_and_previous(session: Session, team_id: int, now: datetime,
+                        listed: int | None = MAX_LISTED) -> tuple[DigestNumbers, Snapshot | None]:
+    """A team's digest up to `now` and the stored digest of an earlier week to compare it with."""
+    numbers = digest_numbers(session, team_id, now, listed)
+    return numbers, last_snapshot(session, team_id, numbers.week_start)
+
+
 def current_digest(sessions: sessionmaker[Session], team_id: int, now: datetime,
                    listed: int | None = MAX_LISTED) -> tuple[DigestNumbers, Snapshot | None]:
-    """A team's digest up to `now` and the stored digest of an earlier week to compare it with."""
     with sessions() as session:
-        numbers = digest_numbers(session, team_id, now, listed)
-        return numbers, last_snapshot(session, team_id, numbers.week_start)
+        return digest_and_previous(session, team_id, now, listed)
 
 
-def record_sent(sessions: sessionmaker[Session], team_id: int, numbers: DigestNumbers) -> None:
+def record_sent(sessions: sessionmaker[Session], team_id: int, numbers: DigestNumbers, keep_first: bool) -> None:
     with sessions.begin() as session:
-        save_snapshot(session, team_id, numbers)
+        save_snapshot(session, team_id, numbers, keep_first)

@@ -192,6 +192,9 @@ class ProcessedEvent(Base):
     source: Mapped[str] = mapped_column(String(20))  # "slack", "teams"
     event_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # For claims held under a lease (the weekly digest): set once delivered; a claim without it that is older
+    # than its lease was left by a process that died, and may be taken over.
+    done_at: Mapped[datetime | None] = mapped_column()
 
 
 class ConversationRef(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach.digest import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
-from storage.digest import digest_numbers, last_snapshot
+from storage.digest import digest_and_previous
 from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, utcnow
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -197,8 +197,7 @@ class SqlStore:
     def team_digest(self, user: UserInfo, now: datetime) -> tuple[DigestNumbers, Snapshot | None] | None:
         if user.role != "manager" or user.team_id is None:
             return None
-        numbers = digest_numbers(self.session, user.team_id, now)
-        return numbers, last_snapshot(self.session, user.team_id, numbers.week_start)
+        return digest_and_previous(self.session, user.team_id, now)
 
     def deal(self, user: UserInfo, deal_id: int) -> DealInfo | None:
         d = self.session.scalars(self._own_deals(user).where(Deal.id == deal_id)).first()

@@ -78,13 +78,14 @@ def _digest_lines(session: Session, user: User) -> list[tuple[DigestSnapshot, di
 
 
 def _anonymise_digests(session: Session, user: User, name: str) -> int:
-    """Give the user's line in stored digests the placeholder's name; returns how many digests changed."""
+    """Give the user's line in stored digests the placeholder's name and no user's id (0), so a later user who
+    gets the same row id is not taken for them; returns how many digests changed."""
     changed = {snapshot.id: snapshot for snapshot, _line in _digest_lines(session, user)}
     for snapshot in changed.values():
         data = copy.deepcopy(snapshot.data)  # a new value, so the JSON column is written
         for line in data["numbers"]["reps"]:
             if line.get("user_id") == user.id:
-                line["name"] = name
+                line["name"], line["user_id"] = name, 0
         snapshot.data = data
     return len(changed)
 

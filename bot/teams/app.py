@@ -19,6 +19,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
 from bot.runtime import Runtime
+from bot.senders import Unreachable
 from bot.teams import render
 from bot.teams.retry import with_retries
 from coach.dialog import Inbound
@@ -42,7 +43,7 @@ class BotConfig:
     APP_TENANTID: str | None
 
 
-class NotReachable(Exception):
+class NotReachable(Unreachable):
     """The user has never talked to the coach in Teams, so there is no conversation to write to."""
 
 

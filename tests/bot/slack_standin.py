@@ -27,6 +27,7 @@ class SlackStandIn:
     socket_envelopes: list[dict] = field(default_factory=list)  # sent to a Socket Mode client on connect
     socket_acks: list[dict] = field(default_factory=list)  # what the client sent back
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
+    errors: dict[str, str] = field(default_factory=dict)  # method -> the error Slack answers it with (ok: false)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -59,6 +60,9 @@ class SlackStandIn:
                 self.calls.append(Call(method + ":429", args))
                 return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                          headers={"Retry-After": "1"})
+            if method in self.errors:
+                self.calls.append(Call(method + ":error", args))
+                return web.json_response({"ok": False, "error": self.errors[method]})
             self.calls.append(Call(method, args))
             self._ts += 1
             ts = f"{self._ts}.000100"

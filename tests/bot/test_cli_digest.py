@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from bot.digests import WeeklyDigest
+from bot.digests import WeeklyDigest, due_moment
 from bot.runtime import Runtime
 from bot.settings import Settings
 from coach.digest import DigestNumbers, iso_week
-from storage.digest import save_snapshot
+from storage.digest import digest_teams, save_snapshot
 from storage.models import Team, User
 from tests.bot.slack_standin import SlackStandIn
 from tests.bot.test_cli import run
 from tests.storage.test_digest_queries import seed
 
 PNG = b"\x89PNG\r\n\x1a\n"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def seeded(database_url: str, managers: tuple[str, ...] = ()) -> int:
@@ -52,7 +53,7 @@ def test_json_follows_the_contract_and_matches_the_forecast_command(database_url
     assert result.returncode == 0, result.stderr
     digest = json.loads(result.stdout)
     assert {"team", "week", "forecast", "overdue_followups", "reps"} <= set(digest)
-    assert digest["team"] == "North" and digest["week"] == iso_week(datetime.now(UTC).date())
+    assert digest["team"] == "North" and digest["week"] == iso_week(datetime.now(AMSTERDAM).date())
     eur, _usd = run(["forecast", "--team", "North", "--json"], database_url).stdout.splitlines()
     forecast = json.loads(eur)
     assert digest["forecast"] == forecast  # the same numbers as `salescoach forecast --team`
@@ -67,7 +68,7 @@ def test_json_follows_the_contract_and_matches_the_forecast_command(database_url
 
 def test_week_takes_this_week_or_a_week_whose_digest_was_sent(database_url: str) -> None:
     team_id = seeded(database_url)
-    today = datetime.now(UTC).date()
+    today = datetime.now(AMSTERDAM).date()  # the team's week, not UTC's
     cases = [("2026-49x", "is not an ISO week"), ("2026-W54", "weeks run from W01"),
              (iso_week(today + timedelta(days=7)), "has not begun yet"),
              (iso_week(today - timedelta(days=14)), "no digest was sent to team 'North'")]
@@ -78,9 +79,10 @@ def test_week_takes_this_week_or_a_week_whose_digest_was_sent(database_url: str)
     two_weeks_ago = datetime.now(UTC) - timedelta(days=14)
     with rt.sessions.begin() as session:
         save_snapshot(session, team_id, DigestNumbers("North", "Europe/Amsterdam", two_weeks_ago,
-                                                      two_weeks_ago.date(), ()))
+                                                      two_weeks_ago.astimezone(AMSTERDAM).date(), ()))
     rt.engine.dispose()
-    shown = run(["digest", "--team", "North", "--week", iso_week(two_weeks_ago.date()), "--json"], database_url)
+    shown = run(["digest", "--team", "North", "--week", iso_week(two_weeks_ago.astimezone(AMSTERDAM).date()),
+                 "--json"], database_url)
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["generated_at"] == two_weeks_ago.isoformat()  # the stored one, not a new one
     assert run(["digest", "--team", "South", "--week", iso_week(today)], database_url).returncode == 0
@@ -110,15 +112,18 @@ def test_send_reaches_the_managers_once_this_week(database_url: str) -> None:
         async def record(identity, summary, details) -> None:
             recorded.append(identity)
 
-        local = datetime.now(ZoneInfo("Europe/Amsterdam"))
-        due = (local - timedelta(days=local.weekday())).replace(hour=8, minute=1, second=0, microsecond=0)
-        later = max(datetime.now(UTC), due.astimezone(UTC))  # this week, once the digest is due
-        scheduled = WeeklyDigest(rt, {"slack:": record}, clock=lambda: later)
+        [north] = digest_teams(rt.sessions, "North")
+        just_due = due_moment(north, datetime.now(UTC)) + timedelta(minutes=1)  # the digest --send sent
+        scheduled = WeeklyDigest(rt, {"slack:": record}, clock=lambda: just_due)
         assert asyncio.run(scheduled.run_once()) == 0 and recorded == []  # the scheduler does not send it again
+        posts = len(slack.of("chat.postMessage"))
+        again = run(["digest", "--team", "North", "--send"], database_url, env=env)
+        assert again.returncode == 0 and "had this week's digest already" in again.stderr
+        assert len(slack.of("chat.postMessage")) == posts
         rt.engine.dispose()
     finally:
         slack.stop()
-    refused = run(["digest", "--team", "North", "--send", "--week", iso_week(date.today())], database_url)
+    refused = run(["digest", "--team", "North", "--send", "--week", "2026-W49"], database_url)
     assert refused.returncode == 2 and "leave out --week" in refused.stderr
 
 

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.digests import WeeklyDigest
+from bot.digests import LEASE, WeeklyDigest, claim_key
 from bot.runtime import Runtime
-from bot.senders import proactive_digest_sender, slack_digest_sender, slack_web_client
+from bot.senders import Unreachable, proactive_digest_sender, slack_digest_sender, slack_web_client
 from coach.replies import Image, Reply
+from storage.deliveries import claim_lease
 from storage.digest import stored_weeks
 from storage.models import Team, User
 from tests.bot.slack_standin import SlackStandIn
@@ -102,13 +103,49 @@ def test_two_instances_at_once_send_each_manager_one_digest(runtime: Runtime) ->
     assert sorted(recorder.to()) == ["slack:UMIA", "teams:aad-lars"]
 
 
-def test_a_failed_send_is_tried_again_by_the_next_run(runtime: Runtime) -> None:
+def test_a_failed_send_is_tried_again_once_its_claim_expires(runtime: Runtime) -> None:
     team_of_three(runtime)
     recorder = Recorder(fail={"slack:UMIA": 1})
     assert run(digest(runtime, recorder, MONDAY_8)) == 1
     assert recorder.to() == ["teams:aad-lars"]
-    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=5))) == 1
+    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=5))) == 0  # not hammering a failing platform
+    assert run(digest(runtime, recorder, MONDAY_8 + LEASE + timedelta(minutes=1))) == 1
     assert recorder.to() == ["teams:aad-lars", "slack:UMIA"]
+
+
+def test_a_claim_left_by_a_process_that_died_is_taken_over_after_its_lease(runtime: Runtime) -> None:
+    team_id = team_of_three(runtime)
+    assert claim_lease(runtime.sessions, "digest", claim_key("slack:UMIA", team_id, "2026-W49"), LEASE, MONDAY_8)
+    recorder = Recorder()
+    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=10))) == 1  # only Lars: Mia's is claimed
+    assert run(digest(runtime, recorder, MONDAY_8 + LEASE + timedelta(minutes=1))) == 1
+    assert sorted(recorder.to()) == ["slack:UMIA", "teams:aad-lars"]
+    assert run(digest(runtime, recorder, MONDAY_8 + 3 * LEASE)) == 0  # sent ones are never taken over
+
+
+def test_a_manager_the_platform_cannot_reach_is_not_retried_all_week(runtime: Runtime) -> None:
+    team_of_three(runtime)
+    calls: list[str] = []
+
+    async def never(identity: str, summary: Reply, details: list[Reply]) -> None:
+        calls.append(identity)
+        raise Unreachable(identity)
+
+    job = WeeklyDigest(runtime, {"slack:": Recorder(), "teams:": never}, clock=lambda: MONDAY_8 + 3 * LEASE)
+    assert run(WeeklyDigest(runtime, {"slack:": Recorder(), "teams:": never}, clock=lambda: MONDAY_8)) == 1
+    assert run(job) == 0 and calls == ["teams:aad-lars"]
+
+
+def test_an_error_in_one_team_leaves_the_others_their_digest(runtime: Runtime) -> None:
+    team_of_three(runtime)
+    with runtime.sessions.begin() as session:  # a time zone that was valid once and no longer is
+        broken = Team(name="Broken", timezone="Mars/Olympus_Mons", working_hours="always")
+        session.add(broken)
+        session.flush()
+        session.add(User(identity="slack:UBROKEN", team_id=broken.id, role="manager"))
+    recorder = Recorder()
+    assert run(digest(runtime, recorder, MONDAY_8)) == 2
+    assert sorted(recorder.to()) == ["slack:UMIA", "teams:aad-lars"]
 
 
 def test_a_public_holiday_moves_it_to_the_next_working_day(runtime: Runtime) -> None:
@@ -191,3 +228,35 @@ def test_after_the_summary_a_failing_detail_is_not_retried() -> None:
     send = proactive_digest_sender(flaky)
     asyncio.run(send("teams:x", Reply(blocks=[]), [Reply(blocks=[]), Reply(blocks=[])]))  # does not raise
     assert sent == [""]
+
+
+@pytest.mark.parametrize("digest_at, fell_due, arrives", [
+    # Sunday evening, outside working hours: Monday 08:00, and it still counts for the week it fell due in
+    ("sun 20:00", datetime(2026, 12, 6, 19, 0, tzinfo=UTC), datetime(2026, 12, 7, 7, 0, tzinfo=UTC)),
+    # Friday 25 December is Christmas in the Netherlands, the 26th a Saturday: Monday the 28th
+    ("fri 16:00", datetime(2026, 12, 25, 15, 0, tzinfo=UTC), datetime(2026, 12, 28, 7, 0, tzinfo=UTC)),
+])
+def test_a_digest_held_over_into_the_next_week_is_not_lost(runtime: Runtime, digest_at: str, fell_due: datetime,
+                                                           arrives: datetime) -> None:
+    team_id = team_of_three(runtime)
+    with runtime.sessions.begin() as session:
+        session.execute(update(Team).where(Team.id == team_id).values(digest_at=digest_at))
+    recorder = Recorder()
+    assert run(digest(runtime, recorder, fell_due + timedelta(minutes=1))) == 0
+    assert run(digest(runtime, recorder, arrives - timedelta(minutes=1))) == 0
+    assert run(digest(runtime, recorder, arrives)) == 2
+    assert run(digest(runtime, recorder, arrives + timedelta(days=1))) == 0  # once
+
+
+def test_a_failing_chart_upload_does_not_keep_the_details_from_slack(runtime: Runtime) -> None:
+    team_of_three(runtime)
+    slack = SlackStandIn(errors={"files.getUploadURLExternal": "missing_scope"})
+    slack.start()
+    try:
+        job = WeeklyDigest(runtime, {"slack:": slack_digest_sender(slack_web_client("xoxb-test", slack.url))},
+                           clock=lambda: MONDAY_8)
+        assert run(job) == 1
+    finally:
+        slack.stop()
+    assert slack.of("files.getUploadURLExternal:error") and not slack.uploads
+    assert len(slack.of("chat.postMessage")) == 3  # the summary and both reps' details

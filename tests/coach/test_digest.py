@@ -31,12 +31,13 @@ from coach.digest import (
 )
 from coach.digest_chart import forecast_chart
 from coach.pipeline import forecast
-from coach.replies import MAX_TEXT, Reply
+from coach.replies import MAX_IMAGE, MAX_TEXT, Reply, image_fits
+from coach.replies import Image as ImageBlock
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
 PNG = b"\x89PNG\r\n\x1a\n"
-CHART_BUDGET = 20_000
+CHART_BUDGET = MAX_IMAGE * 3 // 4  # PNG bytes whose base64 fits an Image block
 
 
 def deal(n: int, title: str | None = None, amount: str = "1000", probability: int = 40, *, dmu: bool | None = True,
@@ -199,8 +200,8 @@ def big_team(deals: int = 500, reps: int = 25, months: int = 40) -> DigestNumber
 def test_every_reply_fits_one_slack_message_and_one_teams_card(language: str) -> None:
     team = big_team()
     previous = Snapshot(date(2026, 11, 16), {f"2030-{m:02d}": Decimal("1.00") for m in range(1, 13)})
-    summary, details = digest_replies(team, previous, language)
-    assert len(details) == 25
+    summary, details = digest_replies(team, previous, language, forecast_chart(team, language))
+    assert len(details) == 25 and any(isinstance(b, ImageBlock) for b in summary.blocks)
     for reply in (summary, *details):
         assert_fits(reply)
 
@@ -235,3 +236,10 @@ def test_chart_of_many_months_and_of_an_empty_pipeline() -> None:
     empty = forecast_chart(numbers(RepNumbers(1, "Mia")), "nl")
     assert_png(empty)
     assert empty != forecast_chart(numbers(RepNumbers(1, "Mia")), "en")  # the message is in the language
+
+
+def test_a_chart_too_big_for_a_card_is_left_out_not_the_digest() -> None:
+    too_big = PNG + bytes(CHART_BUDGET)
+    assert not image_fits(too_big) and image_fits(too_big[:CHART_BUDGET])
+    summary, _details = digest_replies(numbers(ALICE, BOB), None, "en", too_big)
+    assert not any(isinstance(b, ImageBlock) for b in summary.blocks) and "Weekly pipeline digest" in summary.plain()

@@ -179,6 +179,19 @@ def test_no_other_team_data(numbers: DigestNumbers) -> None:
     assert "Secret" not in str(numbers) and "Initech" not in str(numbers)
 
 
+def test_a_member_who_moved_teams_brings_no_customers_along(runtime: Runtime) -> None:
+    with runtime.sessions.begin() as session:
+        s = seed(session)
+        s.bob.team_id = s.south.id  # Bob moved to South; his deals are on North's accounts
+        north, south = s.north.id, s.south.id
+    with runtime.sessions() as session:
+        south_digest, north_digest = digest_numbers(session, south, NOW), digest_numbers(session, north, NOW)
+    assert "Forklift" not in str(south_digest) and "Globex" not in str(south_digest)
+    bob = by_name(south_digest)["Bob"]
+    assert (bob.forecast, bob.overdue.count, bob.open_deals) == ((), 0, 0)
+    assert "Bob" not in by_name(north_digest)
+
+
 def test_listing_is_capped_but_counts_are_not(runtime: Runtime) -> None:
     with runtime.sessions.begin() as session:
         s = Seed(session)

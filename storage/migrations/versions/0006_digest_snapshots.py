@@ -1,4 +1,4 @@
-"""digest snapshots and the team's digest time
+"""digest snapshots, the team's digest time and leased delivery claims
 
 Revision ID: 0006
 Revises: 0005
@@ -15,6 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('processed_events') as batch:
+        batch.add_column(sa.Column('done_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('teams') as batch:
         batch.add_column(sa.Column('digest_at', sa.String(length=16), server_default='mon 08:00', nullable=False))
     op.create_table('digest_snapshots',
@@ -30,6 +32,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('processed_events') as batch:
+        batch.drop_column('done_at')
     op.drop_table('digest_snapshots')
     with op.batch_alter_table('teams') as batch:
         batch.drop_column('digest_at')
