@@ -107,25 +107,22 @@ def _teams(runtime: Runtime, teams=None):
     return teams
 
 
+def _platforms(runtime: Runtime, teams=None) -> tuple[AsyncWebClient | None, object | None]:
+    """The Slack Web API client and the TeamsCoach for the platforms configured here (None where not)."""
+    settings = runtime.settings
+    slack = slack_web_client(settings.slack_bot_token, settings.slack_api_url) if settings.slack_bot_token else None
+    return slack, _teams(runtime, teams)
+
+
 def platform_senders(runtime: Runtime, teams=None) -> dict[str, Sender]:
     """Senders for the platforms configured here; `teams` is a running bot.teams.app.TeamsCoach, if any."""
-    settings = runtime.settings
-    senders: dict[str, Sender] = {}
-    if settings.slack_bot_token:
-        senders["slack:"] = slack_sender(slack_web_client(settings.slack_bot_token, settings.slack_api_url))
-    teams = _teams(runtime, teams)
-    if teams is not None:
-        senders["teams:"] = teams.send_proactive
-    return senders
+    slack, teams = _platforms(runtime, teams)
+    return {**({"slack:": slack_sender(slack)} if slack else {}),
+            **({"teams:": teams.send_proactive} if teams else {})}
 
 
 def digest_senders(runtime: Runtime, teams=None) -> dict[str, DigestSender]:
     """Digest senders for the platforms configured here, like `platform_senders`."""
-    settings = runtime.settings
-    senders: dict[str, DigestSender] = {}
-    if settings.slack_bot_token:
-        senders["slack:"] = slack_digest_sender(slack_web_client(settings.slack_bot_token, settings.slack_api_url))
-    teams = _teams(runtime, teams)
-    if teams is not None:
-        senders["teams:"] = proactive_digest_sender(teams.send_proactive)
-    return senders
+    slack, teams = _platforms(runtime, teams)
+    return {**({"slack:": slack_digest_sender(slack)} if slack else {}),
+            **({"teams:": proactive_digest_sender(teams.send_proactive)} if teams else {})}

@@ -22,14 +22,6 @@ OPEN = {"TEAMS_ALLOW_UNAUTHENTICATED": "1", "MicrosoftAppTenantId": TENANT, "COA
 
 
 @pytest.fixture
-def connector() -> Iterator[TeamsStandIn]:
-    standin = TeamsStandIn()
-    standin.start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
     standin = SlackStandIn()
     standin.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,14 +27,6 @@ class FixedToken(MicrosoftAppCredentials):
 
     def get_access_token(self, force_refresh: bool = False) -> str:
         return "token-1"
-
-
-@pytest.fixture
-def connector() -> Iterator[TeamsStandIn]:
-    standin = TeamsStandIn()
-    standin.start()
-    yield standin
-    standin.stop()
 
 
 def drive(url: str, use: Callable[[ConnectorClient], Awaitable[T]],

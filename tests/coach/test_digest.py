@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -33,6 +32,7 @@ from coach.digest_chart import forecast_chart
 from coach.pipeline import forecast
 from coach.replies import MAX_IMAGE, MAX_TEXT, Reply, image_fits
 from coach.replies import Image as ImageBlock
+from tests.coach.test_pipeline import D
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
@@ -80,16 +80,6 @@ def test_team_totals_round_each_month_like_the_pipeline() -> None:
                                                Tally(2, Decimal("1500.00")))
     assert (team.year_quotes_sent, team.year_quotes_won) == (5, 2)
     assert ALICE.attention == 5 and BOB.attention == 0
-
-
-@dataclass(frozen=True)
-class D:
-    amount: Decimal
-    probability: int
-    decision_date: date | None
-    stage: str = "quote"
-    units: Decimal | None = None
-    currency: str = "EUR"
 
 
 def test_month_totals_match_coach_pipeline_forecast() -> None:
