@@ -123,7 +123,7 @@ def _send(rt, team, now, senders) -> None:
         typer.echo(f"not sent to {identity}: the coach cannot reach them from here (no platform configured for "
                    "them, or in Teams they have not talked to the coach yet)", err=True)
     for identity in done.failed:
-        typer.echo(f"failed for {identity}: the platform refused or did not answer; the scheduler tries again "
-                   "within 30 minutes", err=True)
+        typer.echo(f"failed for {identity}: the platform refused or did not answer; the send can be tried "
+                   "again in 30 minutes, when its claim expires", err=True)
     if done.failed or not (done.sent or done.already):
         raise typer.Exit(1)
