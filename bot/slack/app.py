@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import re
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -72,7 +73,13 @@ class SlackCoach:
             await asyncio.to_thread(self._jobs.shutdown, wait=True)
 
     def submit(self, job: str, **payload: Any) -> None:
-        future = self._jobs.submit(worker.run, job, payload, request_id.get())
+        try:
+            future = self._jobs.submit(worker.run, job, payload, request_id.get())
+        except BrokenProcessPool:  # the worker process died (killed, out of memory): start a new pool
+            log.error("the Slack worker process died; starting a new one (jobs it was running are lost)")
+            self._jobs.shutdown(wait=False, cancel_futures=True)
+            self._jobs = job_executor(self.runtime)
+            future = self._jobs.submit(worker.run, job, payload, request_id.get())
         future.add_done_callback(_log_failure)
 
     def _who(self, team: str | None, user: str) -> Who:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -246,3 +249,20 @@ def test_without_slack_settings_the_endpoint_says_what_is_missing(database_url: 
         assert proc.get("/healthz").status == 200
     finally:
         proc.stop()
+
+
+def test_a_worker_process_that_died_is_replaced_and_the_coach_keeps_answering(server: ServeProcess,
+                                                                               slack: SlackStandIn) -> None:
+    assert server.slash(USER, "help").status == 200
+    posts(slack, 1)
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+    workers = [int(c) for c in children if "multiprocessing.spawn" in Path(f"/proc/{c}/cmdline").read_bytes()
+               .decode(errors="replace")]
+    assert len(workers) == 1, children
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    wait_for(lambda: not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat")
+             .read_text().split()[2])
+    time.sleep(0.5)  # the pool notices its worker is gone
+    assert server.slash(USER, "help").status == 200
+    assert "What I can do" in text_of(posts(slack, 2)[-1])
+    assert "the Slack worker process died; starting a new one" in server.log()
