@@ -219,40 +219,18 @@ class DigestNumbers:
         cells = [c for c in self.cells if c.month is None]
         return Tally(sum(c.deals for c in cells), cents(sum((c.weighted for c in cells), ZERO)))
 
-    def _sum(self, name: str) -> Tally:
-        return sum((getattr(rep, name) for rep in self.reps), Tally())
+    def _sum(self, name: str, start: Any = 0) -> Any:
+        """The team's total of one of the reps' figures (a Tally or a count)."""
+        return sum((getattr(rep, name) for rep in self.reps), start)
 
-    @property
-    def won(self) -> Tally:
-        return self._sum("won")
-
-    @property
-    def lost(self) -> Tally:
-        return self._sum("lost")
-
-    @property
-    def new(self) -> Tally:
-        return self._sum("new")
-
-    @property
-    def quotes_sent(self) -> int:
-        return sum(rep.quotes_sent for rep in self.reps)
-
-    @property
-    def quotes_won(self) -> int:
-        return sum(rep.quotes_won for rep in self.reps)
-
-    @property
-    def year_quotes_sent(self) -> int:
-        return sum(rep.year_quotes_sent for rep in self.reps)
-
-    @property
-    def year_quotes_won(self) -> int:
-        return sum(rep.year_quotes_won for rep in self.reps)
-
-    @property
-    def other_currency(self) -> int:
-        return sum(rep.other_currency for rep in self.reps)
+    won = property(lambda self: self._sum("won", Tally()))
+    lost = property(lambda self: self._sum("lost", Tally()))
+    new = property(lambda self: self._sum("new", Tally()))
+    quotes_sent = property(lambda self: self._sum("quotes_sent"))
+    quotes_won = property(lambda self: self._sum("quotes_won"))
+    year_quotes_sent = property(lambda self: self._sum("year_quotes_sent"))
+    year_quotes_won = property(lambda self: self._sum("year_quotes_won"))
+    other_currency = property(lambda self: self._sum("other_currency"))
 
     def attention(self, name: str) -> int:
         """The team's count of one attention point: overdue, no_next_step, quote_rule or stalled."""
