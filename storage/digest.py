@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CTE, BigInteger, Row, Select, and_, case, cast, func, literal, or_, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -212,8 +211,11 @@ def digest_numbers(session: Session, team_id: int, now: datetime, listed: int | 
 def save_snapshot(session: Session, team_id: int, numbers: DigestNumbers, keep_first: bool = False) -> None:
     """Store a sent digest under its week; the same team's week again overwrites it, unless `keep_first`."""
     values = {"team_id": team_id, "week_start": numbers.week_start, "created_at": utcnow(), "data": stored(numbers)}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(DigestSnapshot).values(**values)
+    if session.get_bind().dialect.name == "postgresql":  # the dialect modules load when a digest is stored
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    insert = dialect_insert(DigestSnapshot).values(**values)
     session.execute(insert.on_conflict_do_nothing(index_elements=["team_id", "week_start"]) if keep_first else
                     insert.on_conflict_do_update(index_elements=["team_id", "week_start"],
                                                  set_={"data": insert.excluded.data,
