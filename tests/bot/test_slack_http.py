@@ -22,14 +22,6 @@ USER = "U0ALICE"
 
 
 @pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn()
-    standin.start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
 def server(database_url: str, slack: SlackStandIn) -> Iterator[ServeProcess]:
     proc = ServeProcess(database_url, slack.url)
     yield proc

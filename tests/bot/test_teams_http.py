@@ -21,14 +21,6 @@ from tests.bot.teams_standin import TeamsStandIn
 OPEN = {"TEAMS_ALLOW_UNAUTHENTICATED": "1", "MicrosoftAppTenantId": TENANT, "COACH_WORKERS": "0"}
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn()
-    standin.start()
-    yield standin
-    standin.stop()
-
-
 def serve(database_url: str, slack: SlackStandIn, env: dict, scheduler: bool = False) -> ServeProcess:
     return ServeProcess(database_url, slack.url, extra_env=env, scheduler=scheduler)
 
