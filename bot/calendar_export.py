@@ -10,11 +10,9 @@ from coach.records import FollowUpInfo
 
 DURATION = timedelta(minutes=15)
 
-
-def followups_calendar(items: list[FollowUpInfo], owner: str, now: datetime | None = None) -> bytes:
+def followups_calendar(items: list[FollowUpInfo], owner: str, now: datetime) -> bytes:
     """One 15-minute event per open follow-up at its due time, with a reminder alarm; stable UIDs, so
     importing the file again updates the events instead of duplicating them."""
-    stamp = now or datetime.now(UTC)
     calendar = Calendar()
     calendar.add("prodid", "-//salescoach//follow-ups//EN")
     calendar.add("version", "2.0")
@@ -22,7 +20,7 @@ def followups_calendar(items: list[FollowUpInfo], owner: str, now: datetime | No
     for f in items:
         event = Event()
         event.add("uid", f"followup-{f.id}@salescoach")
-        event.add("dtstamp", stamp)
+        event.add("dtstamp", now)
         event.add("dtstart", f.due_at.astimezone(UTC))
         event.add("dtend", f.due_at.astimezone(UTC) + DURATION)
         event.add("summary", f"{f.account_name}: {f.action}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
             if not teams:
                 raise BadInput(f"no team named {team_name!r}; create it with: salescoach team create NAME")
             team = teams[0]
-            now = datetime.now(UTC)
+            now = rt.clock()
             if send:
                 _send(rt, team, now, digest_senders(rt))
             numbers, previous = _week_numbers(rt, team, week, now, None if as_json else MAX_LISTED)

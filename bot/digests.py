@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.runtime import Runtime
 from bot.senders import DigestSender, Unreachable
+from coach.clock import Clock
 from coach.delivery_window import WeeklyTime, delivery_moment
 from coach.digest import digest_replies, iso_week
 from storage.deliveries import claim_lease, finish_delivery
@@ -118,10 +118,10 @@ class WeeklyDigest:
     """The scheduler's job: every team whose digest is due now gets it, once per manager and week."""
 
     def __init__(self, runtime: Runtime, senders: dict[str, DigestSender],
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.senders = senders
-        self.clock = clock
+        self.clock = clock or runtime.clock
 
     async def run_once(self) -> int:
         """Send every digest that is due; returns how many managers got one. One team's failure does not keep

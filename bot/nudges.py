@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reminders import Sender
 from bot.runtime import Runtime
+from coach.clock import Clock
 from coach.delivery_window import delivery_moment
 from coach.reminders import ReminderItem, overdue_nudge, team_overview
 from storage.deliveries import claim_delivery, unclaim_delivery
@@ -28,10 +28,10 @@ OVERDUE_AFTER = timedelta(days=1)
 
 class NudgeSweep:
     def __init__(self, runtime: Runtime, senders: dict[str, Sender],
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.senders = senders
-        self.clock = clock
+        self.clock = clock or runtime.clock
 
     async def run_once(self) -> int:
         """Nudge every rep who is due one now; returns how many were nudged."""
@@ -64,10 +64,10 @@ class TeamOverview:
     posted in the team's channel (`team update NAME --channel slack:C0123`)."""
 
     def __init__(self, runtime: Runtime, senders: dict[str, Sender],
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.senders = senders
-        self.clock = clock
+        self.clock = clock or runtime.clock
 
     async def run_once(self) -> int:
         sessions, now = self.runtime.sessions, self.clock()

@@ -11,10 +11,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import groupby
 
 from bot.runtime import Runtime
+from coach.clock import Clock
 from coach.delivery_window import delivery_moment
 from coach.reminders import ReminderItem, reminder_reply
 from coach.replies import Reply
@@ -33,10 +33,10 @@ class SweepResult:
 
 class ReminderSweep:
     def __init__(self, runtime: Runtime, senders: dict[str, Sender],
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.senders = senders  # identity prefix ("teams:") → send(identity, reply)
-        self.clock = clock
+        self.clock = clock or runtime.clock
         self.lock = asyncio.Lock()  # one sweep at a time here; held while a sweep runs
 
     async def run_once(self) -> SweepResult:

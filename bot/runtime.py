@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from coach.clock import WALL, Clock, SetClock
 from coach.engine import Coach
 from storage.db import default_database_url, make_engine, make_sessionmaker, upgrade
 from storage.store import store_factory
@@ -42,10 +43,14 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    clock: Clock = WALL  # the process's one clock: turns, jobs, the CLI and stored timestamps read it
 
     @classmethod
-    def open(cls, settings: Settings | None = None, migrate: bool = True) -> Runtime:
+    def open(cls, settings: Settings | None = None, migrate: bool = True, clock: Clock | None = None) -> Runtime:
+        """`clock`: the wall clock, or a clock ticking from `COACH_CLOCK` when that is set."""
         settings = settings or load_settings()
+        if clock is None:
+            clock = SetClock(settings.coach_clock, ticking=True) if settings.coach_clock else WALL
         url = settings.database_url or default_database_url()
         engine = make_engine(url)
         try:
@@ -56,9 +61,9 @@ class Runtime:
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise SettingsError(f"DATABASE_URL: cannot use the database at {safe_url(url)}: {reason}") from None
-        return cls(settings, engine, make_sessionmaker(engine))
+        return cls(settings, engine, make_sessionmaker(engine, clock), clock)
 
-    def coach(self, clock=None) -> Coach:
+    def coach(self, clock: Clock | None = None) -> Coach:
         stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone,
                                self.settings.admins())
-        return Coach(stores, clock=clock) if clock else Coach(stores)
+        return Coach(stores, clock=clock or self.clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
                                               validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED"))
     coach_admins: str | None = Field(default=None, validation_alias=AliasChoices("COACH_ADMINS"))
     coach_workers: int = Field(default=1, ge=0, le=32, validation_alias=AliasChoices("COACH_WORKERS"))
+    # Start the coach's clock at this moment (ISO 8601 with offset) instead of now: demos and tests of a
+    # running server; it ticks on from there.
+    coach_clock: datetime | None = Field(default=None, validation_alias=AliasChoices("COACH_CLOCK"))
 
     def slack_missing(self) -> list[str]:
         """The Slack settings still needed to serve Slack over HTTP (none for Socket Mode's signing)."""
@@ -89,6 +93,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL, like https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("coach_clock")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the moment with its offset, like 2027-01-05T10:00:00+01:00")
+        return value
 
     @field_validator("coach_language")
     @classmethod

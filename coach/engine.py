@@ -11,10 +11,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
+from coach.clock import WALL
 from coach.commands import Commands
 from coach.dialog import (
     Answer,
@@ -56,7 +57,7 @@ class Who:
 
 
 class Coach:
-    def __init__(self, stores: StoreFactory, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(self, stores: StoreFactory, clock: Callable[[], datetime] = WALL):
         self.stores = stores
         self.clock = clock
 
@@ -84,13 +85,28 @@ class Coach:
     def pending_form(self, who: Who, scope: str) -> Form | None:
         """The form the conversation is waiting for, if its scope is `scope` (to open it as a modal)."""
         with self.stores() as store:
-            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
-            state = _load_state(store.load_dialog(who.conversation_key)[0])
-            active = state.active
-            if active is None or scope_of(active.flow, active.step) != scope:
-                return None
-            ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
-            return find_form(Turn(ctx, state).current_prompt())
+            return self._pending(store, who, scope)[1]
+
+    def form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
+        """Per-field messages for a submission of the form the conversation waits for (none if it waits for
+        none), in the user's language and read against the user's today, e.g. for a modal to show."""
+        with self.stores() as store:
+            ctx, form = self._pending(store, who, scope)
+            errors = {}
+            for f in form.fields if form else ():
+                try:
+                    parse_field(f, values.get(f.name), ctx.t, ctx.today)
+                except FieldError as exc:
+                    errors[f.name] = str(exc)
+            return errors
+
+    def _pending(self, store, who: Who, scope: str) -> tuple[Ctx, Form | None]:
+        user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+        ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
+        state = _load_state(store.load_dialog(who.conversation_key)[0])
+        if state.active is None or scope_of(state.active.flow, state.active.step) != scope:
+            return ctx, None
+        return ctx, find_form(Turn(ctx, state).current_prompt())
 
     def _attempt(self, who: Who, inbound: Inbound) -> Reply | None:
         """One try at the turn; None when another writer saved this conversation first."""

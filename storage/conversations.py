@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import ConversationRef, SentCard, utcnow
+from storage.models import ConversationRef, SentCard, clock_of
 
 CARD_KEEP = timedelta(days=30)  # older cards are not updated after a click any more
 
@@ -40,7 +40,7 @@ def load_reference(sessions: sessionmaker[Session], identity: str) -> dict[str, 
 def remember_card(sessions: sessionmaker[Session], conversation_id: str, activity_id: str,
                   card: dict[str, Any]) -> None:
     with sessions.begin() as session:
-        session.execute(delete(SentCard).where(SentCard.sent_at < utcnow() - CARD_KEEP))
+        session.execute(delete(SentCard).where(SentCard.sent_at < clock_of(session)() - CARD_KEEP))
         session.add(SentCard(conversation_id=conversation_id[:400], activity_id=activity_id[:200], card=card))
 
 

@@ -9,6 +9,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from coach.clock import WALL, Clock
 from coach.ports import StoreBusy
 
 if TYPE_CHECKING:
@@ -65,8 +66,9 @@ def _create(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, clock: Clock = WALL) -> sessionmaker[Session]:
+    """Sessions whose stored timestamps (column defaults, `models.clock_of`) come from `clock`."""
+    return sessionmaker(engine.execution_options(clock=clock), expire_on_commit=False)
 
 
 # Alembic is imported where it is used: worker processes never migrate and need not carry it.

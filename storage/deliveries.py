@@ -8,13 +8,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import ProcessedEvent, User, utcnow
+from storage.models import ProcessedEvent, User, clock_of
 
 
 def claim_delivery(sessions: sessionmaker[Session], source: str, event_id: str, now: datetime | None = None) -> bool:
     """True the first time this (source, event_id) is seen; the unique key makes it safe across processes."""
     with sessions() as session:
-        session.add(ProcessedEvent(source=source, event_id=event_id[:200], received_at=now or utcnow()))
+        session.add(ProcessedEvent(source=source, event_id=event_id[:200], received_at=now or clock_of(session)()))
         try:
             session.commit()
         except IntegrityError:
@@ -45,8 +45,9 @@ def claim_lease(sessions: sessionmaker[Session], source: str, event_id: str, lea
     """Like `claim_delivery`, for work that may take a while: a claim that was neither finished nor released
     within `lease` (its process died) is taken over. The takeover is one conditional UPDATE, so two processes
     cannot both win it; a claim finished or still fresh is answered with a look-up, not a failed INSERT."""
-    key, now = event_id[:200], now or utcnow()
+    key = event_id[:200]
     with sessions() as session:
+        now = now or clock_of(session)()
         held = session.execute(select(ProcessedEvent.received_at, ProcessedEvent.done_at).where(
             ProcessedEvent.source == source, ProcessedEvent.event_id == key)).first()
     if held is None:
@@ -65,4 +66,4 @@ def finish_delivery(sessions: sessionmaker[Session], source: str, event_id: str)
     with sessions.begin() as session:
         session.execute(update(ProcessedEvent).where(ProcessedEvent.source == source,
                                                      ProcessedEvent.event_id == event_id[:200])
-                        .values(done_at=utcnow()))
+                        .values(done_at=clock_of(session)()))

@@ -39,7 +39,7 @@ from coach.digest import (
 )
 from coach.digest_json import restored, stored
 from coach.pipeline import CLOSED_STAGES
-from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, utcnow
+from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of
 from storage.types import UTCDateTime
 
 K = TypeVar("K")
@@ -210,7 +210,8 @@ def digest_numbers(session: Session, team_id: int, now: datetime, listed: int | 
 
 def save_snapshot(session: Session, team_id: int, numbers: DigestNumbers, keep_first: bool = False) -> None:
     """Store a sent digest under its week; the same team's week again overwrites it, unless `keep_first`."""
-    values = {"team_id": team_id, "week_start": numbers.week_start, "created_at": utcnow(), "data": stored(numbers)}
+    values = {"team_id": team_id, "week_start": numbers.week_start, "created_at": clock_of(session)(),
+              "data": stored(numbers)}
     if session.get_bind().dialect.name == "postgresql":  # the dialect modules load when a digest is stored
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from coach.clock import WALL, Clock
 from storage.types import UTCDateTime
 
 NAMING = {
@@ -32,8 +33,14 @@ NAMING = {
 }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def clock_of(session: Session) -> Clock:
+    """The clock of the process that opened this session (`storage.db.make_sessionmaker`)."""
+    return session.get_bind().get_execution_options().get("clock", WALL)
+
+
+def stamp(context) -> datetime:
+    """Column default: the current moment by the clock of the engine the statement runs on."""
+    return context.execution_options.get("clock", WALL)()
 
 
 class Base(DeclarativeBase):
@@ -54,7 +61,7 @@ class Team(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # When the managers' weekly digest goes out, in the team's time zone: "mon 08:00", or "off".
     digest_at: Mapped[str] = mapped_column(String(16), default="mon 08:00", server_default="mon 08:00")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class User(Base):
@@ -70,7 +77,7 @@ class User(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="rep")
     away_until: Mapped[date | None] = mapped_column(Date)  # no reminders up to and including this day
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
     team: Mapped[Team | None] = relationship()
 
@@ -87,7 +94,7 @@ class Account(Base):
     name_key: Mapped[str] = mapped_column(String(200))  # case- and space-folded name
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class Deal(Base):
@@ -112,8 +119,8 @@ class Deal(Base):
     next_step: Mapped[str | None] = mapped_column(Text)
     quote_sent_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
+    updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
 
     account: Mapped[Account] = relationship()
     owner: Mapped[User] = relationship()
@@ -135,7 +142,7 @@ class Visit(Base):
     preparation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     call_plan: Mapped[dict[str, Any]] = mapped_column(default=dict)
     debrief: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
     debriefed_at: Mapped[datetime | None] = mapped_column()
 
     account: Mapped[Account] = relationship()
@@ -158,7 +165,7 @@ class FollowUp(Base):
     due_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     done_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
     # Reminder delivery: claimed by one sweeper until `claimed_until`, then reminded (or retried later).
     reminded_at: Mapped[datetime | None] = mapped_column()
     claimed_until: Mapped[datetime | None] = mapped_column()
@@ -179,7 +186,7 @@ class DialogState(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class ProcessedEvent(Base):
@@ -191,7 +198,7 @@ class ProcessedEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(20))  # "slack", "teams"
     event_id: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=stamp)
     # For claims held under a lease (the weekly digest): set once delivered; a claim without it that is older
     # than its lease was left by a process that died, and may be taken over.
     done_at: Mapped[datetime | None] = mapped_column()
@@ -205,7 +212,7 @@ class ConversationRef(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     identity: Mapped[str] = mapped_column(String(200), unique=True)
     reference: Mapped[dict[str, Any]] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
 
 
 class SentCard(Base):
@@ -218,7 +225,7 @@ class SentCard(Base):
     conversation_id: Mapped[str] = mapped_column(String(400))
     activity_id: Mapped[str] = mapped_column(String(200))
     card: Mapped[dict[str, Any]] = mapped_column()
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=stamp, index=True)
 
 
 class DigestSnapshot(Base):
@@ -231,4 +238,4 @@ class DigestSnapshot(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     week_start: Mapped[date] = mapped_column(Date)
     data: Mapped[dict[str, Any]] = mapped_column()  # {"months": {"YYYY-MM": "1234.50", …}}
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)

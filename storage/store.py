@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coach.digest import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 from storage.digest import digest_and_previous
-from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, utcnow
+from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
@@ -125,14 +125,14 @@ class SqlStore:
             try:
                 with self.session.begin_nested():
                     self.session.add(DialogState(conversation_key=key, user_id=user.id, state=state,
-                                                 version=1, updated_at=utcnow()))
+                                                 version=1))
             except IntegrityError:
                 return False
             return True
         result = self.session.execute(
             update(DialogState)
             .where(DialogState.conversation_key == key, DialogState.version == expected_version)
-            .values(state=state, version=expected_version + 1, updated_at=utcnow())
+            .values(state=state, version=expected_version + 1)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1

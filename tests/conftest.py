@@ -7,16 +7,19 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from coach.clock import SetClock
 from storage.db import make_engine, normalize_url, upgrade
 from storage.models import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam: within working hours
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -82,7 +85,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path, _sqlite_template: str
 
 
 @pytest.fixture
-def runtime(database_url: str) -> Iterator[Runtime]:
-    rt = Runtime.open(Settings(database_url=database_url), migrate=False)
+def clock() -> SetClock:
+    """The clock of the test's runtime: set to a Tuesday morning in Amsterdam; a test may set or advance it."""
+    return SetClock(TEST_NOW)
+
+
+@pytest.fixture
+def runtime(database_url: str, clock: SetClock) -> Iterator[Runtime]:
+    rt = Runtime.open(Settings(database_url=database_url), migrate=False, clock=clock)
     yield rt
     rt.engine.dispose()

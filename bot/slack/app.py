@@ -24,10 +24,10 @@ from bot.logs import request_id
 from bot.runtime import Runtime
 from bot.slack import render, worker
 from coach.engine import Coach, Who
-from storage.deliveries import user_language
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[A-Z0-9]+>")
+MAX_ERROR = 150  # what Slack shows of a modal field's error message
 
 
 class _NoBodies(logging.Filter):
@@ -151,11 +151,7 @@ class SlackCoach:
                     channel=meta.get("channel"), thread_ts=meta.get("thread_ts"))
 
     def _form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
-        form = self.coach.pending_form(who, scope)
-        if form is None:
-            return {}
-        language = user_language(self.runtime.sessions, who.identity) or self.runtime.settings.coach_language
-        return worker.field_errors(form, values, language)
+        return {name: message[:MAX_ERROR] for name, message in self.coach.form_errors(who, scope, values).items()}
 
 
 def _log_failure(future: Future) -> None:

@@ -13,7 +13,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from slack_sdk import WebClient
@@ -211,15 +210,3 @@ def run(job: str, payload: dict[str, Any], request: str = "-") -> None:
     finally:
         request_id.reset(token)
 
-
-def field_errors(form, values: dict, language: str) -> dict[str, str]:
-    """Per-field messages for a modal submission, for Slack to show next to the fields."""
-    from coach.forms import FieldError, parse_field
-
-    errors = {}
-    for f in form.fields:
-        try:
-            parse_field(f, values.get(f.name), translator(language), date.today())
-        except FieldError as exc:
-            errors[f.name] = str(exc)[:150]
-    return errors
