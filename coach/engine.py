@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 IDLE_RETURN = timedelta(hours=4)  # after this long away, an unfinished preparation is offered again
 RESUME_SCOPE = "resume"
+RETRY = object()  # a turn that lost the race for its conversation: run it again on fresh state
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Who:
     display_name: str | None = None
     language: str | None = None  # a hint for first contact (platform locale)
     timezone: str | None = None
+    # (identity, reference) pairs: where to reach this user, or the channel they wrote in, outside a turn;
+    # saved with the turn
+    references: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 class Coach:
@@ -61,26 +66,57 @@ class Coach:
         self.stores = stores
         self.clock = clock
 
-    def handle(self, who: Who, inbound: Inbound) -> Reply:
+    def handle(self, who: Who, inbound: Inbound, event: tuple[str, str] | None = None) -> Reply | None:
+        """Run one turn. `event` is the platform's (source, delivery id): recorded with the turn, so a
+        redelivery of a handled event is answered None and changes nothing."""
         inbound = clean_inbound(inbound)
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                reply = self._attempt(who, inbound)
+                outcome = self._attempt(who, inbound, event)
             except StoreBusy:
                 continue
-            if reply is not None:
-                return reply
+            if outcome is not RETRY:
+                return outcome
         return Reply(blocks=[text(translator(who.language).gettext(
             "You sent several messages at once; I handled the first. Please send the last one again."))])
 
-    def home(self, who: Who) -> Reply:
-        """The user's home page (follow-ups this week, pipeline); reads only, leaves the dialog alone."""
+    def home(self, who: Who, event: tuple[str, str] | None = None) -> Reply | None:
+        """The user's home page (follow-ups this week, pipeline); leaves the dialog alone. None for a
+        redelivered `event`."""
         with self.stores() as store:
             user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            if event and not store.conversations.first_delivery(*event):
+                return None
             ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
             blocks = home(ctx)
             store.commit()  # a first-time visitor is created
             return Reply(blocks=blocks, language=ctx.t.lang)
+
+    # what the adapters remember between turns ------------------------------------------------
+    def knows(self, identity: str) -> bool:
+        """Whether this user has written to the coach before (else the adapter may read their profile)."""
+        with self.stores() as store:
+            return store.user(identity) is not None
+
+    def language_of(self, identity: str) -> str | None:
+        with self.stores() as store:
+            user = store.user(identity)
+            return user.language if user else None
+
+    def reference(self, identity: str) -> dict[str, Any] | None:
+        with self.stores() as store:
+            return store.conversations.reference(identity)
+
+    def remember_card(self, conversation_id: str, message_id: str, card: dict[str, Any]) -> None:
+        with self.stores() as store:
+            store.conversations.remember_card(conversation_id, message_id, card)
+            store.commit()
+
+    def take_card(self, conversation_id: str, message_id: str) -> dict[str, Any] | None:
+        with self.stores() as store:
+            card = store.conversations.take_card(conversation_id, message_id)
+            store.commit()
+            return card
 
     def pending_form(self, who: Who, scope: str) -> Form | None:
         """The form the conversation is waiting for, if its scope is `scope` (to open it as a modal)."""
@@ -108,10 +144,15 @@ class Coach:
             return ctx, None
         return ctx, find_form(Turn(ctx, state).current_prompt())
 
-    def _attempt(self, who: Who, inbound: Inbound) -> Reply | None:
-        """One try at the turn; None when another writer saved this conversation first."""
+    def _attempt(self, who: Who, inbound: Inbound, event: tuple[str, str] | None) -> Reply | None | object:
+        """One try at the turn; RETRY when another writer saved this conversation first, None when `event`
+        was handled already."""
         with self.stores() as store:
             user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            if event and not store.conversations.first_delivery(*event):
+                return None
+            for identity, reference in who.references:
+                store.conversations.save_reference(identity, reference)
             raw, version = store.load_dialog(who.conversation_key)
             state = _load_state(raw)
             before = state.model_dump(mode="json")  # a deep copy: the turn mutates `state` in place
@@ -134,7 +175,7 @@ class Coach:
             if store.save_dialog(who.conversation_key, user, after, version):
                 store.commit()
                 return reply
-            return None
+            return RETRY
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -20,9 +20,26 @@ class StoreBusy(Exception):
     """The database could not take this write now (locked, a serialization conflict): try the turn again."""
 
 
+class Conversations(Protocol):
+    """What the chat adapters remember between turns, kept in the same unit of work as the turn."""
+
+    def first_delivery(self, source: str, event_id: str) -> bool:
+        """True the first time a platform delivers this event; False for a retry of one already handled."""
+    def save_reference(self, identity: str, reference: dict[str, Any]) -> None: ...
+    def reference(self, identity: str) -> dict[str, Any] | None:
+        """Where to reach `identity` outside a turn (a Teams conversation reference); None if never seen."""
+    def remember_card(self, conversation_id: str, message_id: str, card: dict[str, Any]) -> None: ...
+    def take_card(self, conversation_id: str, message_id: str) -> dict[str, Any] | None:
+        """A sent card with buttons, forgotten as it is taken (its answer replaces it once)."""
+
+
 class CoachStore(Protocol):
+    conversations: Conversations
+
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
                     timezone: str | None) -> UserInfo: ...
+    def user(self, identity: str) -> UserInfo | None:
+        """An existing user, or None (never creates one)."""
     def set_language(self, user: UserInfo, language: str) -> None: ...
     def set_away(self, user: UserInfo, until: date | None) -> None:
         """No reminders for this user up to and including `until`; None: back."""

@@ -1,4 +1,6 @@
-"""Where users can be reached proactively, and the Teams cards that still carry buttons."""
+"""The adapters' memory, kept in the turn's unit of work: where users can be reached proactively (Teams
+conversation references), the Teams cards that still carry buttons, and the platform deliveries already
+handled (Slack event ids, Teams activity ids), so a retried delivery is not run twice."""
 
 from __future__ import annotations
 
@@ -7,50 +9,55 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from storage.models import ConversationRef, SentCard, clock_of
+from storage.models import ConversationRef, ProcessedEvent, SentCard, clock_of
 
 CARD_KEEP = timedelta(days=30)  # older cards are not updated after a click any more
 
 
-def save_reference(sessions: sessionmaker[Session], identity: str, reference: dict[str, Any]) -> None:
-    """Store or refresh a user's conversation reference (racing instances: the last one wins)."""
-    for _ in range(2):
-        with sessions() as session:
-            row = session.scalar(select(ConversationRef).where(ConversationRef.identity == identity))
-            if row is None:
-                session.add(ConversationRef(identity=identity, reference=reference))
-            elif row.reference == reference:
-                return
-            else:
-                row.reference = reference
+class Conversations:
+    """`coach.ports.Conversations` on one session; the caller's unit of work commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_delivery(self, source: str, event_id: str) -> bool:
+        """True the first time this (source, event_id) is seen. The unique key makes it safe across
+        processes: a racing instance waits for this transaction and then finds it taken."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(ProcessedEvent(source=source, event_id=event_id[:200],
+                                                received_at=clock_of(self.session)()))
+        except IntegrityError:
+            return False
+        return True
+
+    def save_reference(self, identity: str, reference: dict[str, Any]) -> None:
+        """Store or refresh a user's conversation reference (racing instances: the last one wins)."""
+        row = self.session.scalar(select(ConversationRef).where(ConversationRef.identity == identity))
+        if row is None:
             try:
-                session.commit()
+                with self.session.begin_nested():
+                    self.session.add(ConversationRef(identity=identity, reference=reference))
                 return
             except IntegrityError:  # another instance inserted it first: update theirs
-                session.rollback()
+                row = self.session.scalars(select(ConversationRef).where(ConversationRef.identity == identity)).one()
+        if row.reference != reference:
+            row.reference = reference
 
+    def reference(self, identity: str) -> dict[str, Any] | None:
+        return self.session.scalar(select(ConversationRef.reference).where(ConversationRef.identity == identity))
 
-def load_reference(sessions: sessionmaker[Session], identity: str) -> dict[str, Any] | None:
-    with sessions() as session:
-        return session.scalar(select(ConversationRef.reference).where(ConversationRef.identity == identity))
+    def remember_card(self, conversation_id: str, activity_id: str, card: dict[str, Any]) -> None:
+        self.session.execute(delete(SentCard).where(SentCard.sent_at < clock_of(self.session)() - CARD_KEEP))
+        self.session.add(SentCard(conversation_id=conversation_id[:400], activity_id=activity_id[:200], card=card))
 
-
-def remember_card(sessions: sessionmaker[Session], conversation_id: str, activity_id: str,
-                  card: dict[str, Any]) -> None:
-    with sessions.begin() as session:
-        session.execute(delete(SentCard).where(SentCard.sent_at < clock_of(session)() - CARD_KEEP))
-        session.add(SentCard(conversation_id=conversation_id[:400], activity_id=activity_id[:200], card=card))
-
-
-def take_card(sessions: sessionmaker[Session], conversation_id: str, activity_id: str) -> dict[str, Any] | None:
-    """The card sent as `activity_id` in this conversation, forgotten as it is taken (one update per card)."""
-    with sessions.begin() as session:
-        row = session.scalar(select(SentCard).where(SentCard.conversation_id == conversation_id[:400],
-                                                    SentCard.activity_id == activity_id[:200]))
+    def take_card(self, conversation_id: str, activity_id: str) -> dict[str, Any] | None:
+        """The card sent as `activity_id` in this conversation, forgotten as it is taken (one update per card)."""
+        row = self.session.scalar(select(SentCard).where(SentCard.conversation_id == conversation_id[:400],
+                                                         SentCard.activity_id == activity_id[:200]))
         if row is None:
             return None
-        card = row.card
-        session.delete(row)
-        return card
+        self.session.delete(row)
+        return row.card

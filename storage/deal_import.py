@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.deal_csv import DealRow, RowError
+from coach.identity import SPELLING as IDENTITY
 from storage.models import Account, Deal, FollowUp, User
 from storage.store import DEFAULT_TIMEZONE, account_key
-from storage.teams import IDENTITY
 
 FOLLOW_UP_HOUR = time(9, 0)
 DEFAULT_ACTION = "Follow up"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach.digest import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from storage.conversations import Conversations
 from storage.digest import digest_and_previous
 from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit
 
@@ -66,6 +67,7 @@ class SqlStore:
     def __init__(self, session: Session, default_language: str = "en",
                  default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset()) -> None:
         self.session = session
+        self.conversations = Conversations(session)
         self.default_language = default_language
         self.default_timezone = default_timezone
         self.admins = admins

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coach.delivery_window import WeeklyTime
+from coach.identity import Identity
 from storage.models import Account, Deal, FollowUp, Team, User, Visit
 
-IDENTITY = re.compile(r"^(console|slack|teams):[^\s:][^\s]{0,190}$")
 WORKING_HOURS = re.compile(
     r"^(always|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?"
     r"(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)* "
@@ -25,10 +25,10 @@ class TeamError(ValueError):
 
 
 def check_identity(identity: str) -> str:
-    if not IDENTITY.match(identity):
-        raise TeamError(f"{identity!r} is not a platform-qualified user; "
-                        "write it as slack:U0123, teams:<aad-object-id> or console:alice")
-    return identity
+    try:
+        return str(Identity.parse(identity))
+    except ValueError as exc:
+        raise TeamError(str(exc)) from None
 
 
 def check_country(country: str) -> str:

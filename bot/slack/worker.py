@@ -31,8 +31,8 @@ from coach.commands import split
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator
+from coach.identity import Identity
 from coach.replies import Reply
-from storage.deliveries import claim_delivery, known_user, user_language
 
 log = logging.getLogger(__name__)
 HOME_REFRESH_DELAY = 2.0  # seconds: turns in quick succession share one App Home refresh
@@ -64,7 +64,7 @@ class SlackWork:
     def who(self, team: str | None, user: str) -> Who:
         identity = f"slack:{user}"
         language = timezone = None
-        if identity not in self.known and not known_user(self.runtime.sessions, identity):
+        if identity not in self.known and not self.coach.knows(identity):
             try:  # first contact: take the language and time zone from the Slack profile
                 info = self.client.users_info(user=user, include_locale=True).get("user") or {}
                 language, timezone = normalize_language(info.get("locale")), info.get("tz")
@@ -77,19 +77,18 @@ class SlackWork:
                    timezone=timezone)
 
     def language(self, who: Who) -> str:
-        return user_language(self.runtime.sessions, who.identity) or self.runtime.settings.coach_language
+        return self.coach.language_of(who.identity) or self.runtime.settings.coach_language
 
-    def turn(self, who: Who, inbound: Inbound) -> Reply:
-        reply = self.coach.handle(who, inbound)
-        self.refresh_home_soon(who)
+    def turn(self, who: Who, inbound: Inbound, event_id: str | None = None) -> Reply | None:
+        """The coach's answer; None when Slack redelivered an event already handled."""
+        reply = self.coach.handle(who, inbound, ("slack", event_id) if event_id else None)
+        if reply is not None:
+            self.refresh_home_soon(who)
         return reply
 
     def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> None:
         for message in render.render_message(reply, language=reply.language):
             self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
-
-    def first_delivery(self, event_id: str | None) -> bool:
-        return not event_id or claim_delivery(self.runtime.sessions, "slack", event_id)
 
     # App Home ----------------------------------------------------------------------------
     def refresh_home_soon(self, who: Who) -> None:
@@ -107,10 +106,12 @@ class SlackWork:
         timer.daemon = True
         timer.start()
 
-    def publish_home(self, who: Who) -> None:
+    def publish_home(self, who: Who, event_id: str | None = None) -> None:
         try:
-            home = self.coach.home(who)
-            self.client.views_publish(user_id=who.identity.split(":", 1)[1],
+            home = self.coach.home(who, ("slack", event_id) if event_id else None)
+            if home is None:  # a redelivered app_home_opened
+                return
+            self.client.views_publish(user_id=Identity.parse(who.identity).id,
                                       view=render.render_home(home.blocks, language=home.language))
         except Exception:
             log.warning("could not refresh App Home", exc_info=True)
@@ -129,17 +130,17 @@ class SlackWork:
                 log.warning("could not answer on the slash command's response_url", exc_info=True)
 
     def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str) -> None:
-        if not self.first_delivery(event_id):
-            return
         who = self.who(team, user)
-        self.post(channel, self.turn(who, Inbound(text=text)))
+        reply = self.turn(who, Inbound(text=text), event_id)
+        if reply is not None:
+            self.post(channel, reply)
 
     def mention(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
                 thread: str) -> None:
-        if not self.first_delivery(event_id):
-            return
         who = self.who(team, user)
-        reply = self.turn(who, Inbound(text=text))
+        reply = self.turn(who, Inbound(text=text), event_id)
+        if reply is None:
+            return
         name, _args = split(text)
         if name in PUBLIC_COMMANDS:
             self.post(channel, reply, thread_ts=thread)
@@ -150,8 +151,7 @@ class SlackWork:
                                      text=t.gettext("I have answered you in our direct messages."))
 
     def home_opened(self, event_id: str | None, team: str | None, user: str) -> None:
-        if self.first_delivery(event_id):
-            self.publish_home(self.who(team, user))
+        self.publish_home(self.who(team, user), event_id)
 
     def choice(self, team: str | None, user: str, value: str, scope: str | None, channel: str | None,
                message: dict | None, action_id: str, block_id: str | None) -> None:

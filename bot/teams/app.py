@@ -26,8 +26,6 @@ from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator
 from coach.replies import Reply
-from storage.conversations import load_reference, remember_card, save_reference, take_card
-from storage.deliveries import claim_delivery, known_user
 
 log = logging.getLogger(__name__)
 CARD_MESSAGE = "application/vnd.microsoft.card.adaptive"
@@ -99,10 +97,6 @@ class TeamsCoach(ActivityHandler):
                 await turn_context.send_activity(translator(normalize_language(activity.locale)).gettext(
                     "This coach is not available to your organisation."))
             return
-        if activity.id and activity.type in (ActivityTypes.message, ActivityTypes.invoke):
-            key = f"{activity.conversation.id}|{activity.id}"
-            if not await asyncio.to_thread(claim_delivery, self.runtime.sessions, "teams", key):
-                return  # the connector redelivered an activity we already handled
         await super().on_turn(turn_context)
 
     async def _who(self, context: TurnContext) -> Who:
@@ -111,17 +105,25 @@ class TeamsCoach(ActivityHandler):
         aad = (getattr(user, "aad_object_id", None) or user.id or "").lower()
         identity = f"teams:{aad}"
         reference = TurnContext.get_conversation_reference(activity).serialize()
-        await asyncio.to_thread(save_reference, self.runtime.sessions, identity, reference)
+        references = [(identity, reference)]
         if getattr(activity.conversation, "conversation_type", None) == "channel":
             # the channel itself, so a team's weekly overview can be posted there (team update --channel)
             channel = activity.conversation.id.split(";", 1)[0]
-            channel_ref = {**reference, "conversation": {**reference["conversation"], "id": channel}}
-            await asyncio.to_thread(save_reference, self.runtime.sessions, f"teams:{channel}", channel_ref)
+            references.append((f"teams:{channel}", {**reference, "conversation": {**reference["conversation"],
+                                                                                   "id": channel}}))
         language = timezone = None
-        if not await asyncio.to_thread(known_user, self.runtime.sessions, identity):
+        if not await asyncio.to_thread(self.coach.knows, identity):
             language, timezone = normalize_language(activity.locale), activity.local_timezone
         return Who(identity=identity, conversation_key=f"teams:{tenant_of(activity) or '-'}:{aad}",
-                   display_name=getattr(user, "name", None), language=language, timezone=timezone)
+                   display_name=getattr(user, "name", None), language=language, timezone=timezone,
+                   references=tuple(references))
+
+    async def _turn(self, context: TurnContext, who: Who, inbound: Inbound) -> Reply | None:
+        """The coach's answer, recorded with the activity's id; None when the connector redelivered an
+        activity already handled."""
+        activity = context.activity
+        event = ("teams", f"{activity.conversation.id}|{activity.id}") if activity.id else None
+        return await asyncio.to_thread(self.coach.handle, who, inbound, event)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -130,8 +132,9 @@ class TeamsCoach(ActivityHandler):
             return
         text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
         who = await self._who(turn_context)
-        reply = await asyncio.to_thread(self.coach.handle, who, Inbound(text=(text or "").strip()))
-        await self.send_reply(turn_context, reply)
+        reply = await self._turn(turn_context, who, Inbound(text=(text or "").strip()))
+        if reply is not None:
+            await self.send_reply(turn_context, reply)
 
     async def _submitted(self, context: TurnContext, data: object,
                          update_in_place: bool = True) -> tuple[render.Submitted, dict | None] | None:
@@ -143,7 +146,9 @@ class TeamsCoach(ActivityHandler):
         who = await self._who(context)
         inbound = (Inbound(action=submitted.value, scope=submitted.scope) if submitted.kind == "choice"
                    else Inbound(form=submitted.form or {}, scope=submitted.scope))
-        reply = await asyncio.to_thread(self.coach.handle, who, inbound)
+        reply = await self._turn(context, who, inbound)
+        if reply is None:  # handled before: its card was answered then
+            return submitted, None
         answered = await self._answered_card(context, submitted)
         if answered is not None and update_in_place:
             update = MessageFactory.attachment(CardFactory.adaptive_card(answered))
@@ -159,8 +164,7 @@ class TeamsCoach(ActivityHandler):
         activity = context.activity
         if not activity.reply_to_id:
             return None
-        card = await asyncio.to_thread(take_card, self.runtime.sessions, activity.conversation.id,
-                                       activity.reply_to_id)
+        card = await asyncio.to_thread(self.coach.take_card, activity.conversation.id, activity.reply_to_id)
         if card is None:
             return None
         note = "✓ " + (submitted.label or translator(normalize_language(activity.locale)).gettext("Sent"))
@@ -185,7 +189,8 @@ class TeamsCoach(ActivityHandler):
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         who = await self._who(turn_context)  # stores the conversation reference for proactive messages
         reply = await asyncio.to_thread(self.coach.handle, who, Inbound(command="help"))
-        await self.send_reply(turn_context, reply)
+        if reply is not None:
+            await self.send_reply(turn_context, reply)
 
     # sending -----------------------------------------------------------------------------
     async def send_reply(self, context: TurnContext, reply: Reply) -> None:
@@ -195,12 +200,11 @@ class TeamsCoach(ActivityHandler):
             message.summary = reply.plain()[:200]
             sent = await with_retries(lambda m=message: context.send_activity(m))
             if sent is not None and sent.id and _has_actions(card):
-                await asyncio.to_thread(remember_card, self.runtime.sessions, context.activity.conversation.id,
-                                        sent.id, card)
+                await asyncio.to_thread(self.coach.remember_card, context.activity.conversation.id, sent.id, card)
 
     async def send_proactive(self, identity: str, reply: Reply) -> None:
         """Send `reply` to a user outside any turn (reminders, digests). Raises NotReachable or the send error."""
-        stored = await asyncio.to_thread(load_reference, self.runtime.sessions, identity)
+        stored = await asyncio.to_thread(self.coach.reference, identity)
         if stored is None:
             raise NotReachable(identity)
         reference = ConversationReference().deserialize(stored)
