@@ -11,8 +11,7 @@ import typer
 from rich.console import Console
 
 from bot.runtime import Runtime, SettingsError
-from storage.db import upgrade
-from storage.teams import TeamError, add_member, create_team, update_team
+from coach.errors import InputError
 
 app = typer.Typer(help="salescoach: a sales coach for Slack, Teams and the terminal.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -37,7 +36,7 @@ def cli_errors() -> Iterator[None]:
     """Turn expected failures into a clear message and the contract's exit codes."""
     try:
         yield
-    except (BadInput, TeamError, SettingsError) as exc:
+    except (BadInput, InputError, SettingsError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
     except typer.Exit:
@@ -61,7 +60,6 @@ def chat(
     from bot.console import run_chat, stdin_lines
     from coach.engine import Who
     from coach.i18n import normalize_language
-    from storage.teams import set_language
 
     with cli_errors():
         if lang is not None and normalize_language(lang) is None:
@@ -71,8 +69,9 @@ def chat(
         rt = open_runtime()
         language = normalize_language(lang)
         if language:
-            with rt.sessions.begin() as session:
-                set_language(session, identity, language)
+            with rt.unit_of_work() as uow:
+                uow.teams.set_language(identity, language)
+                uow.commit()
         who = Who(identity=identity, conversation_key=f"console:{identity}", display_name=name or login,
                   language=language)
         console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
@@ -98,7 +97,7 @@ def db_upgrade() -> None:
     """Migrate the database schema to the newest version."""
     with cli_errors():
         rt = Runtime.open(migrate=False)
-        upgrade(rt.engine)
+        rt.upgrade()
         typer.echo("database is up to date")
 
 
@@ -114,8 +113,9 @@ def team_create(
     """Create a team."""
     with cli_errors():
         rt = open_runtime()
-        with rt.sessions.begin() as session:
-            team = create_team(session, name, timezone, working_hours, country)
+        with rt.unit_of_work() as uow:
+            team = uow.teams.create(name, timezone, working_hours, country)
+            uow.commit()
             holidays = f", no reminders on {team.country} public holidays" if team.country else ""
             typer.echo(f"team {team.name!r} created ({team.timezone}, {team.working_hours}{holidays})")
 
@@ -136,9 +136,10 @@ def team_update(
     """Change a team's settings."""
     with cli_errors():
         rt = open_runtime()
-        with rt.sessions.begin() as session:
-            team = update_team(session, name, channel=channel, prep_days=prep_days, country=country,
-                               working_hours=working_hours, timezone=timezone, digest_at=digest)
+        with rt.unit_of_work() as uow:
+            team = uow.teams.update(name, channel=channel, prep_days=prep_days, country=country,
+                                    working_hours=working_hours, timezone=timezone, digest_at=digest)
+            uow.commit()
             typer.echo(f"team {team.name!r}: {team.timezone}, {team.working_hours}, holidays "
                        f"{team.country or 'none'}, preparation {team.prep_days} working day(s) before a visit, "
                        f"channel {team.channel or 'none'}, weekly digest {team.digest_at}")
@@ -153,8 +154,9 @@ def team_add_member(
     """Add a user to a team as rep or manager."""
     with cli_errors():
         rt = open_runtime()
-        with rt.sessions.begin() as session:
-            member = add_member(session, name, user, role)
+        with rt.unit_of_work() as uow:
+            member = uow.teams.add_member(name, user, role)
+            uow.commit()
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 

@@ -1,4 +1,4 @@
-"""`salescoach import deals` and `salescoach forecast` (see shared/contract.md).
+"""`salescoach import deals` and `salescoach forecast` (the deals CSV and JSON shapes are in the README).
 
 `bot.cli` calls `register(app, import_app)`; its helpers are imported inside the commands so that
 the two modules do not import each other at load time.
@@ -14,15 +14,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from coach.deal_csv import RowError, parse_deals_csv
+from coach.errors import InputError
 from coach.i18n import translator
 from coach.pipeline import Forecast, forecast, forecasts_by_currency
-from storage.deal_import import DealImportError, find_user, import_deals
-from storage.models import Deal, Team, User
-from storage.store import OPEN_STAGES
 
 
 def _refuse(file: Path, errors: list[RowError], what: str) -> None:
@@ -54,46 +50,21 @@ def import_deals_command(
         if parsed.header_errors:
             _refuse(file, parsed.header_errors, "nothing was imported")
         rt = open_runtime()
-        with rt.sessions() as session:
+        with rt.unit_of_work() as uow:
             try:
-                report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
-                                      rt.settings.coach_timezone)
-            except DealImportError as exc:
+                report = uow.deals.import_rows(parsed.rows, owner, skip_invalid, parsed.errors,
+                                               rt.settings.coach_timezone)
+            except InputError as exc:
                 raise BadInput(escape(str(exc))) from None
             if not report.written:
-                session.rollback()
                 _refuse(file, report.errors, "nothing was imported")
-            session.commit()
+            uow.commit()
         typer.echo(f"{file.name}: {report.created} created, {report.updated} updated, "
                    f"{report.unchanged} unchanged, {report.skipped} skipped")
         if report.errors:
             typer.echo("skipped:", err=True)
             for e in report.errors:
                 typer.echo(f"  {e}", err=True)
-
-
-def _open_deals(session: Session, owner: str | None, team: str | None) -> tuple[list[Deal], str, str]:
-    """The open deals to forecast, the fallback currency and a description of the selection."""
-    from bot.cli import BadInput
-
-    query, currency, label = select(Deal).where(Deal.stage.in_(OPEN_STAGES)), "EUR", "all open deals"
-    if team is not None:
-        found = session.scalar(select(Team).where(Team.name == " ".join(team.split())))
-        if found is None:
-            raise BadInput(escape(f"no team named {team!r}; create it with: salescoach team create NAME"))
-        query = query.join(User, Deal.owner_id == User.id).where(User.team_id == found.id)
-        currency, label = found.currency, f"team {found.name}"
-    if owner is not None:
-        try:
-            user = find_user(session, owner)
-        except DealImportError as exc:
-            raise BadInput(escape(str(exc))) from None
-        if user is None:
-            raise BadInput(escape(f"no user {owner!r}; add them with: salescoach team add-member TEAM USER"))
-        query = query.where(Deal.owner_id == user.id)
-        currency = user.team.currency if user.team and team is None else currency
-        label = f"{label}, {user.identity}" if team is not None else user.identity
-    return list(session.scalars(query.order_by(Deal.id))), currency, label
 
 
 def _print_table(console: Console, result: Forecast, label: str) -> None:
@@ -122,12 +93,15 @@ def forecast_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per currency, one per line.")] = False,
 ) -> None:
     """Weighted forecast of open deals per decision month: amount × chance."""
-    from bot.cli import cli_errors, open_runtime
+    from bot.cli import BadInput, cli_errors, open_runtime
 
     with cli_errors():
         rt = open_runtime()
-        with rt.sessions() as session:
-            deals, currency, label = _open_deals(session, owner, team)
+        with rt.unit_of_work() as uow:
+            try:
+                deals, currency, label = uow.deals.open_deals(owner, team)
+            except InputError as exc:
+                raise BadInput(escape(str(exc))) from None
             results = forecasts_by_currency(deals) or [forecast([], currency)]
         if as_json:
             for result in results:

@@ -23,17 +23,16 @@ def register(app: typer.Typer) -> None:
         """Write the user's open follow-ups as an iCalendar (.ics) file."""
         from bot.calendar_export import followups_calendar
         from bot.cli import BadInput, cli_errors, open_runtime
-        from storage.store import SqlStore
-        from storage.teams import TeamError, check_identity
+        from coach.identity import Identity
 
         with cli_errors():
             try:
-                check_identity(user)
-            except TeamError as exc:
+                Identity.parse(user)
+            except ValueError as exc:
                 raise BadInput(str(exc)) from None
             rt = open_runtime()
-            with rt.sessions() as session:
-                store = SqlStore(session)
+            with rt.unit_of_work() as uow:
+                store = uow.store
                 info = store.user(user)
                 if info is None:
                     raise BadInput(f"no user {user!r} is known to the coach; check the id (see `team add-member`)")

@@ -21,12 +21,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Everything stored about USER, as JSON."""
         from bot.cli import cli_errors, open_runtime
-        from storage.user_data import export_user
 
         with cli_errors():
             rt = open_runtime()
-            with rt.sessions() as session:
-                data = json.dumps(export_user(session, user), indent=2, ensure_ascii=False, default=str)
+            with rt.unit_of_work() as uow:
+                data = json.dumps(uow.users.export(user), indent=2, ensure_ascii=False, default=str)
             if out is None:
                 sys.stdout.write(data + "\n")
             else:
@@ -43,7 +42,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete USER and everything personal about them; team work is reassigned or anonymised."""
         from bot.cli import BadInput, cli_errors, open_runtime
-        from storage.user_data import delete_user
 
         with cli_errors():
             if not yes:
@@ -52,8 +50,9 @@ def register(app: typer.Typer) -> None:
                 typer.confirm(f"Delete {user} and everything personal about them? This cannot be undone",
                               abort=True)
             rt = open_runtime()
-            with rt.sessions.begin() as session:
-                counts = delete_user(session, user, reassign_to)
+            with rt.unit_of_work() as uow:
+                counts = uow.users.delete(user, reassign_to)
+                uow.commit()
             moved = "to " + reassign_to if reassign_to else "to an anonymous 'Former rep' in the team"
             typer.echo(f"{user} deleted: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if v)
                        + (f"; team work moved {moved}" if any(k.endswith("_moved") and v for k, v in counts.items())

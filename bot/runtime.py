@@ -1,8 +1,11 @@
-"""The composition root: settings → database → store factory → coach."""
+"""The composition root: settings → clock → database → units of work → coach. The one module in `bot/` that
+imports storage; everything else gets its data through what this hands out."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -13,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from coach.clock import WALL, Clock, SetClock
 from coach.engine import Coach
-from storage.db import default_database_url, make_engine, make_sessionmaker, upgrade
-from storage.store import store_factory
+from storage.db import default_database_url, make_engine, make_sessionmaker, pending_migrations, upgrade
+from storage.store import SqlStore, store_factory
+from storage.unit_of_work import UnitOfWork
 
 
 def safe_url(url: str) -> str:
@@ -67,3 +71,20 @@ class Runtime:
         stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone,
                                self.settings.admins())
         return Coach(stores, clock=clock or self.clock)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One transaction with its repositories; commit explicitly, anything else rolls back."""
+        with self.sessions() as session:
+            try:
+                yield UnitOfWork(session, SqlStore(session, self.settings.coach_language,
+                                                   self.settings.coach_timezone, self.settings.admins()))
+            finally:
+                session.rollback()
+
+    def upgrade(self) -> None:
+        """Migrate the schema to the newest version."""
+        upgrade(self.engine)
+
+    def pending_migrations(self) -> bool:
+        return pending_migrations(self.engine)

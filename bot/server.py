@@ -11,7 +11,6 @@ from sqlalchemy import text
 
 from bot.logs import configure_logging, new_request_id, request_id, settings_secrets
 from bot.runtime import Runtime
-from storage.db import pending_migrations
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
         try:
             with runtime.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-            return {"database": "ok", "migrations": "pending" if pending_migrations(runtime.engine) else "current"}
+            return {"database": "ok", "migrations": "pending" if runtime.pending_migrations() else "current"}
         except Exception as exc:  # report, don't crash: the database may come back
             return {"database": "unreachable", "error": type(exc).__name__}
 

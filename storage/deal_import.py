@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.deal_csv import DealRow, RowError
+from coach.errors import InputError
 from coach.identity import SPELLING as IDENTITY
-from storage.models import Account, Deal, FollowUp, User
+from storage.models import Account, Deal, FollowUp, User, clock_of
 from storage.store import DEFAULT_TIMEZONE, account_key
 
 FOLLOW_UP_HOUR = time(9, 0)
@@ -28,7 +29,7 @@ DEFAULT_ACTION = "Follow up"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class DealImportError(ValueError):
+class DealImportError(InputError):
     """A problem with the whole import (not one row), e.g. an unusable --owner."""
 
 
@@ -204,7 +205,7 @@ def import_deals(session: Session, rows: Iterable[DealRow], default_owner: str |
         return report
     report.skipped, report.written = len({e.line for e in report.errors}), True
     accounts: dict[tuple[str, str], Account] = {}
-    today = today or datetime.now(UTC).date()
+    today = today or clock_of(session)().date()
     for plan in plans:
         owner = plan.owner or default
         if owner is None:  # the --owner identity is new: create it once

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coach.delivery_window import WeeklyTime
+from coach.errors import InputError
 from coach.identity import Identity
 from storage.models import Account, Deal, FollowUp, Team, User, Visit
 
@@ -20,7 +21,7 @@ WORKING_HOURS = re.compile(
 ROLES = ("rep", "manager")
 
 
-class TeamError(ValueError):
+class TeamError(InputError):
     """Bad input for a team command; the message says what and how to fix it."""
 
 
