@@ -1,4 +1,4 @@
-"""The `salescoach` command line (see shared/contract.md). Exit codes: 0 ok, 2 bad input, 1 other failure."""
+"""The `salescoach` command line (the README's "Command line"). Exit codes: 0 ok, 2 bad input, 1 other failure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sales method's vocabulary (see shared/coach-domain.md): visit types, methods, stages, checklists."""
+"""The sales method's vocabulary (docs/method.md): visit types, methods, stages, checklists."""
 
 from __future__ import annotations
 

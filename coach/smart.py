@@ -1,4 +1,4 @@
-"""SMART check of a visit objective (see shared/coach-domain.md, section 1), English and Dutch.
+"""SMART check of a visit objective (the method: docs/method.md), English and Dutch.
 
 Reps mix the two languages ("DMU in kaart", "deal closen"), so the rules of both always apply.
 """

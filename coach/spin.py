@@ -1,4 +1,4 @@
-"""SPIN questions (see shared/coach-domain.md, section 2): classify, suggest, and check the balance.
+"""SPIN questions (docs/method.md, "SPIN questions"): classify, suggest, and check the balance.
 
 Classification is rule based, English and Dutch. A question is as deep as its deepest signal:
 need-payoff beats implication, implication beats problem, and anything else is a situation question.
