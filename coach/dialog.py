@@ -12,21 +12,22 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coach.i18n import Translator
 from coach.ports import CoachStore
 from coach.records import UserInfo
 from coach.replies import Block, Choice, Choices, Form
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: form progress in FlowState.form; version 1 kept it in data["_form"]
 
 
 class FlowState(BaseModel):
     model_config = ConfigDict(extra="ignore")
     flow: str
     step: str
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict)  # the flow's own
+    form: dict[str, Any] = Field(default_factory=dict)  # the step's form, answered so far (the engine's)
     history: list[str] = Field(default_factory=list)
 
 
@@ -36,8 +37,22 @@ class DialogState(BaseModel):
     model_config = ConfigDict(extra="ignore")
     schema_version: int = SCHEMA_VERSION
     active: FlowState | None = None
-    paused: FlowState | None = None  # an unfinished preparation put aside for another flow
+    paused: FlowState | None = None  # an unfinished flow put aside for another (see Flow.pausable)
     last_seen: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, raw: Any) -> Any:
+        """Read state saved by an older version: version 1 kept form progress in data["_form"]."""
+        if not isinstance(raw, dict) or raw.get("schema_version", 1) >= SCHEMA_VERSION:
+            return raw
+        raw = {**raw, "schema_version": SCHEMA_VERSION}
+        for key in ("active", "paused"):
+            fs = raw.get(key)
+            if isinstance(fs, dict) and isinstance(fs.get("data"), dict) and "_form" in fs["data"]:
+                data = dict(fs["data"])
+                raw[key] = {**fs, "data": data, "form": data.pop("_form") or {}}
+        return raw
 
 
 class Inbound(BaseModel):
