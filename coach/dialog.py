@@ -7,6 +7,7 @@ so a conversation in flight survives restarts, deployments and renamed classes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -126,36 +127,41 @@ class Finish:
 Outcome = Goto | Stay | Finish
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: what the coach asks, and what it does with the answer."""
+
+    prompt: Callable[[Any, Ctx, dict[str, Any]], list[Block]]  # (flow, ctx, data)
+    handle: Callable[[Any, Ctx, dict[str, Any], Answer], Outcome]  # (flow, ctx, data, answer)
+    free_text: bool = False  # answers are typed sentences: a command word counts only when it stands alone
+
+
 class Flow:
-    """Base for flows. Subclasses set `name`, `first_step`, `free_text_steps` and define, per step,
-    `prompt_<step>(ctx, data) -> list[Block]` and `on_<step>(ctx, data, answer) -> Outcome`."""
+    """Base for flows. A subclass sets `name` and `steps` (its table of steps, by name) and defines `start`.
+    Register it in coach/flows/__init__.py."""
 
     name: ClassVar[str]
-    free_text_steps: ClassVar[frozenset[str]] = frozenset()
+    steps: ClassVar[dict[str, Step]]
 
     def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
         raise NotImplementedError
 
     def prompt(self, ctx: Ctx, step: str, data: dict[str, Any]) -> list[Block]:
-        return getattr(self, f"prompt_{_attr(step)}")(ctx, data)
+        return self.steps[step].prompt(self, ctx, data)
 
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Outcome:
-        return getattr(self, f"on_{_attr(step)}")(ctx, data, answer)
+        return self.steps[step].handle(self, ctx, data, answer)
 
     def step_back(self, step: str, data: dict[str, Any]) -> bool:
         """Go back inside a step that asks several things in turn; False when there is nothing to undo."""
         return False
 
     def has_step(self, step: str) -> bool:
-        return hasattr(self, f"on_{_attr(step)}")
+        return step in self.steps
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         """A short phrase for "you were … " messages."""
         return self.name
-
-
-def _attr(step: str) -> str:
-    return step.replace("-", "_")
 
 
 def scope_of(flow: str, step: str) -> str:

@@ -214,8 +214,8 @@ class Turn:
         active = self.state.active
         if active is None:
             return False
-        flow = FLOWS[active.flow]
-        return active.step in flow.free_text_steps or find_form(self._prompt_blocks(active)) is not None
+        step = FLOWS[active.flow].steps[active.step]
+        return step.free_text or find_form(self._prompt_blocks(active)) is not None
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from coach import smart
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import (
     INTERNAL_OBJECTIVE_ITEMS,
     PREPARATION_STEPS,
@@ -37,7 +37,6 @@ MAX_NOTE = 500
 class Prep(common.AccountSteps, Flow):
     name = "prep"
     after_account = "visit_type"
-    free_text_steps = frozenset({"account", "checklist", "external", "goal", "questions"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         _ = ctx.gettext
@@ -298,6 +297,18 @@ class Prep(common.AccountSteps, Flow):
                                due, deal_id=data.get("deal_id"), visit_id=data.get("visit_id"))
         return Finish([text(_("Good luck! I will remind you to debrief on {when}.").format(
             when=ctx.t.datetime(due, "EEE d MMM HH:mm")))])
+
+    steps = {
+        "account": common.ACCOUNT,
+        "account_pick": common.ACCOUNT_PICK,
+        "visit_type": Step(prompt_visit_type, on_visit_type),
+        "checklist": Step(prompt_checklist, on_checklist, free_text=True),
+        "internal": Step(prompt_internal, on_internal),
+        "external": Step(prompt_external, on_external, free_text=True),
+        "goal": Step(prompt_goal, on_goal, free_text=True),
+        "questions": Step(prompt_questions, on_questions, free_text=True),
+        "reminder": Step(prompt_reminder, on_reminder),
+    }
 
 
 def call_plan_card(ctx: Ctx, plan: dict[str, Any]) -> Card:
