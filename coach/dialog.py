@@ -1,4 +1,4 @@
-"""Dialog building blocks: stored state, inbound messages, turn context, flows and their outcomes.
+"""Dialog building blocks: stored state, inbound messages, turn context, commands, flows and their outcomes.
 
 A flow is a table of named steps. Each step has a prompt (what the coach asks) and a handler (what it
 does with the answer); a handler returns where to go next. State is plain JSON with a schema version,
@@ -128,6 +128,20 @@ Outcome = Goto | Stay | Finish
 
 
 @dataclass(frozen=True)
+class Command:
+    """A command the user may type at any step, as coach/registry.py lists it.
+
+    `usage` and `help` go through gettext when help shows them: mark them with N_ to have them translated."""
+
+    name: str
+    words: str  # every word for it, English and Dutch, separated by spaces
+    usage: tuple[str, ...] = ()  # how help writes it, in bold; several are joined by " / "
+    help: str | None = None  # its line in help; without one, help leaves it out
+    public: bool = False  # may be answered in a public channel; the rest is personal
+    needs_argument: bool = False  # a bare word is an answer to the step (“done” at the checklist)
+
+
+@dataclass(frozen=True)
 class Step:
     """One step of a flow: what the coach asks, and what it does with the answer."""
 
@@ -137,11 +151,14 @@ class Step:
 
 
 class Flow:
-    """Base for flows. A subclass sets `name` and `steps` (its table of steps, by name) and defines `start`.
-    Register it in coach/flows/__init__.py."""
+    """Base for flows. A subclass sets `name`, `steps` (its table of steps, by name) and `command` (how the
+    user starts it, when by a command of its own), defines `start`, and sets `pausable` when it may be put
+    aside for another flow and resumed later. Register it in coach/flows/__init__.py."""
 
     name: ClassVar[str]
     steps: ClassVar[dict[str, Step]]
+    command: ClassVar[Command | None] = None
+    pausable: ClassVar[bool] = False
 
     def start(self, ctx: Ctx, data: dict[str, Any], args: str) -> Outcome:
         raise NotImplementedError

@@ -188,7 +188,7 @@ class Turn:
         if self.commands.is_command(message, self._in_free_text()):
             return self.commands.run(message, explicit=False)
         active = self.state.active
-        if active is not None and came_back and active.flow == "prep":
+        if active is not None and came_back and FLOWS[active.flow].pausable:
             self.pause()
             return self.resume_offer(welcome=True)
         if active is not None:
@@ -219,7 +219,7 @@ class Turn:
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active
-        if active is not None and active.flow == "prep" and name != "prep":
+        if active is not None and FLOWS[active.flow].pausable and name != active.flow:
             self.pause()
         elif active is not None:
             self.state.active = None

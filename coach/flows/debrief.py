@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import QUOTE_CRITERIA, QUOTE_MAX_DECISION_DAYS, QUOTE_MIN_CHANCE, STAGE_LABELS, Stage
 from coach.flows import common
 from coach.followups import due_on
+from coach.i18n import N_
 from coach.records import DealChanges
 from coach.replies import (
     Block,
@@ -30,6 +31,8 @@ NEW_DEAL = "new"
 
 class Debrief(common.AccountSteps, Flow):
     name = "debrief"
+    command = Command("debrief", "debrief nabespreking verslag", usage=(N_("debrief <account>"),),
+                      help=N_("log how a visit went, update the deal, set the next follow-up"))
     after_account = "deal"
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from coach.replies import Block, FieldKind, Form, FormField, text, truncate
 
 
 class PickDate(Flow):
-    name = "reschedule"
+    name = "reschedule"  # started by the `reschedule` command when it has no day (coach/commands.py)
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         return ctx.gettext("a new date for a follow-up")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from coach import smart
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import (
     INTERNAL_OBJECTIVE_ITEMS,
     PREPARATION_STEPS,
@@ -15,6 +15,7 @@ from coach.domain import (
     VisitType,
 )
 from coach.flows import common, questions
+from coach.i18n import N_
 from coach.keywords import keywords
 from coach.replies import (
     Block,
@@ -36,6 +37,10 @@ MAX_NOTE = 500
 
 class Prep(common.AccountSteps, Flow):
     name = "prep"
+    command = Command("prep", "prep prepare preparation voorbereiden voorbereiding", usage=(N_("prep <account>"),),
+                      help=N_("prepare a customer visit: checklist, method, objectives, SMART goal, SPIN questions "
+                              "and a call plan"))
+    pausable = True  # another command in between puts it aside; it is offered again afterwards
     after_account = "visit_type"
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach import smart
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import VISIT_TYPE_LABELS, VisitType
+from coach.i18n import N_
 from coach.replies import Block, bold, bullets, text
 
 MAX_GOAL = 500
@@ -28,6 +29,8 @@ def verdict_blocks(ctx: Ctx, verdict: smart.SmartVerdict) -> list[Block]:
 
 class SmartCheck(Flow):
     name = "smart"
+    command = Command("smart", "smart", usage=(N_("smart <goal>"),), help=N_("check a visit goal against SMART"),
+                      public=True)
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         return ctx.gettext("SMART check")

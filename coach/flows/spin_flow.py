@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach import spin
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Step, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Step, scope_of
 from coach.flows import common, questions
+from coach.i18n import N_
 from coach.replies import Block, bold, bullets, text
 
 PRACTICE_WORDS = {"practice", "practise", "oefen", "oefenen"}
@@ -22,6 +23,8 @@ def verdict_blocks(ctx: Ctx, verdict: spin.SpinVerdict) -> list[Block]:
 
 class SpinPractice(common.AccountSteps, Flow):
     name = "spin"
+    command = Command("spin", "spin", usage=(N_("spin <question>"),),
+                      help=N_("classify a question; “spin” alone to practise"), public=True)
     after_account = "questions"
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
