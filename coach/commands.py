@@ -1,11 +1,13 @@
-"""Commands that work at any step: help, cancel, back, starting a flow, follow-ups, pipeline, language."""
+"""Commands that work at any step: help, cancel, back, starting a flow, follow-ups, pipeline, language.
+
+Which words name which command, and what help says of it, is in coach/registry.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from coach import admin, followups, pipeline_view, visits
+from coach import admin, followups, pipeline_view, registry, visits
 from coach.dialog import choices
 from coach.i18n import normalize_language, translator
 from coach.replies import Block, Heading, bold, bullets, text
@@ -13,37 +15,11 @@ from coach.replies import Block, Heading, bold, bullets, text
 if TYPE_CHECKING:
     from coach.engine import Turn
 
-# Every word a user may type for a command, English and Dutch.
-WORDS: dict[str, str] = {}
-for _name, _words in {
-    "help": "help hulp ? menu",
-    "cancel": "cancel stop annuleer annuleren",
-    "back": "back terug vorige",
-    "prep": "prep prepare preparation voorbereiden voorbereiding",
-    "smart": "smart",
-    "spin": "spin",
-    "debrief": "debrief nabespreking verslag",
-    "followups": "followups follow-ups followup follow-up opvolging opvolgacties",
-    "done": "done klaar gedaan",
-    "snooze": "snooze uitstellen",
-    "reschedule": "reschedule move verzet verplaats",
-    "pipeline": "pipeline pijplijn forecast prognose",
-    "digest": "digest weekoverzicht pijplijnoverzicht",
-    "lang": "lang language taal",
-    "away": "away afwezig",
-    "admin": "admin beheer",
-    "plan": "plan plannen inplannen",
-}.items():
-    for _w in _words.split():
-        WORDS[_w] = _name
-
-FLOW_COMMANDS = ("prep", "smart", "spin", "debrief")
-NEEDS_ARGUMENT = ("done", "snooze", "reschedule")  # without an id these words answer the step instead
-
-
 def split(message: str) -> tuple[str | None, str]:
+    """The command a message starts with (its name), and the rest of the message."""
     head, _, rest = message.strip().partition(" ")
-    return WORDS.get(head.casefold().rstrip(":")), rest.strip()
+    command = registry.command_for(head.rstrip(":"))
+    return (command.name if command else None), rest.strip()
 
 
 class Commands:
@@ -56,18 +32,22 @@ class Commands:
 
     def is_command(self, message: str, in_free_text: bool) -> bool:
         name, args = split(message)
-        if name is None or (name in NEEDS_ARGUMENT and not args):
+        if name is None:
             return False
+        needs_argument = registry.commands()[name].needs_argument
         if in_free_text:  # free text may start with any word: only a bare command word counts
-            return not args and name not in NEEDS_ARGUMENT
-        return True
+            return not args and not needs_argument
+        return bool(args) or not needs_argument
 
     def run(self, message: str, explicit: bool) -> list[Block]:
         name, args = split(message)
         if name is None:
             return self.not_understood(message)
-        if name in FLOW_COMMANDS or (name == "reschedule" and args.lstrip("#").isdecimal()):  # no day: pick one
-            return self.turn.start(name, args)
+        if name == "reschedule" and args.lstrip("#").isdecimal():  # no day: a flow asks for one
+            return self.turn.start("reschedule", args)
+        flow = registry.flow_for(name)
+        if flow is not None:
+            return self.turn.start(flow.name, args)
         handler: Callable[[str], list[Block]] = getattr(self, f"cmd_{name}")
         blocks = handler(args)
         if name not in ("cancel", "back") and self.turn.state.active is not None:
@@ -83,23 +63,14 @@ class Commands:
 
     def cmd_help(self, _args: str) -> list[Block]:
         _ = self.ctx.gettext
+        lines = []
+        for command in registry.commands().values():
+            if command.help is not None:
+                usage = [part for u in command.usage for part in (" / ", bold(_(u)))][1:]  # bold, " / " between
+                lines.append((*usage, " — " + _(command.help)))
         return [
             Heading(text=_("What I can do")),
-            bullets([
-                (bold(_("prep <account>")), " — " + _("prepare a customer visit: checklist, method, objectives, "
-                                                      "SMART goal, SPIN questions and a call plan")),
-                (bold(_("smart <goal>")), " — " + _("check a visit goal against SMART")),
-                (bold(_("spin <question>")), " — " + _("classify a question; “spin” alone to practise")),
-                (bold(_("debrief <account>")), " — " + _("log how a visit went, update the deal, set the "
-                                                         "next follow-up")),
-                (bold(_("followups")), " — " + _("your open follow-ups; done, snooze or reschedule them")),
-                (bold(_("pipeline")), " — " + _("your open deals and weighted forecast per month")),
-                (bold(_("digest")), " — " + _("for managers: the team's weekly pipeline digest, up to now")),
-                (bold(_("plan <account> <day>")), " — " + _("plan a visit: I offer the preparation the day before "
-                                                              "and ask for the debrief afterwards")),
-                (bold(_("away until <date>")), " — " + _("no reminders until you are back; “away off” ends it")),
-                (bold("lang nl"), " / ", bold("lang en"), " — " + _("switch language")),
-            ]),
+            bullets(lines),
             text(_("At any question: “back” goes one step back, “cancel” stops, “help” shows this.")),
         ]
 

@@ -245,7 +245,7 @@ class Turn:
         if self.commands.is_command(message, self._in_free_text()):
             return self.commands.run(message, explicit=False)
         active = self.state.active
-        if active is not None and came_back and active.flow == "prep":
+        if active is not None and came_back and FLOWS[active.flow].pausable:
             self.pause()
             return self.resume_offer(welcome=True)
         if active is not None:
@@ -271,12 +271,12 @@ class Turn:
         active = self.state.active
         if active is None:
             return False
-        flow = FLOWS[active.flow]
-        return active.step in flow.free_text_steps or find_form(self._prompt_blocks(active)) is not None
+        step = FLOWS[active.flow].steps[active.step]
+        return step.free_text or find_form(self._prompt_blocks(active)) is not None
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active
-        if active is not None and active.flow == "prep" and name != "prep":
+        if active is not None and FLOWS[active.flow].pausable and name != active.flow:
             self.pause()
         elif active is not None:
             self.state.active = None
@@ -310,16 +310,16 @@ class Turn:
         return answer
 
     def _fill_form(self, fs: FlowState, form: Form, answer: Answer, submitted: dict | None) -> Outcome:
-        """A whole submitted form, or text answers one field at a time (kept in the flow data)."""
+        """A whole submitted form, or text answers one field at a time (kept in `fs.form`)."""
         _ = self.ctx.gettext
         if submitted is not None:
             values, errors = parse_form(form, submitted, self.ctx.t, self.ctx.today)
             if errors:
-                fs.data["_form"] = self._valid_answers(form, submitted)
+                fs.form = self._valid_answers(form, submitted)
                 return Stay([text(_("Please check the form:")), *[text("• " + e) for e in errors]])
-            fs.data.pop("_form", None)
+            fs.form = {}
             return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
-        filled: dict = fs.data.setdefault("_form", {})
+        filled = fs.form
         field = form.pending_field()
         assert field is not None
         raw = answer.value if answer.value is not None else (answer.text or "")
@@ -336,7 +336,7 @@ class Turn:
         if any(f.name not in filled for f in form.fields):
             return Stay()
         values, errors = parse_form(form, filled, self.ctx.t, self.ctx.today)
-        fs.data.pop("_form", None)
+        fs.form = {}
         if errors:  # cannot normally happen: each field was checked as it came in
             return Stay([text(e) for e in errors])
         return FLOWS[fs.flow].handle(self.ctx, fs.step, fs.data, Answer(form=values))
@@ -360,7 +360,7 @@ class Turn:
             if fs.step != "start":
                 fs.history.append(fs.step)
             fs.step = outcome.step
-            fs.data.pop("_form", None)
+            fs.form = {}
             return outcome.say + self._prompt_blocks(fs)
         if isinstance(outcome, Stay):
             return outcome.say + self._prompt_blocks(fs)
@@ -378,7 +378,7 @@ class Turn:
     @staticmethod
     def _decorate_form(form: Form, fs: FlowState) -> Form:
         """Show answers given so far and name the field a text conversation asks next."""
-        filled = fs.data.get("_form", {})
+        filled = fs.form
         fields = [f.model_copy(update={"initial": filled[f.name]}) if filled.get(f.name) is not None else f
                   for f in form.fields]
         pending = next((f.name for f in form.fields if f.name not in filled), None)
@@ -405,16 +405,15 @@ class Turn:
         fs = self.state.active
         if fs is None:
             return [text(_("There is no question to go back to."))]
-        filled = fs.data.get("_form")
-        if filled:
-            filled.pop(list(filled)[-1])
+        if fs.form:
+            fs.form.pop(list(fs.form)[-1])
             return self._prompt_blocks(fs)
         if FLOWS[fs.flow].step_back(fs.step, fs.data):
             return self._prompt_blocks(fs)
         if not fs.history:
             return [text(_("This is the first question."))] + self._prompt_blocks(fs)
         fs.step = fs.history.pop()
-        fs.data.pop("_form", None)
+        fs.form = {}
         return self._prompt_blocks(fs)
 
     # an unfinished preparation -------------------------------------------------------------

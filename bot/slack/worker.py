@@ -32,12 +32,12 @@ from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator
 from coach.identity import Identity
+from coach.registry import is_public
 from coach.replies import Reply
 
 log = logging.getLogger(__name__)
 HOME_REFRESH_DELAY = 2.0  # seconds: turns in quick succession share one App Home refresh
 WORKER_NICENESS = 5
-PUBLIC_COMMANDS = {"help", "spin", "smart"}  # safe to answer in a channel thread; the rest is personal
 
 
 def web_client(token: str | None, base_url: str) -> WebClient:
@@ -142,7 +142,7 @@ class SlackWork:
         if reply is None:
             return
         name, _args = split(text)
-        if name in PUBLIC_COMMANDS:
+        if is_public(name):  # safe to answer in a channel thread; the rest is personal
             self.post(channel, reply, thread_ts=thread)
             return
         self.post(user, reply)

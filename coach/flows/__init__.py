@@ -1,4 +1,5 @@
-"""The dialog flows, by the name commands use."""
+"""The dialog flows, by name. A new flow is its module here and its entry below; coach/registry.py takes its
+command from it."""
 
 from coach.dialog import Flow
 from coach.flows.debrief import Debrief

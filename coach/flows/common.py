@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from coach.dialog import Answer, Ctx, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Ctx, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import STAGE_LABELS, Stage
 from coach.records import DealInfo
 from coach.replies import Block, Heading, bold, bullets, text, truncate
@@ -96,9 +96,8 @@ def account_summary(ctx: Ctx, account_id: int, account: str) -> list[Block]:
 
 
 class AccountSteps:
-    """The `account` and `account_pick` steps, for flows that start from a customer.
-
-    `after_account` names the step that follows; `account_chosen` may add to the outcome."""
+    """The `account` and `account_pick` steps (ACCOUNT and ACCOUNT_PICK below), for flows that start from a
+    customer. `after_account` names the step that follows; `account_chosen` may add to the outcome."""
 
     name: ClassVar[str]
     after_account: ClassVar[str]
@@ -131,3 +130,7 @@ class AccountSteps:
 
     def on_account_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
         return self._chosen(ctx, data, on_account_pick(ctx, data, answer.value, self.after_account))
+
+
+ACCOUNT = Step(AccountSteps.prompt_account, AccountSteps.on_account, free_text=True)
+ACCOUNT_PICK = Step(AccountSteps.prompt_account_pick, AccountSteps.on_account_pick)

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import QUOTE_CRITERIA, QUOTE_MAX_DECISION_DAYS, QUOTE_MIN_CHANCE, STAGE_LABELS, Stage
 from coach.flows import common
 from coach.followups import due_on
+from coach.i18n import N_
 from coach.records import DealChanges
 from coach.replies import (
     Block,
@@ -30,8 +31,9 @@ NEW_DEAL = "new"
 
 class Debrief(common.AccountSteps, Flow):
     name = "debrief"
+    command = Command("debrief", "debrief nabespreking verslag", usage=(N_("debrief <account>"),),
+                      help=N_("log how a visit went, update the deal, set the next follow-up"))
     after_account = "deal"
-    free_text_steps = frozenset({"account"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         _ = ctx.gettext
@@ -123,6 +125,14 @@ class Debrief(common.AccountSteps, Flow):
 
     def on_quote_check(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
         return self._save(ctx, data, quote=answer.form or {})
+
+    steps = {
+        "account": common.ACCOUNT,
+        "account_pick": common.ACCOUNT_PICK,
+        "deal": Step(prompt_deal, on_deal),
+        "details": Step(prompt_details, on_details),
+        "quote_check": Step(prompt_quote_check, on_quote_check),
+    }
 
     # saving ----------------------------------------------------------------------------------
     def _save(self, ctx: Ctx, data: dict[str, Any], quote: dict[str, Any] | None) -> Outcome:

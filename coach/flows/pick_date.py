@@ -7,13 +7,12 @@ from datetime import date
 from typing import Any
 
 from coach import followups
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, scope_of
+from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Step, scope_of
 from coach.replies import Block, FieldKind, Form, FormField, text, truncate
 
 
 class PickDate(Flow):
-    name = "reschedule"
-    free_text_steps = frozenset()
+    name = "reschedule"  # started by the `reschedule` command when it has no day (coach/commands.py)
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         return ctx.gettext("a new date for a follow-up")
@@ -35,3 +34,5 @@ class PickDate(Flow):
     def on_day(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
         day = (answer.form or {}).get("day")
         return Finish(followups.reschedule(ctx, f"{data['id']} {day.isoformat() if isinstance(day, date) else ''}"))
+
+    steps = {"day": Step(prompt_day, on_day)}

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from coach import smart
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import (
     INTERNAL_OBJECTIVE_ITEMS,
     PREPARATION_STEPS,
@@ -15,6 +15,7 @@ from coach.domain import (
     VisitType,
 )
 from coach.flows import common, questions
+from coach.i18n import N_
 from coach.keywords import keywords
 from coach.replies import (
     Block,
@@ -36,8 +37,11 @@ MAX_NOTE = 500
 
 class Prep(common.AccountSteps, Flow):
     name = "prep"
+    command = Command("prep", "prep prepare preparation voorbereiden voorbereiding", usage=(N_("prep <account>"),),
+                      help=N_("prepare a customer visit: checklist, method, objectives, SMART goal, SPIN questions "
+                              "and a call plan"))
+    pausable = True  # another command in between puts it aside; it is offered again afterwards
     after_account = "visit_type"
-    free_text_steps = frozenset({"account", "checklist", "external", "goal", "questions"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         _ = ctx.gettext
@@ -298,6 +302,18 @@ class Prep(common.AccountSteps, Flow):
                                due, deal_id=data.get("deal_id"), visit_id=data.get("visit_id"))
         return Finish([text(_("Good luck! I will remind you to debrief on {when}.").format(
             when=ctx.t.datetime(due, "EEE d MMM HH:mm")))])
+
+    steps = {
+        "account": common.ACCOUNT,
+        "account_pick": common.ACCOUNT_PICK,
+        "visit_type": Step(prompt_visit_type, on_visit_type),
+        "checklist": Step(prompt_checklist, on_checklist, free_text=True),
+        "internal": Step(prompt_internal, on_internal),
+        "external": Step(prompt_external, on_external, free_text=True),
+        "goal": Step(prompt_goal, on_goal, free_text=True),
+        "questions": Step(prompt_questions, on_questions, free_text=True),
+        "reminder": Step(prompt_reminder, on_reminder),
+    }
 
 
 def call_plan_card(ctx: Ctx, plan: dict[str, Any]) -> Card:

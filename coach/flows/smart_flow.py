@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach import smart
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, Stay, choices, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import VISIT_TYPE_LABELS, VisitType
+from coach.i18n import N_
 from coach.replies import Block, bold, bullets, text
 
 MAX_GOAL = 500
@@ -28,7 +29,8 @@ def verdict_blocks(ctx: Ctx, verdict: smart.SmartVerdict) -> list[Block]:
 
 class SmartCheck(Flow):
     name = "smart"
-    free_text_steps = frozenset({"goal"})
+    command = Command("smart", "smart", usage=(N_("smart <goal>"),), help=N_("check a visit goal against SMART"),
+                      public=True)
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         return ctx.gettext("SMART check")
@@ -68,6 +70,11 @@ class SmartCheck(Flow):
             return Stay([text(ctx.gettext("Please type your goal."))])
         done, say = self._check(ctx, data, goal)
         return Finish(say) if done else Stay(say)
+
+    steps = {
+        "visit_type": Step(prompt_visit_type, on_visit_type),
+        "goal": Step(prompt_goal, on_goal, free_text=True),
+    }
 
     def _check(self, ctx: Ctx, data: dict[str, Any], goal: str) -> tuple[bool, list[Block]]:
         _ = ctx.gettext

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach import spin
-from coach.dialog import Answer, Ctx, Finish, Flow, Goto, Outcome, scope_of
+from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Step, scope_of
 from coach.flows import common, questions
+from coach.i18n import N_
 from coach.replies import Block, bold, bullets, text
 
 PRACTICE_WORDS = {"practice", "practise", "oefen", "oefenen"}
@@ -22,8 +23,9 @@ def verdict_blocks(ctx: Ctx, verdict: spin.SpinVerdict) -> list[Block]:
 
 class SpinPractice(common.AccountSteps, Flow):
     name = "spin"
+    command = Command("spin", "spin", usage=(N_("spin <question>"),),
+                      help=N_("classify a question; “spin” alone to practise"), public=True)
     after_account = "questions"
-    free_text_steps = frozenset({"questions"})
 
     def describe(self, ctx: Ctx, data: dict[str, Any]) -> str:
         return ctx.gettext("SPIN practice")
@@ -54,5 +56,10 @@ class SpinPractice(common.AccountSteps, Flow):
             return Finish([text(bold(_("Your set of questions:"))), bullets(questions.balance(ctx, data))])
 
         return questions.answer(ctx, data, answer, done)
+
+    steps = {
+        "account_pick": common.ACCOUNT_PICK,  # `spin practice <account>` never asks for the account
+        "questions": Step(prompt_questions, on_questions, free_text=True),
+    }
 
 
