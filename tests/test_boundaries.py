@@ -1,22 +1,41 @@
-"""The engine stays platform-neutral: nothing under coach/ imports adapters or chat SDKs."""
+"""The layers keep to their lanes: the engine imports no platform or storage code, adapters and jobs reach
+storage only through the composition root, and one platform's folder never imports another's."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("bot", "slack_bolt", "slack_sdk", "botbuilder", "aiohttp", "storage", "sqlalchemy")
+COMPOSITION_ROOT = "bot/runtime.py"
+PLATFORM_FOLDERS = ("bot/slack", "bot/teams")
 
 
-def test_coach_imports_no_platform_or_storage_code() -> None:
-    offenders = []
-    for path in Path(__file__).resolve().parent.parent.joinpath("coach").rglob("*.py"):
+def imports(folder: str) -> Iterator[tuple[str, str]]:
+    """(file relative to the root, imported module) for every import under `folder`."""
+    for path in sorted(ROOT.joinpath(folder).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
+            yield from ((path.relative_to(ROOT).as_posix(), n) for n in names)
+
+
+def test_coach_imports_no_platform_or_storage_code() -> None:
+    assert [f"{f}: {n}" for f, n in imports("coach") if n.split(".")[0] in FORBIDDEN] == []
+
+
+def test_adapters_and_jobs_reach_storage_only_through_the_composition_root() -> None:
+    offenders = {f for f, n in imports("bot") if n.split(".")[0] == "storage" and f != COMPOSITION_ROOT}
+    assert offenders == set()
+
+
+def test_no_platform_folder_imports_another() -> None:
+    offenders = [f"{f}: {n}" for f, n in imports("bot") for own in PLATFORM_FOLDERS for other in PLATFORM_FOLDERS
+                 if own != other and f.startswith(own + "/") and n.startswith(other.replace("/", "."))]
     assert offenders == []
 
 
@@ -25,6 +44,6 @@ def test_the_service_starts_without_the_chart_libraries() -> None:
     script = ("import sys, bot.server, bot.digests, bot.scheduler, bot.senders, bot.slack.worker; "
               "print(sorted(m for m in ('matplotlib', 'PIL', 'numpy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parent.parent)
+                          cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
