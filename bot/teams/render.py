@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from bot.slack.render import _initial_values, _iso_date, _resolve_option, _safe_cut  # same readings as Slack
+from bot.form_fields import initial_values, iso_date, resolve_option
+from bot.text_fit import Run, safe_cut, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
 from coach.i18n import normalize_language
 from coach.money import parse_amount
@@ -97,16 +98,7 @@ def card_bytes(obj: Any) -> int:
 
 def _clip(text: str, limit: int | None) -> str:
     """The text, shortened with "…" when its JSON would take more than `limit` bytes."""
-    if limit is None or card_bytes(text) <= limit:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if card_bytes(text[:mid] + "…") <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:_safe_cut(text, lo)].rstrip() + "…"
+    return text if limit is None else shorten(text, limit, card_bytes)
 
 
 def _run(text: str, bold: bool = False, italic: bool = False, **style: Any) -> dict:
@@ -126,73 +118,21 @@ def _line(text: str, **style: Any) -> dict:
     return _rich([_run(text, **style)])
 
 
-_Piece = tuple[str, bool, bool]  # text, bold, italic
-
-
-def _cut(piece: _Piece, room: int, fresh: bool, style: dict) -> int:
-    """How much of a piece fits in `room` bytes: up to a line break, else a space, else anywhere.
-
-    0 means: start a new RichTextBlock first (a `fresh` one always takes something)."""
-    text, bold, italic = piece
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if card_bytes(_run(text[:mid], bold, italic, **style)) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0:
-        return 1 if fresh else 0
-    prefix = text[:lo]
-    line = prefix.rfind("\n") + 1
-    space = max((i + 1 for i, c in enumerate(prefix) if c.isspace()), default=0)
-    if line and (line >= lo // 2 or not fresh):
-        return line
-    if space and space >= lo // 2:
-        return space
-    if not fresh:
-        return 0
-    return line or space or _safe_cut(text, lo) or lo
-
-
-def _chunks(pieces: Sequence[_Piece], budget: int = TEXT_BYTES, **style: Any) -> list[dict]:
+def _chunks(pieces: Sequence[Run], budget: int = TEXT_BYTES, **style: Any) -> list[dict]:
     """The pieces as RichTextBlocks of at most `budget` bytes; nothing is lost but blocks of only whitespace."""
-    out: list[dict] = []
-    runs: list[dict] = []
-    used = 0
+    def size(piece: Run) -> int:
+        return card_bytes(_run(*piece, **style)) + 2  # and a comma between runs
 
-    def flush() -> None:
-        nonlocal used
-        if runs:  # a block of its own: line breaks at its edges show nothing
-            runs[0]["text"] = runs[0]["text"].lstrip("\n")
-            runs[-1]["text"] = runs[-1]["text"].rstrip("\n")
-        kept = [r for r in runs if r["text"]]
-        if any(r["text"].strip() for r in kept):
-            out.append(_rich(kept))
-        runs.clear()
-        used = 0
-
-    stack = [p for p in reversed(pieces) if p[0]]
-    while stack:
-        piece = stack.pop()
-        size = card_bytes(_run(*piece, **style)) + 2
-        if used + size <= budget:
-            runs.append(_run(*piece, **style))
-            used += size
-            continue
-        k = _cut(piece, budget - used - 2, not runs, style)
-        if k == 0:
-            flush()
-            stack.append(piece)
-            continue
-        runs.append(_run(piece[0][:k], piece[1], piece[2], **style))
-        flush()
-        stack.append((piece[0][k:], piece[1], piece[2]))
-    flush()
+    out = []
+    for part in split_runs(pieces, budget, size):
+        runs = [_run(*piece, **style) for piece in part]
+        runs[0]["text"] = runs[0]["text"].lstrip("\n")  # a block of its own: line breaks at its edges show nothing
+        runs[-1]["text"] = runs[-1]["text"].rstrip("\n")
+        out.append(_rich([r for r in runs if r["text"]]))
     return out
 
 
-def _pieces(spans: Sequence[Span]) -> list[_Piece]:
+def _pieces(spans: Sequence[Span]) -> list[Run]:
     return [(s.text, s.bold, s.italic) for s in spans]
 
 
@@ -325,7 +265,7 @@ def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) ->
             notes.append(_left_out(ui, "options_left", len(field.options) - room))
     elif field.kind == FieldKind.DATE:
         element["type"] = "Input.Date"
-        day = _iso_date(field.initial)
+        day = iso_date(field.initial)
         if day:
             element["value"] = day
     elif field.kind == FieldKind.NUMBER:
@@ -334,8 +274,8 @@ def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) ->
         element |= {"type": "Input.Text", "maxLength": MAX_TEXT_ANSWER}
         if field.kind == FieldKind.LONG_TEXT:
             element["isMultiline"] = True
-        raw = field.initial if isinstance(field.initial, str) else ", ".join(_initial_values(field))
-        raw = raw[:_safe_cut(raw, MAX_TEXT_ANSWER)] if len(raw) > MAX_TEXT_ANSWER else raw
+        raw = field.initial if isinstance(field.initial, str) else ", ".join(initial_values(field))
+        raw = raw[:safe_cut(raw, MAX_TEXT_ANSWER)] if len(raw) > MAX_TEXT_ANSWER else raw
         if raw.strip():
             element["value"] = _clip(raw, clip)
     return [element, *(_line(_clip(note, clip), isSubtle=True, size="Small") for note in notes)]
@@ -348,7 +288,7 @@ def _choice_set(field: FormField, ui: dict[str, str], room: int, clip: int | Non
     tokens = {o.value: (str(n) if (multi and "," in o.value) or (clip and card_bytes(o.value) > clip) else o.value)
               for n, o in enumerate(field.options, 1)}
     shown = field.options[:room]
-    chosen = [v for v in dict.fromkeys(_resolve_option(field, t) for t in _initial_values(field))
+    chosen = [v for v in dict.fromkeys(resolve_option(field, t) for t in initial_values(field))
               if v is not None and v in {o.value for o in shown}]
     element: dict[str, Any] = {
         "type": "Input.ChoiceSet", "style": "compact", "placeholder": ui["choose"],
