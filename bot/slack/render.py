@@ -18,7 +18,7 @@ from typing import Any
 from bot.form_fields import initial_shown, initial_values, iso_date, resolve_option
 from bot.text_fit import Run, safe_cut, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
-from coach.i18n import normalize_language
+from coach.i18n import Translator, translator
 from coach.replies import (
     Block,
     Bullets,
@@ -71,20 +71,6 @@ OPEN_FORM = "open_form"
 SELECT_ACTION = "choice:select"
 INPUT_ACTION = "value"
 ZWSP = "\u200b"
-
-_UI = {
-    "en": {"answer_here": "…or answer here:", "choose": "Choose…", "cancel": "Cancel",
-           "left_out_1": "…and 1 more item that does not fit here.",
-           "left_out_n": "…and {n} more items that do not fit here."},
-    "nl": {"answer_here": "…of antwoord hier:", "choose": "Kies…", "cancel": "Annuleren",
-           "left_out_1": "…en nog 1 onderdeel dat hier niet past.",
-           "left_out_n": "…en nog {n} onderdelen die hier niet passen."},
-}
-
-
-def _ui(language: str | None) -> dict[str, str]:
-    return _UI.get(normalize_language(language) or "en", _UI["en"])
-
 
 # text ---------------------------------------------------------------------------------------
 
@@ -187,7 +173,7 @@ def _text_chars(obj: Any) -> int:
 _Rendered = list[tuple[dict, str]]  # Slack blocks, each with the plain text it shows
 
 
-def _render_block(block: Block, ui: dict[str, str]) -> _Rendered:
+def _render_block(block: Block, t: Translator) -> _Rendered:
     if isinstance(block, Text):
         return [(_section(md), plain) for md, plain in _chunks(_runs(block.spans), MAX_SECTION_TEXT)]
     if isinstance(block, Heading):
@@ -198,9 +184,9 @@ def _render_block(block: Block, ui: dict[str, str]) -> _Rendered:
             parts += _chunks([("• ", False, False), *_runs(item)], MAX_SECTION_TEXT)
         return [(_section(md), plain) for md, plain in _join_lines(parts, MAX_SECTION_TEXT)]
     if isinstance(block, Choices):
-        return [(_choices(block, ui), block.plain())]
+        return [(_choices(block, t), block.plain())]
     if isinstance(block, Form):
-        return _form(block, ui)
+        return _form(block, t)
     if isinstance(block, Card):
         return _card(block)
     if isinstance(block, Image):  # Block Kit takes no image bytes: the sender uploads it as a file
@@ -216,7 +202,7 @@ def _heading(block: Heading) -> _Rendered:
     return [(_section(md), plain) for md, plain in _chunks([(block.text, True, False)], MAX_SECTION_TEXT)]
 
 
-def _choices(block: Choices, ui: dict[str, str]) -> dict:
+def _choices(block: Choices, t: Translator) -> dict:
     if len(block.options) <= MAX_BUTTONS:
         elements = []
         for i, choice in enumerate(block.options):
@@ -227,7 +213,7 @@ def _choices(block: Choices, ui: dict[str, str]) -> dict:
             elements.append(button)
     else:
         elements = [{"type": "static_select", "action_id": SELECT_ACTION,
-                     "placeholder": _plain(ui["choose"], MAX_PLACEHOLDER),
+                     "placeholder": _plain(t.gettext("Choose…"), MAX_PLACEHOLDER),
                      "options": [_option(c.label, c.value) for c in block.options]}]
     actions: dict[str, Any] = {"type": "actions", "elements": elements}
     if block.scope:
@@ -235,13 +221,13 @@ def _choices(block: Choices, ui: dict[str, str]) -> dict:
     return actions
 
 
-def _form(form: Form, ui: dict[str, str]) -> _Rendered:
+def _form(form: Form, t: Translator) -> _Rendered:
     runs: list[Run] = [(form.title, True, False)]
     field = form.pending_field()
     if field is None:
         runs.append(("\n" + ", ".join(f.label for f in form.fields), False, False))
     else:
-        runs += [("\n" + ui["answer_here"] + " ", False, False), (field.label, True, False)]
+        runs += [("\n" + t.gettext("…or answer here:") + " ", False, False), (field.label, True, False)]
         if field.hint:
             runs += [(" — ", False, False), (field.hint, False, True)]
         runs += [(f"\n[{i}] {opt.label}", False, False) for i, opt in enumerate(field.options, 1)]
@@ -318,15 +304,14 @@ def scope_of_block(block_id: str) -> str:
     return base if sep and n.isdecimal() else block_id
 
 
-def _render_all(blocks: Sequence[Block], ui: dict[str, str]) -> list[tuple[int, dict, str]]:
-    return [(i, b, plain) for i, block in enumerate(blocks) for b, plain in _render_block(block, ui)]
+def _render_all(blocks: Sequence[Block], t: Translator) -> list[tuple[int, dict, str]]:
+    return [(i, b, plain) for i, block in enumerate(blocks) for b, plain in _render_block(block, t)]
 
 
 def render_message(reply: Reply, *, language: str | None = None) -> list[dict]:
     """The reply as Slack messages, `{"text": fallback, "blocks": [...]}` each; more than one when it
     is too long for one. An empty reply is no message."""
-    ui = _ui(language)
-    rendered = _render_all(reply.blocks, ui)
+    rendered = _render_all(reply.blocks, translator(language))
     parts = Counter(i for i, _b, _p in rendered)
     groups: list[list[tuple[int, dict, str]]] = []
     chars = 0
@@ -356,14 +341,15 @@ def _fallback(blocks: Sequence[Block], group: list[tuple[int, dict, str]], parts
 def render_home(blocks: list[Block], *, language: str | None = None) -> dict:
     """An App Home view of the blocks; what does not fit in 100 blocks is left out, and a last line says
     how many of the given blocks were (partly) not shown."""
-    ui = _ui(language)
-    rendered = _render_all(blocks, ui)
+    t = translator(language)
+    rendered = _render_all(blocks, t)
     if len(rendered) > MAX_VIEW_BLOCKS:
         kept = rendered[:MAX_VIEW_BLOCKS - 1]
         shown = Counter(i for i, _b, _p in kept)
         total = Counter(i for i, _b, _p in rendered)
         left = sum(1 for i in total if shown[i] < total[i])
-        note = ui["left_out_1"] if left == 1 else ui["left_out_n"].format(n=left)
+        note = t.ngettext("…and {n} more item that does not fit here.", "…and {n} more items that do not fit here.",
+                          left).format(n=left)
         rendered = [*kept, (-1, {"type": "context", "elements": [_mrkdwn(escape(note))]}, note)]
     view_blocks = _unique_ids([b for _i, b, _p in rendered]) or [{"type": "divider"}]
     return {"type": "home", "blocks": view_blocks}
@@ -371,14 +357,14 @@ def render_home(blocks: list[Block], *, language: str | None = None) -> dict:
 
 # modals ---------------------------------------------------------------------------------------
 
-def _element(field: FormField, ui: dict[str, str]) -> dict:
+def _element(field: FormField, t: Translator) -> dict:
     element: dict[str, Any] = {"action_id": INPUT_ACTION}
     initial = initial_values(field)
     if field.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
         options = [_option(o.label, o.value) for o in field.options]
         by_value = {o["value"]: o for o in options}
-        chosen = list(dict.fromkeys(v for v in (resolve_option(field, t) for t in initial) if v is not None))
-        element["placeholder"] = _plain(ui["choose"], MAX_PLACEHOLDER)
+        chosen = list(dict.fromkeys(v for v in (resolve_option(field, token) for token in initial) if v is not None))
+        element["placeholder"] = _plain(t.gettext("Choose…"), MAX_PLACEHOLDER)
         element["options"] = options
         if field.kind == FieldKind.SELECT:
             element["type"] = "static_select"
@@ -416,16 +402,17 @@ def render_modal(form: Form, private_metadata: str, *, language: str | None = No
     """The form as a Slack modal (callback `coach_form`); each field an input block named after it."""
     if text_size(private_metadata) > MAX_PRIVATE_METADATA:
         raise ValueError(f"private_metadata is longer than {MAX_PRIVATE_METADATA} characters")
-    ui = _ui(language)
+    t = translator(language)
     blocks = []
     for field in form.fields[:MAX_VIEW_BLOCKS]:
         block: dict[str, Any] = {"type": "input", "block_id": field.name, "optional": not field.required,
-                                 "label": _plain(field.label, MAX_INPUT_LABEL), "element": _element(field, ui)}
+                                 "label": _plain(field.label, MAX_INPUT_LABEL), "element": _element(field, t)}
         if field.hint:
             block["hint"] = _plain(field.hint, MAX_INPUT_HINT)
         blocks.append(block)
     return {"type": "modal", "callback_id": FORM_CALLBACK, "title": _plain(form.title, MAX_MODAL_TITLE),
-            "submit": _plain(form.submit_label, MAX_MODAL_BUTTON), "close": _plain(ui["cancel"], MAX_MODAL_BUTTON),
+            "submit": _plain(form.submit_label, MAX_MODAL_BUTTON),
+            "close": _plain(t.gettext("Cancel"), MAX_MODAL_BUTTON),
             "private_metadata": private_metadata, "blocks": blocks}
 
 

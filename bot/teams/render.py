@@ -22,7 +22,7 @@ from typing import Any, Literal
 from bot.form_fields import initial_values, iso_date, resolve_option
 from bot.text_fit import Run, safe_cut, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
-from coach.i18n import normalize_language
+from coach.i18n import Translator, translator
 from coach.money import parse_amount
 from coach.replies import (
     Block,
@@ -57,28 +57,9 @@ ZWSP = "\u200b"
 
 _STYLES = {ChoiceStyle.PRIMARY: "positive", ChoiceStyle.DANGER: "destructive"}
 
-_UI = {
-    "en": {"choose": "Choose…", "pick": "Pick one", "pick_error": "Pick one first.", "ok": "OK",
-           "needed": "“{field}” is needed.",
-           "left_out_1": "…and 1 more item that does not fit here.",
-           "left_out_n": "…and {n} more items that do not fit here.",
-           "options_left_1": "…and 1 more option that does not fit here.",
-           "options_left_n": "…and {n} more options that do not fit here."},
-    "nl": {"choose": "Kies…", "pick": "Kies er één", "pick_error": "Kies er eerst één.", "ok": "OK",
-           "needed": "“{field}” is verplicht.",
-           "left_out_1": "…en nog 1 onderdeel dat hier niet past.",
-           "left_out_n": "…en nog {n} onderdelen die hier niet passen.",
-           "options_left_1": "…en nog 1 optie die hier niet past.",
-           "options_left_n": "…en nog {n} opties die hier niet passen."},
-}
-
-
-def _ui(language: str | None) -> dict[str, str]:
-    return _UI.get(normalize_language(language) or "en", _UI["en"])
-
-
-def _left_out(ui: dict[str, str], kind: str, n: int) -> str:
-    return ui[f"{kind}_1"] if n == 1 else ui[f"{kind}_n"].format(n=n)
+def _items_left_out(t: Translator, n: int) -> str:
+    return t.ngettext("…and {n} more item that does not fit here.", "…and {n} more items that do not fit here.",
+                      n).format(n=n)
 
 
 # text ---------------------------------------------------------------------------------------
@@ -148,7 +129,7 @@ class _Unit:
     inputs: bool = False  # at most one unit with inputs per card, so a submit gathers only its own
 
 
-def _units(block: Block, i: int, ui: dict[str, str]) -> list[_Unit]:
+def _units(block: Block, i: int, t: Translator) -> list[_Unit]:
     if isinstance(block, Text):
         return [_Unit(i, [rich]) for rich in _chunks(_pieces(block.spans))]
     if isinstance(block, Heading):
@@ -156,9 +137,9 @@ def _units(block: Block, i: int, ui: dict[str, str]) -> list[_Unit]:
     if isinstance(block, Bullets):
         return [_Unit(i, [rich]) for item in block.items for rich in _chunks([("• ", False, False), *_pieces(item)])]
     if isinstance(block, Choices):
-        return _choices(block, i, ui)
+        return _choices(block, i, t)
     if isinstance(block, Form):
-        return [_form(block, i, ui)]
+        return [_form(block, i, t)]
     if isinstance(block, Card):
         return _card(block, i)
     if isinstance(block, Image):  # Teams shows a data URI image inside the card
@@ -179,16 +160,17 @@ def _button(scope: str, choice: Choice) -> dict:
     return button
 
 
-def _dropdown(block: Choices, options: list[Choice], ui: dict[str, str]) -> list[dict]:
+def _dropdown(block: Choices, options: list[Choice], t: Translator) -> list[dict]:
     choices = [{"title": neutral(c.label), "value": c.value} for c in options]
-    submit = {"type": "Action.Submit", "title": ui["ok"], "style": "positive",
+    submit = {"type": "Action.Submit", "title": t.gettext("OK"), "style": "positive",
               "data": {"coach": "choice", "scope": block.scope}}
-    return [{"type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "compact", "label": ui["pick"],
-             "placeholder": ui["choose"], "isRequired": True, "errorMessage": ui["pick_error"], "choices": choices},
+    return [{"type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "compact", "label": t.gettext("Pick one"),
+             "placeholder": t.gettext("Choose…"), "isRequired": True, "errorMessage": t.gettext("Pick one first."),
+             "choices": choices},
             _action_set([submit])]
 
 
-def _choices(block: Choices, i: int, ui: dict[str, str]) -> list[_Unit]:
+def _choices(block: Choices, i: int, t: Translator) -> list[_Unit]:
     """Buttons, or a drop-down with an OK button; split over several cards when their labels are too long."""
     if len(block.options) <= MAX_BUTTONS:
         buttons = [_button(block.scope, c) for c in block.options]
@@ -199,10 +181,10 @@ def _choices(block: Choices, i: int, ui: dict[str, str]) -> list[_Unit]:
         return [_Unit(i, [_action_set(buttons)])]
     groups: list[list[Choice]] = [[]]
     for choice in block.options:
-        if groups[-1] and card_bytes(_dropdown(block, [*groups[-1], choice], ui)) > UNIT_BYTES:
+        if groups[-1] and card_bytes(_dropdown(block, [*groups[-1], choice], t)) > UNIT_BYTES:
             groups.append([])
         groups[-1].append(choice)
-    return [_Unit(i, _dropdown(block, group, ui), inputs=True) for group in groups]
+    return [_Unit(i, _dropdown(block, group, t), inputs=True) for group in groups]
 
 
 def _card(card: Card, i: int) -> list[_Unit]:
@@ -233,18 +215,18 @@ def _columns(left: list[dict], right: list[dict]) -> dict:
 _FORM_STEPS: tuple[tuple[int, int | None], ...] = ((100, None), (40, 240), (12, 96), (3, 32))
 
 
-def _form(form: Form, i: int, ui: dict[str, str]) -> _Unit:
+def _form(form: Form, i: int, t: Translator) -> _Unit:
     for room, clip in _FORM_STEPS:
-        unit = _Unit(i, [_form_container(form, ui, room, clip)], inputs=True)
+        unit = _Unit(i, [_form_container(form, t, room, clip)], inputs=True)
         if card_bytes(unit.elements) <= UNIT_BYTES:
             break
     return unit  # the last step fits the largest form the model allows (tested)
 
 
-def _form_container(form: Form, ui: dict[str, str], room: int, clip: int | None) -> dict:
+def _form_container(form: Form, t: Translator, room: int, clip: int | None) -> dict:
     items = [_line(form.title, bold=True, size="Medium")]
     for field in form.fields:
-        items += _field(field, ui, room, clip)
+        items += _field(field, t, room, clip)
     data: dict[str, Any] = {"coach": "form", "scope": form.scope}
     multi = [f.name for f in form.fields if f.kind == FieldKind.MULTI_SELECT]
     if multi:
@@ -253,16 +235,19 @@ def _form_container(form: Form, ui: dict[str, str], room: int, clip: int | None)
     return {"type": "Container", "id": FORM_ID, "items": [*items, _action_set([submit])]}
 
 
-def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) -> list[dict]:
+def _field(field: FormField, t: Translator, room: int, clip: int | None) -> list[dict]:
     """The input for one field, then its hint and a note about options left out, as subtle lines."""
     element: dict[str, Any] = {"id": field.name, "label": neutral(_clip(field.label, clip))}
     if field.required:
-        element |= {"isRequired": True, "errorMessage": neutral(_clip(ui["needed"].format(field=field.label), clip))}
+        needed = t.gettext("“{field}” is needed.").format(field=field.label)
+        element |= {"isRequired": True, "errorMessage": neutral(_clip(needed, clip))}
     notes = [field.hint] if field.hint else []
     if field.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
-        element |= _choice_set(field, ui, room, clip)
+        element |= _choice_set(field, t, room, clip)
         if len(field.options) > room:
-            notes.append(_left_out(ui, "options_left", len(field.options) - room))
+            left = len(field.options) - room
+            notes.append(t.ngettext("…and {n} more option that does not fit here.",
+                                    "…and {n} more options that do not fit here.", left).format(n=left))
     elif field.kind == FieldKind.DATE:
         element["type"] = "Input.Date"
         day = iso_date(field.initial)
@@ -281,17 +266,17 @@ def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) ->
     return [element, *(_line(_clip(note, clip), isSubtle=True, size="Small") for note in notes)]
 
 
-def _choice_set(field: FormField, ui: dict[str, str], room: int, clip: int | None) -> dict:
+def _choice_set(field: FormField, t: Translator, room: int, clip: int | None) -> dict:
     """A drop-down. An option value with a comma (a multi-select answers "a,b") or longer than `clip` goes as its
     number, which the engine reads as that option, as it does a typed answer."""
     multi = field.kind == FieldKind.MULTI_SELECT
     tokens = {o.value: (str(n) if (multi and "," in o.value) or (clip and card_bytes(o.value) > clip) else o.value)
               for n, o in enumerate(field.options, 1)}
     shown = field.options[:room]
-    chosen = [v for v in dict.fromkeys(resolve_option(field, t) for t in initial_values(field))
+    chosen = [v for v in dict.fromkeys(resolve_option(field, token) for token in initial_values(field))
               if v is not None and v in {o.value for o in shown}]
     element: dict[str, Any] = {
-        "type": "Input.ChoiceSet", "style": "compact", "placeholder": ui["choose"],
+        "type": "Input.ChoiceSet", "style": "compact", "placeholder": t.gettext("Choose…"),
         "choices": [{"title": neutral(_clip(o.label, clip)), "value": tokens[o.value]} for o in shown]}
     if multi:
         element["isMultiSelect"] = True
@@ -344,27 +329,27 @@ def _pack(units: list[_Unit]) -> list[list[_Unit]]:
     return cards
 
 
-def _cut_to_max(cards: list[list[_Unit]], units: list[_Unit], ui: dict[str, str]) -> list[dict]:
+def _cut_to_max(cards: list[list[_Unit]], units: list[_Unit], t: Translator) -> list[dict]:
     """The first MAX_CARDS cards; the last one ends with a note of how many blocks were (partly) left out."""
     kept = [list(c) for c in cards[:MAX_CARDS]]
     last = kept[-1]
-    worst = _Unit(-1, [_line(_left_out(ui, "left_out", 10**6), isSubtle=True, italic=True)])
+    worst = _Unit(-1, [_line(_items_left_out(t, 10**6), isSubtle=True, italic=True)])
     while len(last) > 1 and card_bytes(_new_card([*last, worst])) > MAX_CARD_BYTES:
         last.pop()
     shown = {id(u) for card in kept for u in card}
     left = len({u.block for u in units if id(u) not in shown})
-    note = _Unit(-1, [_line(_left_out(ui, "left_out", left), isSubtle=True, italic=True)])
+    note = _Unit(-1, [_line(_items_left_out(t, left), isSubtle=True, italic=True)])
     return [_new_card(c) for c in kept[:-1]] + [_new_card([*last, note])]
 
 
 def render_cards(reply: Reply, *, language: str | None = None) -> list[dict]:
     """The reply as Adaptive Cards, one message each, in order; none for an empty reply. `language` (else the
     reply's) picks the few words the cards add."""
-    ui = _ui(language or reply.language)
-    units = [u for i, block in enumerate(reply.blocks) for u in _units(block, i, ui)]
+    t = translator(language or reply.language)
+    units = [u for i, block in enumerate(reply.blocks) for u in _units(block, i, t)]
     cards = _pack(units) if units else []
     if len(cards) > MAX_CARDS:
-        return _cut_to_max(cards, units, ui)
+        return _cut_to_max(cards, units, t)
     return [_new_card(c) for c in cards]
 
 
