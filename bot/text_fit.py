@@ -43,6 +43,13 @@ def _longest(text: str, limit: int, size: Callable[[str], int]) -> int:
     return lo
 
 
+def head(text: str, limit: int, size: Callable[[str], int]) -> str:
+    """The text, or the longest start of it that measures at most `limit` (for a value that must fit)."""
+    if size(text) <= limit:
+        return text
+    return text[:safe_cut(text, _longest(text, limit, size))]
+
+
 def shorten(text: str, limit: int, size: Callable[[str], int], render: Callable[[str], str] = str) -> str:
     """render(text), shortened with "…" when it would measure more than `limit` (for labels and titles)."""
     out = render(text)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from bot.form_fields import initial_shown, initial_values, iso_date, resolve_option
-from bot.text_fit import Run, safe_cut, shorten, split_runs
+from bot.text_fit import Run, head, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
 from coach.i18n import Translator, translator
 from coach.replies import (
@@ -394,7 +394,7 @@ def _element(field: FormField, t: Translator) -> dict:
         element["multiline"] = field.kind == FieldKind.LONG_TEXT
         limit = element["max_length"] = MAX_TEXT_ANSWER
     if raw and raw.strip():
-        element["initial_value"] = raw[:safe_cut(raw, limit)] if text_size(raw) > limit else raw
+        element["initial_value"] = head(raw, limit, text_size)
     return element
 
 

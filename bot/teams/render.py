@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from bot.form_fields import initial_values, iso_date, resolve_option
-from bot.text_fit import Run, safe_cut, shorten, split_runs
+from bot.text_fit import Run, head, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
 from coach.i18n import Translator, translator
 from coach.money import parse_amount
@@ -260,7 +260,7 @@ def _field(field: FormField, t: Translator, room: int, clip: int | None) -> list
         if field.kind == FieldKind.LONG_TEXT:
             element["isMultiline"] = True
         raw = field.initial if isinstance(field.initial, str) else ", ".join(initial_values(field))
-        raw = raw[:safe_cut(raw, MAX_TEXT_ANSWER)] if len(raw) > MAX_TEXT_ANSWER else raw
+        raw = head(raw, MAX_TEXT_ANSWER, len)
         if raw.strip():
             element["value"] = _clip(raw, clip)
     return [element, *(_line(_clip(note, clip), isSubtle=True, size="Small") for note in notes)]
