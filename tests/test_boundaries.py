@@ -28,3 +28,22 @@ def test_the_service_starts_without_the_chart_libraries() -> None:
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_platform_adapters_share_only_public_names() -> None:
+    """Slack and Teams code imports nothing from the other platform's folder, and no module in bot/ imports
+    another's private names: what they share lives in a neutral module with public names."""
+    offenders = []
+    bot = Path(__file__).resolve().parent.parent / "bot"
+    for path in bot.rglob("*.py"):
+        platform = path.parent.name if path.parent != bot else None
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("bot"):
+                continue
+            parts = node.module.split(".")
+            other = parts[1] if len(parts) > 1 and parts[1] in ("slack", "teams") else None
+            if platform in ("slack", "teams") and other not in (None, platform):
+                offenders.append(f"{path.relative_to(bot)}: {node.module}")
+            offenders += [f"{path.relative_to(bot)}: {node.module}.{a.name}" for a in node.names
+                          if a.name.startswith("_")]
+    assert offenders == []
