@@ -57,6 +57,7 @@ ZWSP = "\u200b"
 
 _STYLES = {ChoiceStyle.PRIMARY: "positive", ChoiceStyle.DANGER: "destructive"}
 
+
 def _items_left_out(t: Translator, n: int) -> str:
     return t.ngettext("…and {n} more item that does not fit here.", "…and {n} more items that do not fit here.",
                       n).format(n=n)
@@ -102,7 +103,7 @@ def _line(text: str, **style: Any) -> dict:
 def _chunks(pieces: Sequence[Run], budget: int = TEXT_BYTES, **style: Any) -> list[dict]:
     """The pieces as RichTextBlocks of at most `budget` bytes; nothing is lost but blocks of only whitespace."""
     def size(piece: Run) -> int:
-        return card_bytes(_run(*piece, **style)) + 2  # and a comma between runs
+        return card_bytes(_run(*piece, **style)) + 2  # its JSON and the ", " before the next run
 
     out = []
     for part in split_runs(pieces, budget, size):
