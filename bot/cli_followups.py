@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
                 info = store.user(user)
                 if info is None:
                     raise BadInput(f"no user {user!r} is known to the coach; check the id (see `team add-member`)")
-                data = followups_calendar(store.open_followups(info), user, rt.clock())
+                data = followups_calendar(store.open_followups(info), user, rt.clock(), info.language)
             if out is None:
                 sys.stdout.buffer.write(data)
             else:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
+from bot.form_fields import initial_shown
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
+from coach.i18n import translator
 from coach.replies import Block, Bullets, Card, Choices, Form, Heading, Image, Reply, Span, Text
 
 QUIT_WORDS = {"quit", "exit", "bye", "stoppen", "doei"}
@@ -79,11 +82,9 @@ def _render_form(form: Form) -> RenderableType:
         for i, opt in enumerate(field.options, 1):
             line.append(f"\n  [{i}] ", style="bold cyan")
             line.append(opt.label)
-    if field.initial not in (None, "", []):
-        names = {o.value: o.label.split(" — ")[0] for o in field.options}
-        values = field.initial if isinstance(field.initial, list) else [field.initial]
-        initial = ", ".join(names.get(v, v) for v in values)
-        line.append(f"\n  → {initial}", style="dim")
+    shown = initial_shown(field)
+    if shown:
+        line.append(f"\n  → {', '.join(shown)}", style="dim")
     return line
 
 
@@ -95,7 +96,12 @@ def run_chat(coach: Coach, who: Who, console: Console, lines: Iterable[str] | No
     """Talk until EOF or `quit`. With `lines`, reads those (piped stdin); else prompts interactively."""
     interactive = lines is None
     console.print(RichText("salescoach · help / hulp · quit", style="dim"))
-    source = _prompted(console) if interactive else lines
+    language = who.language  # then the language the coach answers in
+
+    def prompt() -> str:
+        return translator(language).gettext("you ›")
+
+    source = _prompted(console, prompt) if interactive else lines
     for raw in source:
         message = raw.rstrip("\n")
         if message.strip().casefold() in QUIT_WORDS:
@@ -103,15 +109,16 @@ def run_chat(coach: Coach, who: Who, console: Console, lines: Iterable[str] | No
         if not interactive:
             console.print(RichText(f"> {message}", style="bold green"))
         reply = coach.handle(who, Inbound(text=message))
+        language = reply.language or language
         for renderable in render(reply):
             console.print(renderable)
         console.print()
 
 
-def _prompted(console: Console) -> Iterable[str]:
+def _prompted(console: Console, prompt: Callable[[], str]) -> Iterable[str]:
     while True:
         try:
-            yield console.input("[bold green]you ›[/] ")
+            yield console.input(f"[bold green]{escape(prompt())}[/] ")
         except (EOFError, KeyboardInterrupt):
             console.print()
             return

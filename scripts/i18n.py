@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Extract the coach's messages into messages.pot and merge them into the Dutch catalog.
+"""Extract the messages of the coach (coach/) and its adapters (bot/) into messages.pot and merge them into
+the Dutch catalog, one for both.
 
     python scripts/i18n.py            extract + update coach/locale/nl/LC_MESSAGES/messages.po
     python scripts/i18n.py --check    exit 1 if any message lacks a Dutch translation
@@ -17,17 +18,18 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "coach"
-POT = SOURCE / "locale" / "messages.pot"
-PO = SOURCE / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
+SOURCES = ("coach", "bot")
+POT = ROOT / "coach" / "locale" / "messages.pot"
+PO = ROOT / "coach" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 
 def extract() -> Catalog:
     catalog = Catalog(project="salescoach", charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS):
-        catalog.add(message, None, [(f"coach/{filename}", lineno)], auto_comments=comments, context=context)
+    for source in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(ROOT / source), method_map=[("**.py", "python")], keywords=KEYWORDS):
+            catalog.add(message, None, [(f"{source}/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
 
 

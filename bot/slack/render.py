@@ -11,14 +11,14 @@ characters, so emoji-heavy text stays inside a limit however Slack counts it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from typing import Any
 
+from bot.form_fields import initial_shown, initial_values, iso_date, resolve_option
+from bot.text_fit import Run, head, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
-from coach.i18n import normalize_language
+from coach.i18n import Translator, translator
 from coach.replies import (
     Block,
     Bullets,
@@ -72,20 +72,6 @@ SELECT_ACTION = "choice:select"
 INPUT_ACTION = "value"
 ZWSP = "\u200b"
 
-_UI = {
-    "en": {"answer_here": "…or answer here:", "choose": "Choose…", "cancel": "Cancel",
-           "left_out_1": "…and 1 more item that does not fit here.",
-           "left_out_n": "…and {n} more items that do not fit here."},
-    "nl": {"answer_here": "…of antwoord hier:", "choose": "Kies…", "cancel": "Annuleren",
-           "left_out_1": "…en nog 1 onderdeel dat hier niet past.",
-           "left_out_n": "…en nog {n} onderdelen die hier niet passen."},
-}
-
-
-def _ui(language: str | None) -> dict[str, str]:
-    return _UI.get(normalize_language(language) or "en", _UI["en"])
-
-
 # text ---------------------------------------------------------------------------------------
 
 def text_size(text: str) -> int:
@@ -103,41 +89,11 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-_JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
-
-
-def _regional(c: str) -> bool:
-    return 0x1F1E6 <= ord(c) <= 0x1F1FF
-
-
-def _safe_cut(text: str, k: int) -> int:
-    """Move a cut back so it keeps a character with its combining marks, joiners and modifiers."""
-    while 0 < k < len(text):
-        c, before = text[k], text[k - 1]
-        if (unicodedata.combining(c) or c in _JOINERS or before == "\u200d" or 0x1F3FB <= ord(c) <= 0x1F3FF
-                or 0xE0020 <= ord(c) <= 0xE007F or (_regional(c) and _regional(before))):
-            k -= 1
-            continue
-        break
-    return k
-
-
 def _fit(raw: str, limit: int, render: Callable[[str], str] = str) -> str:
     """render(raw), shortened with "…" when it would be longer than `limit` (for labels and titles)."""
-    out = render(raw)
-    if text_size(out) <= limit:
-        return out
-    lo, hi = 0, min(len(raw), limit)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if text_size(render(raw[:mid])) + 1 <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
-    return render(raw[:_safe_cut(raw, lo)].rstrip()) + "…"
+    return shorten(raw, limit, text_size, render)
 
 
-_Run = tuple[str, bool, bool]  # text, bold, italic
 _EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
 
 
@@ -156,76 +112,20 @@ def _md(text: str, bold: bool = False, italic: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _runs(spans: Iterable[Span]) -> list[_Run]:
+def _runs(spans: Iterable[Span]) -> list[Run]:
     return [(s.text, s.bold, s.italic) for s in spans]
 
 
-def _cut(run: _Run, room: int, fresh: bool) -> int:
-    """How much of a run to put in the `room` left: after a line break, else a space, else anywhere.
-
-    0 means: start a new piece first (`fresh` pieces always take something)."""
-    raw, bold, italic = run
-    lo, hi = 0, min(len(raw), room)  # every character takes at least one unit
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if text_size(_md(raw[:mid], bold, italic)) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    k = lo
-    if k == 0:
-        return 1 if fresh else 0
-    prefix = raw[:k]
-    line = prefix.rfind("\n") + 1
-    space = max((i + 1 for i, c in enumerate(prefix) if c.isspace()), default=0)
-    if line and (line >= k // 2 or not fresh):
-        return line
-    if space >= k // 2 and space:
-        return space
-    if not fresh:
-        return 0
-    return line or space or _safe_cut(raw, k) or k
+def _md_size(run: Run) -> int:
+    return text_size(_md(*run))
 
 
-def _chunks(runs: Iterable[_Run], budget: int) -> list[tuple[str, str]]:
+def _chunks(runs: Iterable[Run], budget: int) -> list[tuple[str, str]]:
     """Runs as mrkdwn pieces of at most `budget` units, as (mrkdwn, plain text); nothing is dropped but
     pieces that are only whitespace."""
-    out: list[tuple[str, str]] = []
-    md: list[str] = []
-    plain: list[str] = []
-    used = 0
-
-    def flush() -> None:
-        nonlocal used
-        text = "".join(md).strip("\n")  # a piece is a block of its own: edge line breaks show nothing
-        if text.strip():
-            out.append((text, "".join(plain)))
-        md.clear()
-        plain.clear()
-        used = 0
-
-    stack = [r for r in reversed(list(runs)) if r[0]]
-    while stack:
-        run = stack.pop()
-        rendered = _md(*run)
-        size = text_size(rendered)
-        if used + size <= budget:
-            md.append(rendered)
-            plain.append(run[0])
-            used += size
-            continue
-        k = _cut(run, budget - used, fresh=used == 0)
-        if k == 0:
-            flush()
-            stack.append(run)
-            continue
-        head = run[0][:k]
-        md.append(_md(head, run[1], run[2]))
-        plain.append(head)
-        flush()
-        stack.append((run[0][k:], run[1], run[2]))
-    flush()
-    return out
+    # a piece is a block of its own: line breaks at its edges show nothing
+    return [("".join(_md(*run) for run in piece).strip("\n"), "".join(run[0] for run in piece))
+            for piece in split_runs(runs, budget, _md_size)]
 
 
 def _join_lines(parts: list[tuple[str, str]], budget: int) -> list[tuple[str, str]]:
@@ -273,7 +173,7 @@ def _text_chars(obj: Any) -> int:
 _Rendered = list[tuple[dict, str]]  # Slack blocks, each with the plain text it shows
 
 
-def _render_block(block: Block, ui: dict[str, str]) -> _Rendered:
+def _render_block(block: Block, t: Translator) -> _Rendered:
     if isinstance(block, Text):
         return [(_section(md), plain) for md, plain in _chunks(_runs(block.spans), MAX_SECTION_TEXT)]
     if isinstance(block, Heading):
@@ -284,9 +184,9 @@ def _render_block(block: Block, ui: dict[str, str]) -> _Rendered:
             parts += _chunks([("• ", False, False), *_runs(item)], MAX_SECTION_TEXT)
         return [(_section(md), plain) for md, plain in _join_lines(parts, MAX_SECTION_TEXT)]
     if isinstance(block, Choices):
-        return [(_choices(block, ui), block.plain())]
+        return [(_choices(block, t), block.plain())]
     if isinstance(block, Form):
-        return _form(block, ui)
+        return _form(block, t)
     if isinstance(block, Card):
         return _card(block)
     if isinstance(block, Image):  # Block Kit takes no image bytes: the sender uploads it as a file
@@ -302,7 +202,7 @@ def _heading(block: Heading) -> _Rendered:
     return [(_section(md), plain) for md, plain in _chunks([(block.text, True, False)], MAX_SECTION_TEXT)]
 
 
-def _choices(block: Choices, ui: dict[str, str]) -> dict:
+def _choices(block: Choices, t: Translator) -> dict:
     if len(block.options) <= MAX_BUTTONS:
         elements = []
         for i, choice in enumerate(block.options):
@@ -313,7 +213,7 @@ def _choices(block: Choices, ui: dict[str, str]) -> dict:
             elements.append(button)
     else:
         elements = [{"type": "static_select", "action_id": SELECT_ACTION,
-                     "placeholder": _plain(ui["choose"], MAX_PLACEHOLDER),
+                     "placeholder": _plain(t.gettext("Choose…"), MAX_PLACEHOLDER),
                      "options": [_option(c.label, c.value) for c in block.options]}]
     actions: dict[str, Any] = {"type": "actions", "elements": elements}
     if block.scope:
@@ -321,44 +221,18 @@ def _choices(block: Choices, ui: dict[str, str]) -> dict:
     return actions
 
 
-def _resolve_option(field: FormField, token: Any) -> str | None:
-    """An option value for a typed or stored answer, matched the way `parse_field` matches it."""
-    token = str(token).strip()
-    if token.isdecimal() and 1 <= int(token) <= len(field.options):
-        return field.options[int(token) - 1].value
-    folded = token.casefold()
-    for opt in field.options:
-        if folded in (opt.value.casefold(), opt.label.casefold(), opt.label.casefold().split(" — ")[0]):
-            return opt.value
-    return None
-
-
-def _initial_values(field: FormField) -> list[str]:
-    """The field's initial answer as a list (a multi-select's typed "a, b" is two)."""
-    initial = field.initial
-    if initial in (None, "", []):
-        return []
-    if isinstance(initial, list):
-        return [str(t) for t in initial]
-    if field.kind == FieldKind.MULTI_SELECT:
-        return [t for t in re.split(r"[,;\n]+", initial) if t.strip()]
-    return [initial]
-
-
-def _form(form: Form, ui: dict[str, str]) -> _Rendered:
-    runs: list[_Run] = [(form.title, True, False)]
+def _form(form: Form, t: Translator) -> _Rendered:
+    runs: list[Run] = [(form.title, True, False)]
     field = form.pending_field()
     if field is None:
         runs.append(("\n" + ", ".join(f.label for f in form.fields), False, False))
     else:
-        runs += [("\n" + ui["answer_here"] + " ", False, False), (field.label, True, False)]
+        runs += [("\n" + t.gettext("…or answer here:") + " ", False, False), (field.label, True, False)]
         if field.hint:
             runs += [(" — ", False, False), (field.hint, False, True)]
         runs += [(f"\n[{i}] {opt.label}", False, False) for i, opt in enumerate(field.options, 1)]
-        initial = _initial_values(field)
-        if initial:
-            names = {o.value: o.label.split(" — ")[0] for o in field.options}
-            shown = [names.get(_resolve_option(field, v) or "", v) if field.options else v for v in initial]
+        shown = initial_shown(field)
+        if shown:
             runs.append(("\n→ " + ", ".join(shown), False, False))
     out: _Rendered = [(_section(md), plain) for md, plain in _chunks(runs, MAX_SECTION_TEXT)]
     button: dict[str, Any] = {"type": "button", "action_id": OPEN_FORM, "style": "primary",
@@ -372,7 +246,7 @@ def _form(form: Form, ui: dict[str, str]) -> _Rendered:
 def _card(card: Card) -> _Rendered:
     fields: list[tuple[str, str]] = []
     for f in card.fields:
-        runs: list[_Run] = [(f.label, True, False), ("\n" if f.label and f.value else "", False, False),
+        runs: list[Run] = [(f.label, True, False), ("\n" if f.label and f.value else "", False, False),
                             (f.value, False, False)]
         fields += _chunks(runs, MAX_FIELD_TEXT)
     titles = _chunks([(card.title, True, False)], MAX_SECTION_TEXT)
@@ -430,15 +304,14 @@ def scope_of_block(block_id: str) -> str:
     return base if sep and n.isdecimal() else block_id
 
 
-def _render_all(blocks: Sequence[Block], ui: dict[str, str]) -> list[tuple[int, dict, str]]:
-    return [(i, b, plain) for i, block in enumerate(blocks) for b, plain in _render_block(block, ui)]
+def _render_all(blocks: Sequence[Block], t: Translator) -> list[tuple[int, dict, str]]:
+    return [(i, b, plain) for i, block in enumerate(blocks) for b, plain in _render_block(block, t)]
 
 
 def render_message(reply: Reply, *, language: str | None = None) -> list[dict]:
     """The reply as Slack messages, `{"text": fallback, "blocks": [...]}` each; more than one when it
     is too long for one. An empty reply is no message."""
-    ui = _ui(language)
-    rendered = _render_all(reply.blocks, ui)
+    rendered = _render_all(reply.blocks, translator(language))
     parts = Counter(i for i, _b, _p in rendered)
     groups: list[list[tuple[int, dict, str]]] = []
     chars = 0
@@ -468,14 +341,15 @@ def _fallback(blocks: Sequence[Block], group: list[tuple[int, dict, str]], parts
 def render_home(blocks: list[Block], *, language: str | None = None) -> dict:
     """An App Home view of the blocks; what does not fit in 100 blocks is left out, and a last line says
     how many of the given blocks were (partly) not shown."""
-    ui = _ui(language)
-    rendered = _render_all(blocks, ui)
+    t = translator(language)
+    rendered = _render_all(blocks, t)
     if len(rendered) > MAX_VIEW_BLOCKS:
         kept = rendered[:MAX_VIEW_BLOCKS - 1]
         shown = Counter(i for i, _b, _p in kept)
         total = Counter(i for i, _b, _p in rendered)
         left = sum(1 for i in total if shown[i] < total[i])
-        note = ui["left_out_1"] if left == 1 else ui["left_out_n"].format(n=left)
+        note = t.ngettext("…and {n} more item that does not fit here.", "…and {n} more items that do not fit here.",
+                          left).format(n=left)
         rendered = [*kept, (-1, {"type": "context", "elements": [_mrkdwn(escape(note))]}, note)]
     view_blocks = _unique_ids([b for _i, b, _p in rendered]) or [{"type": "divider"}]
     return {"type": "home", "blocks": view_blocks}
@@ -483,26 +357,14 @@ def render_home(blocks: list[Block], *, language: str | None = None) -> dict:
 
 # modals ---------------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> str | None:
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
-        return None
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        return None
-
-
-def _element(field: FormField, ui: dict[str, str]) -> dict:
+def _element(field: FormField, t: Translator) -> dict:
     element: dict[str, Any] = {"action_id": INPUT_ACTION}
-    initial = _initial_values(field)
+    initial = initial_values(field)
     if field.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
         options = [_option(o.label, o.value) for o in field.options]
         by_value = {o["value"]: o for o in options}
-        chosen = list(dict.fromkeys(v for v in (_resolve_option(field, t) for t in initial) if v is not None))
-        element["placeholder"] = _plain(ui["choose"], MAX_PLACEHOLDER)
+        chosen = list(dict.fromkeys(v for v in (resolve_option(field, token) for token in initial) if v is not None))
+        element["placeholder"] = _plain(t.gettext("Choose…"), MAX_PLACEHOLDER)
         element["options"] = options
         if field.kind == FieldKind.SELECT:
             element["type"] = "static_select"
@@ -515,7 +377,7 @@ def _element(field: FormField, ui: dict[str, str]) -> dict:
         return element
     if field.kind == FieldKind.DATE:
         element["type"] = "datepicker"
-        day = _iso_date(field.initial)
+        day = iso_date(field.initial)
         if day:
             element["initial_date"] = day
         return element
@@ -532,7 +394,7 @@ def _element(field: FormField, ui: dict[str, str]) -> dict:
         element["multiline"] = field.kind == FieldKind.LONG_TEXT
         limit = element["max_length"] = MAX_TEXT_ANSWER
     if raw and raw.strip():
-        element["initial_value"] = raw[:_safe_cut(raw, limit)] if text_size(raw) > limit else raw
+        element["initial_value"] = head(raw, limit, text_size)
     return element
 
 
@@ -540,16 +402,17 @@ def render_modal(form: Form, private_metadata: str, *, language: str | None = No
     """The form as a Slack modal (callback `coach_form`); each field an input block named after it."""
     if text_size(private_metadata) > MAX_PRIVATE_METADATA:
         raise ValueError(f"private_metadata is longer than {MAX_PRIVATE_METADATA} characters")
-    ui = _ui(language)
+    t = translator(language)
     blocks = []
     for field in form.fields[:MAX_VIEW_BLOCKS]:
         block: dict[str, Any] = {"type": "input", "block_id": field.name, "optional": not field.required,
-                                 "label": _plain(field.label, MAX_INPUT_LABEL), "element": _element(field, ui)}
+                                 "label": _plain(field.label, MAX_INPUT_LABEL), "element": _element(field, t)}
         if field.hint:
             block["hint"] = _plain(field.hint, MAX_INPUT_HINT)
         blocks.append(block)
     return {"type": "modal", "callback_id": FORM_CALLBACK, "title": _plain(form.title, MAX_MODAL_TITLE),
-            "submit": _plain(form.submit_label, MAX_MODAL_BUTTON), "close": _plain(ui["cancel"], MAX_MODAL_BUTTON),
+            "submit": _plain(form.submit_label, MAX_MODAL_BUTTON),
+            "close": _plain(t.gettext("Cancel"), MAX_MODAL_BUTTON),
             "private_metadata": private_metadata, "blocks": blocks}
 
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from bot.slack.render import _initial_values, _iso_date, _resolve_option, _safe_cut  # same readings as Slack
+from bot.form_fields import initial_values, iso_date, resolve_option
+from bot.text_fit import Run, head, shorten, split_runs
 from coach.forms import MAX_TEXT_ANSWER
-from coach.i18n import normalize_language
+from coach.i18n import Translator, translator
 from coach.money import parse_amount
 from coach.replies import (
     Block,
@@ -56,28 +57,10 @@ ZWSP = "\u200b"
 
 _STYLES = {ChoiceStyle.PRIMARY: "positive", ChoiceStyle.DANGER: "destructive"}
 
-_UI = {
-    "en": {"choose": "Choose…", "pick": "Pick one", "pick_error": "Pick one first.", "ok": "OK",
-           "needed": "“{field}” is needed.",
-           "left_out_1": "…and 1 more item that does not fit here.",
-           "left_out_n": "…and {n} more items that do not fit here.",
-           "options_left_1": "…and 1 more option that does not fit here.",
-           "options_left_n": "…and {n} more options that do not fit here."},
-    "nl": {"choose": "Kies…", "pick": "Kies er één", "pick_error": "Kies er eerst één.", "ok": "OK",
-           "needed": "“{field}” is verplicht.",
-           "left_out_1": "…en nog 1 onderdeel dat hier niet past.",
-           "left_out_n": "…en nog {n} onderdelen die hier niet passen.",
-           "options_left_1": "…en nog 1 optie die hier niet past.",
-           "options_left_n": "…en nog {n} opties die hier niet passen."},
-}
 
-
-def _ui(language: str | None) -> dict[str, str]:
-    return _UI.get(normalize_language(language) or "en", _UI["en"])
-
-
-def _left_out(ui: dict[str, str], kind: str, n: int) -> str:
-    return ui[f"{kind}_1"] if n == 1 else ui[f"{kind}_n"].format(n=n)
+def _items_left_out(t: Translator, n: int) -> str:
+    return t.ngettext("…and {n} more item that does not fit here.", "…and {n} more items that do not fit here.",
+                      n).format(n=n)
 
 
 # text ---------------------------------------------------------------------------------------
@@ -97,16 +80,7 @@ def card_bytes(obj: Any) -> int:
 
 def _clip(text: str, limit: int | None) -> str:
     """The text, shortened with "…" when its JSON would take more than `limit` bytes."""
-    if limit is None or card_bytes(text) <= limit:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if card_bytes(text[:mid] + "…") <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:_safe_cut(text, lo)].rstrip() + "…"
+    return text if limit is None else shorten(text, limit, card_bytes)
 
 
 def _run(text: str, bold: bool = False, italic: bool = False, **style: Any) -> dict:
@@ -126,73 +100,21 @@ def _line(text: str, **style: Any) -> dict:
     return _rich([_run(text, **style)])
 
 
-_Piece = tuple[str, bool, bool]  # text, bold, italic
-
-
-def _cut(piece: _Piece, room: int, fresh: bool, style: dict) -> int:
-    """How much of a piece fits in `room` bytes: up to a line break, else a space, else anywhere.
-
-    0 means: start a new RichTextBlock first (a `fresh` one always takes something)."""
-    text, bold, italic = piece
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if card_bytes(_run(text[:mid], bold, italic, **style)) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0:
-        return 1 if fresh else 0
-    prefix = text[:lo]
-    line = prefix.rfind("\n") + 1
-    space = max((i + 1 for i, c in enumerate(prefix) if c.isspace()), default=0)
-    if line and (line >= lo // 2 or not fresh):
-        return line
-    if space and space >= lo // 2:
-        return space
-    if not fresh:
-        return 0
-    return line or space or _safe_cut(text, lo) or lo
-
-
-def _chunks(pieces: Sequence[_Piece], budget: int = TEXT_BYTES, **style: Any) -> list[dict]:
+def _chunks(pieces: Sequence[Run], budget: int = TEXT_BYTES, **style: Any) -> list[dict]:
     """The pieces as RichTextBlocks of at most `budget` bytes; nothing is lost but blocks of only whitespace."""
-    out: list[dict] = []
-    runs: list[dict] = []
-    used = 0
+    def size(piece: Run) -> int:
+        return card_bytes(_run(*piece, **style)) + 2  # its JSON and the ", " before the next run
 
-    def flush() -> None:
-        nonlocal used
-        if runs:  # a block of its own: line breaks at its edges show nothing
-            runs[0]["text"] = runs[0]["text"].lstrip("\n")
-            runs[-1]["text"] = runs[-1]["text"].rstrip("\n")
-        kept = [r for r in runs if r["text"]]
-        if any(r["text"].strip() for r in kept):
-            out.append(_rich(kept))
-        runs.clear()
-        used = 0
-
-    stack = [p for p in reversed(pieces) if p[0]]
-    while stack:
-        piece = stack.pop()
-        size = card_bytes(_run(*piece, **style)) + 2
-        if used + size <= budget:
-            runs.append(_run(*piece, **style))
-            used += size
-            continue
-        k = _cut(piece, budget - used - 2, not runs, style)
-        if k == 0:
-            flush()
-            stack.append(piece)
-            continue
-        runs.append(_run(piece[0][:k], piece[1], piece[2], **style))
-        flush()
-        stack.append((piece[0][k:], piece[1], piece[2]))
-    flush()
+    out = []
+    for part in split_runs(pieces, budget, size):
+        runs = [_run(*piece, **style) for piece in part]
+        runs[0]["text"] = runs[0]["text"].lstrip("\n")  # a block of its own: line breaks at its edges show nothing
+        runs[-1]["text"] = runs[-1]["text"].rstrip("\n")
+        out.append(_rich([r for r in runs if r["text"]]))
     return out
 
 
-def _pieces(spans: Sequence[Span]) -> list[_Piece]:
+def _pieces(spans: Sequence[Span]) -> list[Run]:
     return [(s.text, s.bold, s.italic) for s in spans]
 
 
@@ -208,7 +130,7 @@ class _Unit:
     inputs: bool = False  # at most one unit with inputs per card, so a submit gathers only its own
 
 
-def _units(block: Block, i: int, ui: dict[str, str]) -> list[_Unit]:
+def _units(block: Block, i: int, t: Translator) -> list[_Unit]:
     if isinstance(block, Text):
         return [_Unit(i, [rich]) for rich in _chunks(_pieces(block.spans))]
     if isinstance(block, Heading):
@@ -216,9 +138,9 @@ def _units(block: Block, i: int, ui: dict[str, str]) -> list[_Unit]:
     if isinstance(block, Bullets):
         return [_Unit(i, [rich]) for item in block.items for rich in _chunks([("• ", False, False), *_pieces(item)])]
     if isinstance(block, Choices):
-        return _choices(block, i, ui)
+        return _choices(block, i, t)
     if isinstance(block, Form):
-        return [_form(block, i, ui)]
+        return [_form(block, i, t)]
     if isinstance(block, Card):
         return _card(block, i)
     if isinstance(block, Image):  # Teams shows a data URI image inside the card
@@ -239,16 +161,17 @@ def _button(scope: str, choice: Choice) -> dict:
     return button
 
 
-def _dropdown(block: Choices, options: list[Choice], ui: dict[str, str]) -> list[dict]:
+def _dropdown(block: Choices, options: list[Choice], t: Translator) -> list[dict]:
     choices = [{"title": neutral(c.label), "value": c.value} for c in options]
-    submit = {"type": "Action.Submit", "title": ui["ok"], "style": "positive",
+    submit = {"type": "Action.Submit", "title": t.gettext("OK"), "style": "positive",
               "data": {"coach": "choice", "scope": block.scope}}
-    return [{"type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "compact", "label": ui["pick"],
-             "placeholder": ui["choose"], "isRequired": True, "errorMessage": ui["pick_error"], "choices": choices},
+    return [{"type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "compact", "label": t.gettext("Pick one"),
+             "placeholder": t.gettext("Choose…"), "isRequired": True, "errorMessage": t.gettext("Pick one first."),
+             "choices": choices},
             _action_set([submit])]
 
 
-def _choices(block: Choices, i: int, ui: dict[str, str]) -> list[_Unit]:
+def _choices(block: Choices, i: int, t: Translator) -> list[_Unit]:
     """Buttons, or a drop-down with an OK button; split over several cards when their labels are too long."""
     if len(block.options) <= MAX_BUTTONS:
         buttons = [_button(block.scope, c) for c in block.options]
@@ -259,10 +182,10 @@ def _choices(block: Choices, i: int, ui: dict[str, str]) -> list[_Unit]:
         return [_Unit(i, [_action_set(buttons)])]
     groups: list[list[Choice]] = [[]]
     for choice in block.options:
-        if groups[-1] and card_bytes(_dropdown(block, [*groups[-1], choice], ui)) > UNIT_BYTES:
+        if groups[-1] and card_bytes(_dropdown(block, [*groups[-1], choice], t)) > UNIT_BYTES:
             groups.append([])
         groups[-1].append(choice)
-    return [_Unit(i, _dropdown(block, group, ui), inputs=True) for group in groups]
+    return [_Unit(i, _dropdown(block, group, t), inputs=True) for group in groups]
 
 
 def _card(card: Card, i: int) -> list[_Unit]:
@@ -293,18 +216,18 @@ def _columns(left: list[dict], right: list[dict]) -> dict:
 _FORM_STEPS: tuple[tuple[int, int | None], ...] = ((100, None), (40, 240), (12, 96), (3, 32))
 
 
-def _form(form: Form, i: int, ui: dict[str, str]) -> _Unit:
+def _form(form: Form, i: int, t: Translator) -> _Unit:
     for room, clip in _FORM_STEPS:
-        unit = _Unit(i, [_form_container(form, ui, room, clip)], inputs=True)
+        unit = _Unit(i, [_form_container(form, t, room, clip)], inputs=True)
         if card_bytes(unit.elements) <= UNIT_BYTES:
             break
     return unit  # the last step fits the largest form the model allows (tested)
 
 
-def _form_container(form: Form, ui: dict[str, str], room: int, clip: int | None) -> dict:
+def _form_container(form: Form, t: Translator, room: int, clip: int | None) -> dict:
     items = [_line(form.title, bold=True, size="Medium")]
     for field in form.fields:
-        items += _field(field, ui, room, clip)
+        items += _field(field, t, room, clip)
     data: dict[str, Any] = {"coach": "form", "scope": form.scope}
     multi = [f.name for f in form.fields if f.kind == FieldKind.MULTI_SELECT]
     if multi:
@@ -313,19 +236,22 @@ def _form_container(form: Form, ui: dict[str, str], room: int, clip: int | None)
     return {"type": "Container", "id": FORM_ID, "items": [*items, _action_set([submit])]}
 
 
-def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) -> list[dict]:
+def _field(field: FormField, t: Translator, room: int, clip: int | None) -> list[dict]:
     """The input for one field, then its hint and a note about options left out, as subtle lines."""
     element: dict[str, Any] = {"id": field.name, "label": neutral(_clip(field.label, clip))}
     if field.required:
-        element |= {"isRequired": True, "errorMessage": neutral(_clip(ui["needed"].format(field=field.label), clip))}
+        needed = t.gettext("“{field}” is needed.").format(field=field.label)
+        element |= {"isRequired": True, "errorMessage": neutral(_clip(needed, clip))}
     notes = [field.hint] if field.hint else []
     if field.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
-        element |= _choice_set(field, ui, room, clip)
+        element |= _choice_set(field, t, room, clip)
         if len(field.options) > room:
-            notes.append(_left_out(ui, "options_left", len(field.options) - room))
+            left = len(field.options) - room
+            notes.append(t.ngettext("…and {n} more option that does not fit here.",
+                                    "…and {n} more options that do not fit here.", left).format(n=left))
     elif field.kind == FieldKind.DATE:
         element["type"] = "Input.Date"
-        day = _iso_date(field.initial)
+        day = iso_date(field.initial)
         if day:
             element["value"] = day
     elif field.kind == FieldKind.NUMBER:
@@ -334,24 +260,24 @@ def _field(field: FormField, ui: dict[str, str], room: int, clip: int | None) ->
         element |= {"type": "Input.Text", "maxLength": MAX_TEXT_ANSWER}
         if field.kind == FieldKind.LONG_TEXT:
             element["isMultiline"] = True
-        raw = field.initial if isinstance(field.initial, str) else ", ".join(_initial_values(field))
-        raw = raw[:_safe_cut(raw, MAX_TEXT_ANSWER)] if len(raw) > MAX_TEXT_ANSWER else raw
+        raw = field.initial if isinstance(field.initial, str) else ", ".join(initial_values(field))
+        raw = head(raw, MAX_TEXT_ANSWER, len)
         if raw.strip():
             element["value"] = _clip(raw, clip)
     return [element, *(_line(_clip(note, clip), isSubtle=True, size="Small") for note in notes)]
 
 
-def _choice_set(field: FormField, ui: dict[str, str], room: int, clip: int | None) -> dict:
+def _choice_set(field: FormField, t: Translator, room: int, clip: int | None) -> dict:
     """A drop-down. An option value with a comma (a multi-select answers "a,b") or longer than `clip` goes as its
     number, which the engine reads as that option, as it does a typed answer."""
     multi = field.kind == FieldKind.MULTI_SELECT
     tokens = {o.value: (str(n) if (multi and "," in o.value) or (clip and card_bytes(o.value) > clip) else o.value)
               for n, o in enumerate(field.options, 1)}
     shown = field.options[:room]
-    chosen = [v for v in dict.fromkeys(_resolve_option(field, t) for t in _initial_values(field))
+    chosen = [v for v in dict.fromkeys(resolve_option(field, token) for token in initial_values(field))
               if v is not None and v in {o.value for o in shown}]
     element: dict[str, Any] = {
-        "type": "Input.ChoiceSet", "style": "compact", "placeholder": ui["choose"],
+        "type": "Input.ChoiceSet", "style": "compact", "placeholder": t.gettext("Choose…"),
         "choices": [{"title": neutral(_clip(o.label, clip)), "value": tokens[o.value]} for o in shown]}
     if multi:
         element["isMultiSelect"] = True
@@ -404,27 +330,27 @@ def _pack(units: list[_Unit]) -> list[list[_Unit]]:
     return cards
 
 
-def _cut_to_max(cards: list[list[_Unit]], units: list[_Unit], ui: dict[str, str]) -> list[dict]:
+def _cut_to_max(cards: list[list[_Unit]], units: list[_Unit], t: Translator) -> list[dict]:
     """The first MAX_CARDS cards; the last one ends with a note of how many blocks were (partly) left out."""
     kept = [list(c) for c in cards[:MAX_CARDS]]
     last = kept[-1]
-    worst = _Unit(-1, [_line(_left_out(ui, "left_out", 10**6), isSubtle=True, italic=True)])
+    worst = _Unit(-1, [_line(_items_left_out(t, 10**6), isSubtle=True, italic=True)])
     while len(last) > 1 and card_bytes(_new_card([*last, worst])) > MAX_CARD_BYTES:
         last.pop()
     shown = {id(u) for card in kept for u in card}
     left = len({u.block for u in units if id(u) not in shown})
-    note = _Unit(-1, [_line(_left_out(ui, "left_out", left), isSubtle=True, italic=True)])
+    note = _Unit(-1, [_line(_items_left_out(t, left), isSubtle=True, italic=True)])
     return [_new_card(c) for c in kept[:-1]] + [_new_card([*last, note])]
 
 
 def render_cards(reply: Reply, *, language: str | None = None) -> list[dict]:
     """The reply as Adaptive Cards, one message each, in order; none for an empty reply. `language` (else the
     reply's) picks the few words the cards add."""
-    ui = _ui(language or reply.language)
-    units = [u for i, block in enumerate(reply.blocks) for u in _units(block, i, ui)]
+    t = translator(language or reply.language)
+    units = [u for i, block in enumerate(reply.blocks) for u in _units(block, i, t)]
     cards = _pack(units) if units else []
     if len(cards) > MAX_CARDS:
-        return _cut_to_max(cards, units, ui)
+        return _cut_to_max(cards, units, t)
     return [_new_card(c) for c in cards]
 
 

@@ -1,4 +1,4 @@
-"""Every message the coach can say has a Dutch translation with the same placeholders."""
+"""Every message the coach and its chat adapters can say has a Dutch translation with the same placeholders."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def _catalog():
 
 def test_every_message_is_translated_to_dutch() -> None:
     assert i18n_script.missing(_catalog()) == []
+
+
+def test_the_catalog_holds_the_adapters_messages_too() -> None:
+    sources = {path.split("/")[0] for m in i18n_script.extract() for path, _line in m.locations}
+    assert sources == {"coach", "bot"}
 
 
 def test_translations_keep_their_placeholders() -> None:
