@@ -14,9 +14,12 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from coach.clock import SetClock
 from storage.models import FollowUp, ProcessedEvent, User, Visit
 from tests.bot.slack_server import ServeProcess
 from tests.bot.slack_standin import SlackStandIn
+from tests.bot.web_app import WebApp
+from tests.conftest import TEST_NOW
 
 USER = "U0ALICE"
 
@@ -258,3 +261,16 @@ def test_a_worker_process_that_died_is_replaced_and_the_coach_keeps_answering(se
     assert server.slash(USER, "help").status == 200
     assert "What I can do" in text_of(posts(slack, 2)[-1])
     assert "the Slack worker process died; starting a new one" in server.log()
+
+
+def test_slack_work_reads_the_servers_clock(runtime: Runtime, slack: SlackStandIn, clock: SetClock) -> None:
+    """The worker threads (COACH_WORKERS=0) work on the web process's runtime: one clock for the whole process."""
+    clock.set(TEST_NOW.replace(year=2031))
+    server = WebApp(runtime, slack.url)
+    try:
+        assert server.dm(USER, "help", "Ev003").status == 200
+        server.settle()
+    finally:
+        server.close()
+    with runtime.sessions() as s:
+        assert s.scalar(select(ProcessedEvent.received_at)) == TEST_NOW.replace(year=2031)
