@@ -41,9 +41,9 @@ class _NoBodies(logging.Filter):
 
 def job_executor(runtime: Runtime) -> Executor:
     settings = runtime.settings
-    if settings.coach_workers == 0:
-        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-work", initializer=worker.start_worker,
-                                  initargs=(settings, False))
+    if settings.coach_workers == 0:  # threads of this process do the work on its runtime: its engine, its clock
+        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-work", initializer=worker.use_runtime,
+                                  initargs=(runtime,))
     return ProcessPoolExecutor(max_workers=settings.coach_workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=worker.start_worker, initargs=(settings,))
 

@@ -51,7 +51,8 @@ def web_client(token: str | None, base_url: str) -> WebClient:
 
 @dataclass
 class SlackWork:
-    """Everything one worker needs; built once per process by `start_worker`."""
+    """Everything one worker needs; built once per worker process by `start_worker`, or from the web process's
+    runtime by `use_runtime`."""
 
     runtime: Runtime
     coach: Coach
@@ -180,17 +181,23 @@ class SlackWork:
         self.post(channel or user, self.turn(who, Inbound(form=values, scope=scope)), thread_ts=thread_ts)
 
 
-_work: SlackWork | None = None  # this process's worker, set by start_worker
+_work: SlackWork | None = None  # this process's worker, set by use_runtime
 
 
-def start_worker(settings: Settings, own_process: bool = True) -> None:
-    """Initializer: open the database and the Web API client once per worker (process or thread pool)."""
+def start_worker(settings: Settings) -> None:
+    """Initializer of a worker process: lower priority than the acks, logging of its own, and the database and
+    the Web API client opened once."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    configure_logging(settings_secrets(settings))
+    use_runtime(Runtime.open(settings, migrate=False))
+
+
+def use_runtime(runtime: Runtime) -> None:
+    """Do Slack work on `runtime`: a worker process's own, or the web process's for worker threads
+    (`COACH_WORKERS=0`), whose turns and stored timestamps then read that process's one clock."""
     global _work
-    if own_process:  # lower priority than the acks, and logging of its own
-        if hasattr(os, "nice"):
-            os.nice(WORKER_NICENESS)
-        configure_logging(settings_secrets(settings))
-    runtime = Runtime.open(settings, migrate=False)
+    settings = runtime.settings
     _work = SlackWork(runtime, runtime.coach(), web_client(settings.slack_bot_token, settings.slack_api_url))
 
 

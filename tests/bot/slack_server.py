@@ -1,4 +1,4 @@
-"""Run `salescoach serve` as a real process and talk to it with correctly signed Slack requests."""
+"""Talk to the coach's web app with correctly signed Slack requests; run `salescoach serve` as a real process."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,63 +42,22 @@ class Response:
         return json.loads(self.body)
 
 
-class ServeProcess:
-    def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None,
-                 scheduler: bool = False) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "SLACK_API_URL": slack_api_url,
-               "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
-        env.pop("SLACK_APP_TOKEN", None)
-        env.update(extra_env or {})
-        self.env = env
-        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"salescoach-serve-{self.port}.log"
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             *([] if scheduler else ["--no-scheduler"])],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/healthz").status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("server did not start:\n" + self.log_path.read_text())
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
+class CoachServer:
+    """The coach's web app as a test talks to it: GET, POST, and Slack's requests correctly signed. Subclasses
+    say how a request reaches the app (a real process, or the app in this process)."""
 
     def get(self, path: str) -> Response:
-        return self._send(urllib.request.Request(self.base + path))
+        raise NotImplementedError
+
+    def post(self, path: str, data: bytes, headers: dict[str, str]) -> Response:
+        raise NotImplementedError
 
     def post_signed(self, body: bytes, content_type: str, timestamp: int | None = None,
                     secret: str = SECRET, headers: dict | None = None) -> Response:
-        ts = int(time.time()) if timestamp is None else timestamp
-        request = urllib.request.Request(self.base + "/slack/events", data=body, method="POST", headers={
+        ts = int(time.time()) if timestamp is None else timestamp  # Slack's protocol: checked against the wall clock
+        return self.post("/slack/events", body, {
             "Content-Type": content_type, "X-Slack-Request-Timestamp": str(ts),
             "X-Slack-Signature": sign(body, ts, secret), **(headers or {})})
-        return self._send(request)
-
-    @staticmethod
-    def _send(request: urllib.request.Request) -> Response:
-        try:
-            with urllib.request.urlopen(request, timeout=10) as resp:
-                return Response(resp.status, resp.read().decode())
-        except urllib.error.HTTPError as err:
-            return Response(err.code, err.read().decode())
 
     # Slack payload shapes --------------------------------------------------------------------
     def slash(self, user: str, text: str, channel: str = "D0DM", channel_name: str = "directmessage",
@@ -132,3 +92,62 @@ class ServeProcess:
     def submit_view(self, user: str, view: dict, values: dict) -> Response:
         view = {**view, "id": "V1", "state": {"values": values}}
         return self.interaction({"type": "view_submission", "user": {"id": user}, "view": view})
+
+
+class ServeProcess(CoachServer):
+    """`salescoach serve` as its own process. `clock`: the moment its clock starts at (COACH_CLOCK), so what it
+    does depends on the test, not on when the test runs."""
+
+    def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None,
+                 scheduler: bool = False, clock: datetime | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "SLACK_API_URL": slack_api_url,
+               "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+        env.pop("SLACK_APP_TOKEN", None)
+        if clock is not None:
+            env["COACH_CLOCK"] = clock.isoformat()
+        env.update(extra_env or {})
+        self.env = env
+        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"salescoach-serve-{self.port}.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             *([] if scheduler else ["--no-scheduler"])],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                if self.get("/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start:\n" + self.log_path.read_text())
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+    def get(self, path: str) -> Response:
+        return self._send(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: bytes, headers: dict[str, str]) -> Response:
+        return self._send(urllib.request.Request(self.base + path, data=data, method="POST", headers=headers))
+
+    @staticmethod
+    def _send(request: urllib.request.Request) -> Response:
+        try:
+            with urllib.request.urlopen(request, timeout=60) as resp:
+                return Response(resp.status, resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return Response(err.code, err.read().decode())

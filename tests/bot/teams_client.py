@@ -1,14 +1,12 @@
-"""Build Bot Framework activities the way Teams sends them, and post them to a running server."""
+"""Build Bot Framework activities the way Teams sends them, and post them to the coach's web app."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
-from tests.bot.slack_server import Response
+from tests.bot.slack_server import CoachServer, Response
 
 TENANT = "72f988bf-0000-0000-0000-00000000c0de"
 BOT_ID = "28:coach-bot"
@@ -57,14 +55,9 @@ def activity(user: TeamsUser, service_url: str, *, text: str | None = None, valu
     return body
 
 
-def post_activity(base: str, body: dict, token: str | None = None) -> Response:
+def post_activity(server: CoachServer, body: dict, token: str | None = None) -> Response:
+    """POST an activity to the server's /api/messages, with a Bearer token when given."""
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base + "/api/messages", data=json.dumps(body).encode(), headers=headers,
-                                     method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            return Response(resp.status, resp.read().decode())
-    except urllib.error.HTTPError as exc:
-        return Response(exc.code, exc.read().decode())
+    return server.post("/api/messages", json.dumps(body).encode(), headers)

@@ -1,21 +1,30 @@
 """A local stand-in for the Bot Framework connector (Teams' REST API): records every call, can fail on cue.
 
 Serves the v3 routes botframework-connector's ConnectorClient uses: send to a conversation, reply
-to an activity, update and delete an activity, create a conversation. Run it alone with
-`python -m tests.bot.teams_standin`; it prints its port.
+to an activity, update and delete an activity, create a conversation. It also plays the Bot Framework's
+token issuer: `token()` signs a channel token with a key the stand-in publishes at `openid_url`, as
+login.botframework.com publishes Microsoft's. Run it alone with `python -m tests.bot.teams_standin`; it
+prints its port.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 from aiohttp import web
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+ISSUER = "https://api.botframework.com"  # the issuer of the tokens the Bot Framework sends bots
 
 
 @dataclass
@@ -31,11 +40,29 @@ class Call:
 class TeamsStandIn:
     calls: list[Call] = field(default_factory=list)
     port: int = 0
+    key_fetches: int = 0  # how often the signing keys were asked for
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self.key_id = f"stand-in-{secrets.token_hex(4)}"
+        self._realm = secrets.token_hex(8)  # botbuilder caches keys per metadata URL: one URL per stand-in
+
+    @property
+    def openid_url(self) -> str:
+        """The OpenID metadata naming this stand-in's signing keys (botbuilder's ChannelValidation endpoint)."""
+        return f"{self.url}{self._realm}/.well-known/openidconfiguration"
+
+    def token(self, app_id: str, *, service_url: str | None = None, issuer: str = ISSUER, expires_in: int = 3600,
+              key_id: str | None = None, key: rsa.RSAPrivateKey | None = None) -> str:
+        """A channel token for the bot `app_id` and activities from `service_url` (this stand-in's by default),
+        signed with the published key unless another `key` (a forgery) or `key_id` is given."""
+        now = int(time.time())  # the protocol's time: checked against the wall clock
+        claims = {"iss": issuer, "aud": app_id, "serviceurl": service_url or self.url, "nbf": now - 10,
+                  "exp": now + expires_in}
+        return jwt.encode(claims, key or _signing_key(), algorithm="RS256",
+                          headers={"kid": key_id or self.key_id})
 
     @property
     def url(self) -> str:
@@ -97,8 +124,25 @@ class TeamsStandIn:
     def _new_id(self) -> str:
         return f"activity-{next(self._ids)}"
 
+    async def _openid(self, request: web.Request) -> web.Response:
+        if request.match_info["realm"] != self._realm:
+            raise web.HTTPNotFound()
+        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}{self._realm}/keys",
+                                  "id_token_signing_alg_values_supported": ["RS256"]})
+
+    async def _keys(self, request: web.Request) -> web.Response:
+        if request.match_info["realm"] != self._realm:
+            raise web.HTTPNotFound()
+        with self._lock:
+            self.key_fetches += 1
+        jwk = {**RSAAlgorithm.to_jwk(_signing_key().public_key(), as_dict=True), "kid": self.key_id, "use": "sig",
+               "endorsements": ["msteams"]}
+        return web.json_response({"keys": [jwk]})
+
     def _app(self) -> web.Application:
         app = web.Application()
+        app.router.add_get("/{realm}/.well-known/openidconfiguration", self._openid)
+        app.router.add_get("/{realm}/keys", self._keys)
         app.router.add_post("/v3/conversations", self._create_conversation)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._activity)
         for method in ("POST", "PUT", "DELETE"):
@@ -129,6 +173,12 @@ class TeamsStandIn:
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+@functools.cache
+def _signing_key() -> rsa.RSAPrivateKey:
+    """The stand-in's signing key, made once per process (2048-bit keys take a moment)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def _sent(call: Call) -> list[dict]:

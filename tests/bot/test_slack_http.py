@@ -1,34 +1,45 @@
-"""The Slack adapter over real HTTP: a running `salescoach serve`, signed requests, a Web API stand-in."""
+"""The Slack adapter: signed requests to the coach's web app, Slack's Web API played by a stand-in.
+
+Most tests run the web app in this process (bot/server.py's routes, the Bolt app, the worker jobs on threads)
+on the test's runtime and clock. A few smoke tests run `salescoach serve` as a real process: signed HTTP end to
+end with a worker process, a graceful shutdown, a worker process that dies, and Socket Mode.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
-from bot.settings import Settings
+from coach.clock import SetClock
 from storage.models import FollowUp, ProcessedEvent, User, Visit
 from tests.bot.slack_server import ServeProcess
 from tests.bot.slack_standin import SlackStandIn
+from tests.bot.web_app import WebApp
+from tests.conftest import TEST_NOW
 
 USER = "U0ALICE"
 
 
 @pytest.fixture
-def server(database_url: str, slack: SlackStandIn) -> Iterator[ServeProcess]:
-    proc = ServeProcess(database_url, slack.url)
-    yield proc
-    proc.stop()
+def server(runtime: Runtime, slack: SlackStandIn) -> Iterator[WebApp]:
+    app = WebApp(runtime, slack.url)
+    yield app
+    app.close()
 
 
-def wait_for(predicate, timeout: float = 10.0):
+def wait_for(predicate, timeout: float = 30.0):
+    """Poll `predicate` until it gives something true; for a server in another process."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
@@ -59,58 +70,66 @@ def button(label: str):
     return lambda e: e.get("type") == "button" and e["text"]["text"] == label
 
 
-def count(database_url: str, model) -> int:
-    rt = Runtime.open(Settings(database_url=database_url), migrate=False)
-    with rt.sessions() as s:
-        n = s.scalar(select(func.count()).select_from(model))
-    rt.engine.dispose()
-    return n
+def count(runtime: Runtime, model) -> int:
+    with runtime.sessions() as s:
+        return s.scalar(select(func.count()).select_from(model))
 
 
-def test_health(server: ServeProcess) -> None:
+def test_health(server: WebApp) -> None:
     response = server.get("/healthz")
     assert response.status == 200
     assert response.json() == {"status": "ok", "database": "ok", "migrations": "current"}
 
 
-def test_forged_or_stale_requests_are_refused_and_do_nothing(server: ServeProcess, slack: SlackStandIn,
-                                                             database_url: str) -> None:
+def test_forged_or_stale_requests_are_refused_and_do_nothing(server: WebApp, slack: SlackStandIn, runtime: Runtime,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     assert server.slash(USER, "help SECRET-BODY-MARKER", secret="wrong").status == 401
     assert server.slash(USER, "help", timestamp=int(time.time()) - 6 * 60).status == 401
-    time.sleep(0.5)
-    assert slack.calls == [] and count(database_url, User) == 0
-    assert "SECRET-BODY-MARKER" not in server.log()
+    server.settle()
+    assert slack.calls == [] and count(runtime, User) == 0
+    assert "Invalid request signature detected (request refused)" in caplog.text  # Bolt did log the refusal …
+    assert "SECRET-BODY-MARKER" not in caplog.text  # … without the body
 
 
-def test_slash_command_answers_in_the_dm_in_the_users_language(server: ServeProcess, slack: SlackStandIn) -> None:
+def test_slash_command_answers_in_the_dm_in_the_users_language(server: WebApp, slack: SlackStandIn) -> None:
     slack.users[USER] = {"locale": "nl-NL", "tz": "Europe/Amsterdam"}
     assert server.slash(USER, "help", channel="C0SALES", channel_name="sales").status == 200
-    [post] = posts(slack, 1)
+    server.settle()
+    [post] = slack.of("chat.postMessage")
     assert post.args["channel"] == USER and "Wat ik kan doen" in text_of(post)
     assert slack.of("users.info")[0].args["user"] == USER
 
 
-def test_retried_event_is_handled_once(server: ServeProcess, slack: SlackStandIn, database_url: str) -> None:
+def test_retried_event_is_handled_once(server: WebApp, slack: SlackStandIn, runtime: Runtime) -> None:
     assert server.dm(USER, "help", "Ev001").status == 200
     assert server.dm(USER, "help", "Ev001", headers={"X-Slack-Retry-Num": "1",
                                                      "X-Slack-Retry-Reason": "http_timeout"}).status == 200
-    posts(slack, 1)
-    time.sleep(0.5)
+    server.settle()
     assert len(slack.of("chat.postMessage")) == 1
-    assert count(database_url, ProcessedEvent) == 1
+    assert count(runtime, ProcessedEvent) == 1
 
 
-def test_rate_limited_post_is_retried_and_arrives_once(server: ServeProcess, slack: SlackStandIn) -> None:
+def test_slack_work_reads_the_servers_clock(server: WebApp, runtime: Runtime, clock: SetClock) -> None:
+    """The worker threads (COACH_WORKERS=0) work on the web process's runtime: one clock for the whole process."""
+    clock.set(TEST_NOW.replace(year=2031))
+    assert server.dm(USER, "help", "Ev003").status == 200
+    server.settle()
+    with runtime.sessions() as s:
+        assert s.scalar(select(ProcessedEvent.received_at)) == TEST_NOW.replace(year=2031)
+
+
+def test_rate_limited_post_is_retried_and_arrives_once(server: WebApp, slack: SlackStandIn) -> None:
     slack.rate_limit_next["chat.postMessage"] = 1
-    server.dm(USER, "help", "Ev002")
-    wait_for(lambda: slack.of("chat.postMessage"), timeout=15)
-    time.sleep(0.5)
+    assert server.dm(USER, "help", "Ev002").status == 200
+    server.settle()
     assert len(slack.of("chat.postMessage:429")) == 1 and len(slack.of("chat.postMessage")) == 1
 
 
-def test_user_text_cannot_ping_the_channel(server: ServeProcess, slack: SlackStandIn) -> None:
+def test_user_text_cannot_ping_the_channel(server: WebApp, slack: SlackStandIn) -> None:
     server.slash(USER, "prep <!channel> <@U0BOSS> & co")
-    [post] = posts(slack, 1)
+    server.settle()
+    [post] = slack.of("chat.postMessage")
     parsed = [post.args["text"], *mrkdwn_texts(post.args["blocks"])]  # plain_text is never parsed by Slack
     assert not any("<!channel>" in t or "<@U0BOSS>" in t for t in parsed)
     assert any("&lt;!channel&gt;" in t for t in parsed)
@@ -125,35 +144,49 @@ def mrkdwn_texts(node) -> list[str]:
     return []
 
 
-def test_mention_answers_help_in_a_thread_and_personal_coaching_in_a_dm(server: ServeProcess,
-                                                                        slack: SlackStandIn) -> None:
+def test_mention_answers_help_in_a_thread_and_personal_coaching_in_a_dm(server: WebApp, slack: SlackStandIn) -> None:
     server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> help",
                   "ts": "111.222"}, "Ev010")
-    [first] = posts(slack, 1)
+    server.settle()
+    [first] = slack.of("chat.postMessage")
     assert first.args["channel"] == "C0SALES" and first.args["thread_ts"] == "111.222"
     server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> pipeline",
                   "ts": "111.333"}, "Ev011")
-    calls = posts(slack, 3)
-    assert {c.args["channel"] for c in calls[1:]} == {USER, "C0SALES"}
+    server.settle()
+    calls = slack.of("chat.postMessage")
+    assert len(calls) == 3 and {c.args["channel"] for c in calls[1:]} == {USER, "C0SALES"}
 
 
-def test_app_home_is_published(server: ServeProcess, slack: SlackStandIn) -> None:
+def test_app_home_is_published(server: WebApp, slack: SlackStandIn) -> None:
     server.event({"type": "app_home_opened", "user": USER, "channel": "D0DM", "tab": "home"}, "Ev020")
-    [call] = wait_for(lambda: slack.of("views.publish"))
+    server.settle()
+    [call] = slack.of("views.publish")
     assert call.args["user_id"] == USER and call.args["view"]["type"] == "home"
 
 
-def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, slack: SlackStandIn,
-                                                          database_url: str) -> None:
+def test_without_slack_settings_the_endpoint_says_what_is_missing(runtime: Runtime) -> None:
+    app = WebApp(runtime, slack_bot_token=None, slack_signing_secret=None)
+    try:
+        response = app.slash(USER, "help")
+        assert response.status == 503
+        assert response.json()["missing_settings"] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+        assert app.get("/healthz").status == 200
+    finally:
+        app.close()
+
+
+def test_full_round_trip_prep_call_plan_debrief_follow_up(server: WebApp, slack: SlackStandIn,
+                                                          runtime: Runtime) -> None:
     def last_post() -> dict:
         call = slack.of("chat.postMessage")[-1]
         return {"ts": "9.1", "text": call.args.get("text", ""), "blocks": call.args.get("blocks", [])}
 
     def step(action, expect: str) -> dict:
         before = len(slack.of("chat.postMessage"))
-        action()
-        wait_for(lambda: len(slack.of("chat.postMessage")) > before and expect in text_of(
-            slack.of("chat.postMessage")[-1]))
+        assert action().status == 200
+        server.settle()
+        assert len(slack.of("chat.postMessage")) > before
+        assert expect in text_of(slack.of("chat.postMessage")[-1]), text_of(slack.of("chat.postMessage")[-1])
         return last_post()
 
     def click(message: dict, label: str, expect: str) -> dict:
@@ -163,8 +196,10 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, 
     def open_and_submit(message: dict, values: dict, expect: str) -> dict:
         opened = len(slack.of("views.open"))
         block, element = find_element(message, lambda e: e["action_id"] == "open_form")
-        server.click(USER, message, block, element, USER)
-        view = wait_for(lambda: len(slack.of("views.open")) > opened and slack.of("views.open")[-1]).args["view"]
+        assert server.click(USER, message, block, element, USER).status == 200
+        server.settle()
+        assert len(slack.of("views.open")) == opened + 1
+        view = slack.of("views.open")[-1].args["view"]
         state = {}
         for block in view["blocks"]:
             name = block["block_id"]
@@ -188,7 +223,10 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, 
     msg = step(lambda: server.dm(USER, "What does a late delivery cost you?", "Ev101"), "Implication")
     msg = click(msg, "Done", "Call plan: Acme")
     msg = click(msg, "Tomorrow", "remind you to debrief")
-    assert count(database_url, Visit) == 1
+    assert count(runtime, Visit) == 1
+    with runtime.sessions() as s:  # "tomorrow" is the day after the server's today, not the wall clock's
+        [debrief_due] = s.scalars(select(FollowUp.due_at)).all()
+    assert debrief_due.astimezone(ZoneInfo("Europe/Amsterdam")).date() == date(2026, 11, 25)
     msg = step(lambda: server.slash(USER, "debrief Acme"), "which deal")
     msg = click(msg, "A new deal", "Debrief")
     msg = open_and_submit(msg, {"outcome": "They want a proposal", "stage": "hot prospect", "amount": "4.630,50",
@@ -196,14 +234,32 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: ServeProcess, 
                                 "next_step": "Send the proposal", "follow_up": "2027-01-05"}, "Saved: Acme")
     msg = step(lambda: server.slash(USER, "followups"), "Send the proposal")
     click(msg, "Done", "Done: Send the proposal")
-    assert count(database_url, FollowUp) == 2  # the debrief reminder (closed by the debrief) and this one
+    assert count(runtime, FollowUp) == 2  # the debrief reminder (closed by the debrief) and this one
     updates = slack.of("chat.update")  # every clicked message lost its buttons: no stale choices remain
     assert updates and all(b["type"] != "actions" for u in updates for b in u.args["blocks"])
 
 
+# Smoke tests: `salescoach serve` as a real process ---------------------------------------------------------
+
+def test_signed_http_end_to_end_with_a_worker_process(database_url: str, slack: SlackStandIn) -> None:
+    proc = ServeProcess(database_url, slack.url, clock=TEST_NOW)
+    try:
+        assert proc.get("/healthz").json()["database"] == "ok"
+        assert proc.slash(USER, "help SECRET-BODY-MARKER", secret="wrong").status == 401
+        assert proc.slash(USER, "help", channel="C0SALES", channel_name="sales").status == 200
+        [post] = posts(slack, 1)
+        assert post.args["channel"] == USER and "What I can do" in text_of(post)
+        log = proc.log()
+        assert "Slack: HTTP on /slack/events" in log
+        assert "Teams: off (missing MicrosoftAppId, MicrosoftAppPassword)" in log
+        assert "Invalid request signature detected (request refused)" in log and "SECRET-BODY-MARKER" not in log
+    finally:
+        proc.stop()
+
+
 def test_work_acked_before_a_shutdown_is_still_done(database_url: str, slack: SlackStandIn) -> None:
     """SIGTERM right after the acks: the workers finish every turn and post before the server exits."""
-    proc = ServeProcess(database_url, slack.url)
+    proc = ServeProcess(database_url, slack.url, clock=TEST_NOW)
     for n in range(20):
         assert proc.slash(f"U0SHUT{n:02d}", "help").status == 200
     proc.stop()
@@ -220,41 +276,33 @@ def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: st
         "payload": {"command": "/coach", "text": "help", "user_id": USER, "team_id": "T0TEAM",
                     "channel_id": "D0DM", "channel_name": "directmessage", "trigger_id": "t",
                     "response_url": "http://127.0.0.1:9/respond"}})
-    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_APP_TOKEN": "xapp-test",
-                                                            "SLACK_SIGNING_SECRET": "", "COACH_WORKERS": "0"})
+    proc = ServeProcess(database_url, slack.url, clock=TEST_NOW,
+                        extra_env={"SLACK_APP_TOKEN": "xapp-test", "SLACK_SIGNING_SECRET": "", "COACH_WORKERS": "0"})
     try:
         [post] = posts(slack, 1)
         assert post.args["channel"] == USER and "What I can do" in text_of(post)
-        assert any(ack.get("envelope_id") == "env-1" for ack in slack.socket_acks)
+        wait_for(lambda: any(ack.get("envelope_id") == "env-1" for ack in slack.socket_acks))
         assert slack.of("apps.connections.open")
+        assert "Slack: Socket Mode" in proc.log()
     finally:
         proc.stop()
 
 
-def test_without_slack_settings_the_endpoint_says_what_is_missing(database_url: str, slack: SlackStandIn) -> None:
-    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
-    try:
-        response = proc.slash(USER, "help")
-        assert response.status == 503
-        assert response.json()["missing_settings"] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
-        assert "Slack: off (missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)" in proc.log()
-        assert proc.get("/healthz").status == 200
-    finally:
-        proc.stop()
-
-
-def test_a_worker_process_that_died_is_replaced_and_the_coach_keeps_answering(server: ServeProcess,
+def test_a_worker_process_that_died_is_replaced_and_the_coach_keeps_answering(database_url: str,
                                                                                slack: SlackStandIn) -> None:
-    assert server.slash(USER, "help").status == 200
-    posts(slack, 1)
-    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
-    workers = [int(c) for c in children if "multiprocessing.spawn" in Path(f"/proc/{c}/cmdline").read_bytes()
-               .decode(errors="replace")]
-    assert len(workers) == 1, children
-    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
-    wait_for(lambda: not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat")
-             .read_text().split()[2])
-    time.sleep(0.5)  # the pool notices its worker is gone
-    assert server.slash(USER, "help").status == 200
-    assert "What I can do" in text_of(posts(slack, 2)[-1])
-    assert "the Slack worker process died; starting a new one" in server.log()
+    server = ServeProcess(database_url, slack.url, clock=TEST_NOW)
+    try:
+        assert server.slash(USER, "help").status == 200
+        posts(slack, 1)
+        children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+        workers = [int(c) for c in children if "multiprocessing.spawn" in Path(f"/proc/{c}/cmdline").read_bytes()
+                   .decode(errors="replace")]
+        assert len(workers) == 1, children
+        os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        # The pool reaps a dead worker only after marking itself broken: once it is gone, the pool knows.
+        wait_for(lambda: not Path(f"/proc/{workers[0]}").exists())
+        assert server.slash(USER, "help").status == 200
+        assert "What I can do" in text_of(posts(slack, 2)[-1])
+        assert "the Slack worker process died; starting a new one" in server.log()
+    finally:
+        server.stop()

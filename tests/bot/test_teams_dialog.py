@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 
 import pytest
@@ -34,7 +35,7 @@ def template(tenant: str = TENANT, locale: str = "en-US") -> Activity:
 def bot(runtime: Runtime) -> TeamsCoach:
     settings = Settings(database_url=runtime.settings.database_url, teams_allow_unauthenticated=True,
                         microsoft_app_tenant_id=TENANT)
-    return TeamsCoach(Runtime(settings, runtime.engine, runtime.sessions), runtime.coach())
+    return TeamsCoach(dataclasses.replace(runtime, settings=settings), runtime.coach())  # the test's clock too
 
 
 class Conversation:

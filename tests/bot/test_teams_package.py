@@ -6,6 +6,7 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "bot" / "cards_js" / "node_modules" / "@microsoft" / "app-manifest" / "build" / \
     "json-schemas" / "teams" / "v1.17" / "MicrosoftTeams.schema.json"
 APP_ID = "0F6F6B1C-2C3D-4E5F-8A9B-0C1D2E3F4A5B"
+
+
+@pytest.fixture
+def no_database(tmp_path: Path) -> Iterator[str]:
+    """A database URL for the CLI that packaging must leave alone: it needs none, so one run, not one per backend."""
+    path = tmp_path / "untouched.db"
+    yield f"sqlite:///{path}"
+    assert not path.exists()
 
 
 def need_schema() -> None:
@@ -45,9 +54,9 @@ def png_size_and_pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
     return (width, height), b"".join(raw[r * stride + 1:(r + 1) * stride] for r in range(height))
 
 
-def test_package_holds_a_valid_manifest_with_the_app_id_and_both_icons(database_url: str, tmp_path: Path) -> None:
+def test_package_holds_a_valid_manifest_with_the_app_id_and_both_icons(no_database: str, tmp_path: Path) -> None:
     out = tmp_path / "coach.zip"
-    result = run(["teams", "package", "--app-id", APP_ID, "--out", str(out)], database_url)
+    result = run(["teams", "package", "--app-id", APP_ID, "--out", str(out)], no_database)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out) as package:
         assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
@@ -68,10 +77,10 @@ def test_package_holds_a_valid_manifest_with_the_app_id_and_both_icons(database_
     assert errors == []
 
 
-def test_the_name_is_taken_as_written(database_url: str, tmp_path: Path) -> None:
+def test_the_name_is_taken_as_written(no_database: str, tmp_path: Path) -> None:
     out = tmp_path / "coach.zip"
     name = 'Coach "Noord" \\ Zuid'
-    result = run(["teams", "package", "--app-id", APP_ID, "--name", name, "--out", str(out)], database_url)
+    result = run(["teams", "package", "--app-id", APP_ID, "--name", name, "--out", str(out)], no_database)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out) as package:
         manifest = json.loads(package.read("manifest.json"))
@@ -91,7 +100,7 @@ def test_the_schema_check_can_fail() -> None:
     (["--app-id", APP_ID, "--name", "A name far longer than thirty characters"], "coach.zip", "1 to 30 characters"),
     (["--app-id", APP_ID], "missing-folder/coach.zip", "there is no folder"),
 ])
-def test_bad_input_writes_no_zip(database_url: str, tmp_path: Path, args: list[str], out: str, says: str) -> None:
-    result = run(["teams", "package", *args, "--out", str(tmp_path / out)], database_url)
+def test_bad_input_writes_no_zip(no_database: str, tmp_path: Path, args: list[str], out: str, says: str) -> None:
+    result = run(["teams", "package", *args, "--out", str(tmp_path / out)], no_database)
     assert result.returncode == 2 and says in " ".join(result.stderr.split())
     assert not (tmp_path / out).exists() and result.stderr.startswith("error: ")

@@ -12,7 +12,7 @@ from typing import TypeVar
 import pytest
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ErrorResponseException
 from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import MicrosoftAppCredentials
+from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials, SimpleCredentialProvider
 
 from bot.teams.retry import with_retries
 from tests.bot.teams_standin import TeamsStandIn
@@ -160,6 +160,25 @@ def test_the_authorization_header_is_recorded(connector: TeamsStandIn, credentia
     drive(connector.url, lambda client: client.conversations.send_to_conversation(CHANNEL, message("hi")),
           credentials)
     assert connector.calls[0].headers.get("Authorization") == authorization
+
+
+def test_its_tokens_pass_botbuilders_channel_validation_against_its_published_keys(
+        connector: TeamsStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botbuilder's own check of a channel token: signature against the keys at the metadata URL, issuer, the
+    bot's app id as audience, the service URL, the channel's endorsement."""
+    monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", connector.openid_url)
+    app_id = "00000000-0000-0000-0000-000000000001"
+
+    async def validate(token: str, service_url: str = connector.url):
+        return await ChannelValidation.authenticate_channel_token_with_service_url(
+            f"Bearer {token}", SimpleCredentialProvider(app_id, ""), service_url, "msteams")
+
+    identity = asyncio.run(validate(connector.token(app_id)))
+    assert identity.is_authenticated and identity.get_claim_value("aud") == app_id
+    assert connector.key_fetches >= 1  # the keys came from the stand-in
+    for bad in (connector.token("another-bot"), connector.token(app_id, service_url="https://elsewhere/")):
+        with pytest.raises(PermissionError):
+            asyncio.run(validate(bad))
 
 
 def test_wait_for_says_what_arrived_when_it_times_out(connector: TeamsStandIn) -> None:
