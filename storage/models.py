@@ -204,6 +204,28 @@ class ProcessedEvent(Base):
     done_at: Mapped[datetime | None] = mapped_column()
 
 
+class OutboxMessage(Base):
+    """A message a scheduled job produced (`coach.outgoing.Outgoing`), kept until it is sent; see storage.outbox."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_not_before", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # reminder | nudge | team-overview | digest
+    recipient: Mapped[str] = mapped_column(String(300))
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"reply": …, "thread": […]}; None once settled
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed|dropped
+    not_before: Mapped[datetime] = mapped_column()  # produced, or retried after a failure
+    expires_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()  # while sending: its instance renews it
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
+    settled_at: Mapped[datetime | None] = mapped_column()  # sent or dropped
+
+
 class ConversationRef(Base):
     """Where to reach a user proactively (Teams: the Bot Framework conversation reference, as JSON)."""
 
