@@ -1,19 +1,21 @@
-"""The outbox: an occasion is produced once, racing instances each claim different messages, and a lease that
-ran out is taken over."""
+"""The outbox: an occasion is produced once, racing instances each claim different messages, a lease that ran
+out is taken over, and the records of the old claims survive the migration to it."""
 
 from __future__ import annotations
 
 import multiprocessing
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.runtime import Runtime
 from coach.clock import SetClock
+from coach.digest import digest_key
 from coach.outgoing import Outgoing
+from coach.reminders import nudge_key, overview_key
 from coach.replies import Reply
 from coach.replies import text as say
-from storage.db import make_engine, make_sessionmaker
+from storage.db import _alembic_config, make_engine, make_sessionmaker, upgrade
 from storage.models import OutboxMessage
 from storage.outbox import LEASE, claim, enqueue, enqueue_all, settle, states
 
@@ -119,3 +121,38 @@ def test_racing_instances_send_each_message_once(runtime: Runtime, database_url:
         p.join(10)
     assert sorted(k for r in results for k in r) == sorted(keys)  # each exactly once: none lost, none twice
     assert sum(1 for r in results if r) >= 2  # they really raced: more than one instance took work
+
+
+def test_the_migration_keeps_what_the_old_claims_recorded(database_url: str) -> None:
+    """Nudges, overviews and digests sent before the outbox are not sent again after the upgrade."""
+    from alembic import command
+
+    engine = make_engine(database_url)
+    command.downgrade(_alembic_config(engine), "0006")
+    received = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    events = text("INSERT INTO processed_events (source, event_id, received_at, done_at) VALUES (:s, :e, :r, :d)")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO teams (name, timezone, working_hours, prep_days, currency, digest_at, channel,"
+                          " created_at) VALUES ('North', 'Europe/Amsterdam', 'always', 1, 'EUR', 'mon 08:00',"
+                          " 'slack:C0SALES', :r)"), {"r": received})
+        team_id = conn.execute(text("SELECT id FROM teams")).scalar()
+        stamp = received.replace(tzinfo=None) if engine.dialect.name == "sqlite" else received
+        for source, event_id, done in (("nudge", "slack:U1:2026-11-30", None),
+                                       ("team-overview", f"{team_id}:2026-W49", None),
+                                       ("digest", f"slack:UMIA:digest:{team_id}:2026-W49", stamp),
+                                       ("digest", f"teams:lars:digest:{team_id}:2026-W49", None),  # never finished
+                                       ("slack", "Ev0123", None)):
+            conn.execute(events, {"s": source, "e": event_id, "r": stamp, "d": done})
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as s:
+        rows = {(m.dedupe_key, m.recipient, m.state) for m in s.scalars(select(OutboxMessage))}
+        left = s.execute(text("SELECT source FROM processed_events")).scalars().all()
+    assert rows == {("slack:U1:nudge:2026-11-30", "slack:U1", "sent"),
+                    (f"team-overview:{team_id}:2026-W49", "slack:C0SALES", "sent"),
+                    (f"slack:UMIA:digest:{team_id}:2026-W49", "slack:UMIA", "sent")}
+    assert left == ["slack"]  # the platforms' event records stay where they were
+    assert {key for key, _recipient, _state in rows} == {  # the keys the jobs produce: they find them taken
+        nudge_key("slack:U1", "Europe/Amsterdam", received), overview_key(team_id, "Europe/Amsterdam", received),
+        digest_key("slack:UMIA", team_id, "2026-W49")}
+    engine.dispose()
