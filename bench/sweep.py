@@ -1,11 +1,13 @@
-"""How long one reminder sweep takes to find (and claim) the due follow-ups among 100,000 pending ones.
+"""How long one reminder sweep takes to find the due follow-ups among 100,000 pending ones and put them in the
+outbox.
 
     python bench/sweep.py [--followups 100000] [--due 200] [--database-url postgresql://…/db]
 
 Seeds 200 reps with open follow-ups spread over the coming year, `--due` of them already due, then
-times `claim_due` (the query every sweep runs: find due, unreminded, unclaimed rows and stamp them
-in one statement) next to the bare indexed SELECT of the same rows. Each figure is the median of
-several runs on fresh claims. Target: under 50 ms to find the due ones.
+times `produce_reminders` (what every sweep runs, in one transaction: find the due, unreminded rows and
+stamp them in one statement, then one outbox message per rep) next to the bare indexed SELECT of the same
+rows. Each figure is the median of several runs, each on the same due rows. Target: under 50 ms to find
+the due ones, plus 1 ms for each message written (the reply in the rep's language, with its buttons).
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text, update  # noqa: E402
+from sqlalchemy import delete, insert, text, update  # noqa: E402
 
 from storage.db import make_engine, make_sessionmaker, upgrade  # noqa: E402
-from storage.models import Account, FollowUp, User  # noqa: E402
-from storage.reminders import claim_due  # noqa: E402
+from storage.models import Account, FollowUp, OutboxMessage, User  # noqa: E402
+from storage.reminders import produce_reminders  # noqa: E402
 
-TARGET_MS = 50.0
+TARGET_MS, PER_MESSAGE_MS = 50.0, 1.0
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 REPS = 200
 RUNS = 7
@@ -50,7 +52,7 @@ def seed(sessions, followups: int, due: int) -> None:
 
 
 BARE = """SELECT id FROM followups WHERE status = 'open' AND reminded_at IS NULL AND due_at <= :now
-          AND (claimed_until IS NULL OR claimed_until < :now) AND (retry_at IS NULL OR retry_at <= :now)"""
+          AND (deferred_until IS NULL OR deferred_until <= :now)"""
 
 
 def main() -> int:
@@ -66,27 +68,30 @@ def main() -> int:
         seed(sessions, args.followups, args.due)
         with engine.begin() as conn:  # planner statistics, as a live database has them
             conn.execute(text("ANALYZE"))
-        sweep_ms, bare_ms, found = [], [], 0
+        sweep_ms, bare_ms, found, messages = [], [], 0, 0
         for _ in range(RUNS):
             with engine.connect() as conn:
                 start = time.perf_counter()
                 ids = conn.execute(text(BARE), {"now": NOW}).scalars().all()
                 bare_ms.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            _token, due = claim_due(sessions, NOW, ("slack:", "teams:"), limit=args.due * 2)
+            produced = produce_reminders(sessions, NOW, ("slack:", "teams:"), "Europe/Amsterdam", limit=args.due * 2)
             sweep_ms.append((time.perf_counter() - start) * 1000)
-            found = len(due)
-            assert found == len(ids) == args.due, (found, len(ids))
-            with sessions.begin() as s:  # hand the claims back for the next run
-                s.execute(update(FollowUp).values(claimed_until=None, claim_token=None))
+            found, messages = produced.taken, produced.messages
+            assert found == len(ids) == args.due and produced.messages, (found, len(ids))
+            with sessions.begin() as s:  # due again for the next run
+                s.execute(update(FollowUp).values(reminded_at=None))
+                s.execute(delete(OutboxMessage))
         database = engine.dialect.name
         engine.dispose()
     sweep, bare = statistics.median(sweep_ms), statistics.median(bare_ms)
     print(f"{args.followups} pending follow-ups, {args.due} due, {REPS} reps, {database}; median of {RUNS} runs")
     print(f"{'':34}{'ms':>9}")
-    print(f"{'claim_due (find + claim, 1 txn)':34}{sweep:9.2f}")
+    print(f"{'produce_reminders (1 txn)':34}{sweep:9.2f}")
     print(f"{'bare indexed SELECT of the due ids':34}{bare:9.2f}")
-    print(f"target < {TARGET_MS:.0f} ms to find the due ones: {sweep:.1f} ms {'PASS' if sweep < TARGET_MS else 'FAIL'}")
+    target = TARGET_MS + PER_MESSAGE_MS * messages
+    print(f"target < {target:.0f} ms to find the due ones and write {messages} messages: {sweep:.1f} ms "
+          f"{'PASS' if sweep < target else 'FAIL'}")
     return 0
 
 

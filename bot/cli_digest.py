@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         """The managers' weekly pipeline digest: forecast per decision month, the week's results, attention points."""
         from bot.cli import BadInput, cli_errors, open_runtime
         from bot.console import render
-        from bot.senders import digest_senders
+        from bot.senders import platform_senders
         from coach.digest import MAX_LISTED, digest_replies
         from coach.digest_json import digest_json
         from coach.i18n import normalize_language
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
             team = teams[0]
             now = rt.clock()
             if send:
-                _send(rt, team, now, digest_senders(rt))
+                _send(rt, team, now, platform_senders(rt))
             numbers, previous = _week_numbers(rt, team, week, now, None if as_json else MAX_LISTED)
             language = language or rt.settings.coach_language
             picture = None
@@ -106,7 +106,9 @@ def _send(rt, team, now, senders) -> None:
     """Send this week's digest now to every manager who has not had it (the scheduler then does not send it
     again); say what happened to each."""
     from bot.cli import BadInput
-    from bot.digests import send_team_digest
+    from bot.delivery import DeliveryLoop
+    from bot.digests import STALE_AFTER, enqueue_team_digest
+    from coach.outgoing import platform
 
     if not team.managers:
         raise BadInput(f"team {team.name!r} has no manager to send the digest to; add one with: salescoach team "
@@ -114,16 +116,27 @@ def _send(rt, team, now, senders) -> None:
     if not senders:
         raise BadInput("no platform is configured to deliver the digest (set SLACK_BOT_TOKEN or the MicrosoftApp* "
                        "settings)")
-    done = asyncio.run(send_team_digest(rt, senders, team, list(team.managers), now, keep_first=False))
-    for identity in done.sent:
-        typer.echo(f"sent to {identity}")
-    for identity in done.already:
-        typer.echo(f"not sent to {identity}: they have had this week's digest already", err=True)
-    for identity in done.unreachable:
-        typer.echo(f"not sent to {identity}: the coach cannot reach them from here (no platform configured for "
-                   "them, or in Teams they have not talked to the coach yet)", err=True)
-    for identity in done.failed:
-        typer.echo(f"failed for {identity}: the platform refused or did not answer; the send can be tried "
-                   "again in 30 minutes, when its claim expires", err=True)
-    if done.failed or not (done.sent or done.already):
+    reachable = {m: now + STALE_AFTER for m in team.managers if platform(m.identity) in senders}
+
+    async def send():
+        added = await enqueue_team_digest(rt, team, reachable, now, on_demand=True)
+        return await DeliveryLoop(rt, senders).run_once(keys=added)
+
+    done = asyncio.run(send())
+    outcome = {m.recipient: what for what, ms in (("sent", done.sent), ("failed", done.failed),
+                                                  ("unreachable", done.unreachable)) for m in ms}
+    outcome |= {m.identity: "unreachable" for m in team.managers if m not in reachable}
+    results = {m.identity: outcome.get(m.identity, "already") for m in team.managers}
+    for identity, what in results.items():
+        if what == "sent":
+            typer.echo(f"sent to {identity}")
+        elif what == "already":
+            typer.echo(f"not sent to {identity}: they have had this week's digest already", err=True)
+        elif what == "unreachable":
+            typer.echo(f"not sent to {identity}: the coach cannot reach them from here (no platform configured for "
+                       "them, or in Teams they have not talked to the coach yet)", err=True)
+        else:
+            typer.echo(f"failed for {identity}: the platform refused or did not answer; a running server tries "
+                       "again within minutes, or run --send again", err=True)
+    if "failed" in results.values() or not {"sent", "already"} & set(results.values()):
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""`salescoach reminders run-once`: the scheduler's reminder sweep, once, from the command line."""
+"""`salescoach reminders run-once`: the scheduler's reminder job and delivery, once, from the command line."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
     def run_once() -> None:
         """Deliver every due reminder now, on the platforms configured here (safe next to running servers)."""
         from bot.cli import BadInput, cli_errors, open_runtime
+        from bot.delivery import DeliveryLoop
         from bot.reminders import ReminderSweep
         from bot.senders import platform_senders
 
@@ -24,5 +25,11 @@ def register(app: typer.Typer) -> None:
             if not senders:
                 raise BadInput("no platform is configured to deliver reminders "
                                          "(set SLACK_BOT_TOKEN or the MicrosoftApp* settings)")
-            result = asyncio.run(ReminderSweep(rt, senders).run_once())
-            typer.echo(f"reminders: {result.sent} sent, {result.failed} failed (they will be retried)")
+
+            async def run():
+                await ReminderSweep(rt, senders).run_once()
+                return await DeliveryLoop(rt, senders).run_once(kind="reminder")
+
+            done = asyncio.run(run())
+            typer.echo(f"reminders: {len(done.sent)} sent, {len(done.failed) + len(done.unreachable)} failed "
+                       "(they will be retried)")

@@ -1,58 +1,36 @@
-"""The managers' weekly pipeline digest: computed per team, sent to each manager on their platform.
+"""The managers' weekly pipeline digest: computed per team, put in the outbox for each manager.
 
 Each team's digest falls due at its `digest_at` ("mon 08:00" in the team's time zone, by default) and reaches
 each manager at the first moment after that within the team's working hours, not on a public holiday and not
 while the manager is away (so a Friday digest held over a holiday arrives on Monday). One that could not be
-delivered within a day of that moment (the service was down) is dropped; the next week's comes as usual,
-and `salescoach digest --send` sends one on demand.
+delivered within a day of that moment (the service was down, the platform kept failing) is dropped; the
+next week's comes as usual, and `salescoach digest --send` sends one on demand.
 
-"Once" holds per manager and digest across instances: the send is claimed in the processed-events table
-under a lease before the digest is computed, and marked done once sent (or once it is clear the platform
-cannot reach the manager). A send that failed, or a process that died mid-way, leaves the claim to expire:
-a run after the lease tries again, so nothing is lost and nobody gets the summary twice. The first digest
-sent in a week is stored as the team's snapshot of that week: next week's change is measured against it,
-and `salescoach digest --week` shows it again.
+"Once" is the outbox's dedupe key, per manager, team and week: the digest is computed only for managers
+who have no message of that week yet, and put in the outbox with the team's snapshot of the week in one
+transaction (next week's change is measured against the snapshot, and `salescoach digest --week` shows it
+again). `bot.delivery` sends it: a failed send is tried again with backoff, a manager the platform cannot
+reach is not tried again that week.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.runtime import Runtime
-from bot.senders import DigestSender, Unreachable
 from coach.clock import Clock
 from coach.delivery_window import WeeklyTime, delivery_moment
-from coach.digest import digest_replies, iso_week
-from storage.deliveries import claim_lease, finish_delivery
-from storage.digest import DigestTeam, Manager, current_digest, digest_teams, record_sent
+from coach.digest import digest_key, digest_message, digest_replies, iso_week
+from coach.outgoing import platform
+from storage.digest import DigestTeam, Manager, current_digest, digest_teams, enqueue_digest
+from storage.outbox import states
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=30)  # a claimed digest not sent by then is tried again
 STALE_AFTER = timedelta(days=1)  # a digest not delivered within a day of when it could first be is dropped
-
-
-@dataclass
-class Delivery:
-    """What one team's digest run did, per manager identity."""
-
-    sent: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)  # tried again once the lease runs out
-    unreachable: list[str] = field(default_factory=list)  # no platform here, or it cannot reach them yet
-    already: list[str] = field(default_factory=list)  # sent (or being sent) this time already
-
-
-def prefix(identity: str) -> str:
-    return identity.split(":", 1)[0] + ":"
-
-
-def claim_key(identity: str, team_id: int, week: str) -> str:
-    """A manager's digest of one week, as claimed in the processed-events table (the identity first, so
-    `user delete` finds it with the user's other delivery records)."""
-    return f"{identity}:digest:{team_id}:{week}"
 
 
 def due_moment(team: DigestTeam, now: datetime) -> datetime | None:
@@ -72,78 +50,63 @@ def digest_week(team: DigestTeam, now: datetime) -> str:
     return iso_week(moment.astimezone(ZoneInfo(team.timezone)).date())
 
 
-async def send_team_digest(runtime: Runtime, senders: dict[str, DigestSender], team: DigestTeam,
-                           managers: list[Manager], now: datetime, *, keep_first: bool = True) -> Delivery:
-    """Claim, compute once, send to each claimed manager in their language with the chart, and settle the
-    claims; store the digest as the week's snapshot if anyone got it (`keep_first`: unless one is stored)."""
+async def enqueue_team_digest(runtime: Runtime, team: DigestTeam, due: dict[Manager, datetime], now: datetime, *,
+                              on_demand: bool = False) -> list[str]:
+    """Compute the team's digest once and put it in the outbox for each manager in `due` (→ when it expires)
+    who has no message of this week yet; returns the keys added. `on_demand` (digest --send): also for a
+    manager whose message is not sent yet, replacing it, and replacing the week's snapshot."""
     from coach.digest_chart import forecast_chart  # matplotlib: loaded when a digest is due, not at start-up
 
-    sessions, done = runtime.sessions, Delivery()
-    week = digest_week(team, now)
-    claimed: list[Manager] = []
-    for manager in managers:
-        if prefix(manager.identity) not in senders:
-            done.unreachable.append(manager.identity)
-        elif await asyncio.to_thread(claim_lease, sessions, "digest", claim_key(manager.identity, team.team_id, week),
-                                     LEASE, now):
-            claimed.append(manager)
-        else:
-            done.already.append(manager.identity)
-    if not claimed:  # nothing to compute
-        return done
+    sessions, week = runtime.sessions, digest_week(team, now)
+    had = await asyncio.to_thread(states, sessions, [digest_key(m.identity, team.team_id, week) for m in due])
+
+    def wanted(state: str | None) -> bool:
+        return state is None or (on_demand and state not in ("sent", "sending"))
+
+    managers = [m for m in due if wanted(had.get(digest_key(m.identity, team.team_id, week)))]
+    if not managers:  # nothing to compute
+        return []
     numbers, previous = await asyncio.to_thread(current_digest, sessions, team.team_id, now)
     charts: dict[str, bytes] = {}
-    for manager in claimed:
+    messages = []
+    for manager in managers:
         if manager.language not in charts:
             charts[manager.language] = await asyncio.to_thread(forecast_chart, numbers, manager.language)
         summary, details = digest_replies(numbers, previous, manager.language, charts[manager.language])
-        try:
-            await senders[prefix(manager.identity)](manager.identity, summary, details)
-        except Unreachable:
-            done.unreachable.append(manager.identity)
-        except Exception as exc:
-            log.warning("weekly digest of team %s failed for a manager, tried again in %d minutes: %s",
-                        team.team_id, LEASE.seconds // 60, type(exc).__name__)
-            done.failed.append(manager.identity)
-            continue
-        else:
-            done.sent.append(manager.identity)
-        await asyncio.to_thread(finish_delivery, sessions, "digest", claim_key(manager.identity, team.team_id, week))
-    if done.sent:
-        await asyncio.to_thread(record_sent, sessions, team.team_id, numbers, keep_first)
-    return done
+        messages.append(digest_message(manager.identity, team.team_id, week, summary, details, due[manager]))
+    return await asyncio.to_thread(enqueue_digest, sessions, team.team_id, numbers, messages, now, on_demand)
 
 
 class WeeklyDigest:
     """The scheduler's job: every team whose digest is due now gets it, once per manager and week."""
 
-    def __init__(self, runtime: Runtime, senders: dict[str, DigestSender],
-                 clock: Clock | None = None) -> None:
+    def __init__(self, runtime: Runtime, platforms: Iterable[str], clock: Clock | None = None) -> None:
         self.runtime = runtime
-        self.senders = senders
+        self.platforms = tuple(platforms)
         self.clock = clock or runtime.clock
 
     async def run_once(self) -> int:
-        """Send every digest that is due; returns how many managers got one. One team's failure does not keep
-        the others from theirs."""
-        now, sent = self.clock(), 0
+        """Put every digest that is due in the outbox; returns for how many managers. One team's failure does not
+        keep the others from theirs."""
+        now, added = self.clock(), 0
         for team in await asyncio.to_thread(digest_teams, self.runtime.sessions):
             try:
                 due = self._due(team, now)
                 if due:
-                    sent += len((await send_team_digest(self.runtime, self.senders, team, due, now)).sent)
+                    added += len(await enqueue_team_digest(self.runtime, team, due, now))
             except Exception:
-                log.exception("weekly digest of team %s failed; tried again once its claims expire", team.team_id)
-        return sent
+                log.exception("weekly digest of team %s failed; tried again at the next run", team.team_id)
+        return added
 
-    def _due(self, team: DigestTeam, now: datetime) -> list[Manager]:
+    def _due(self, team: DigestTeam, now: datetime) -> dict[Manager, datetime]:
+        """The managers on platforms served here who may get the digest now, each with when it expires."""
         moment = due_moment(team, now)
         if moment is None:
-            return []
-        due = []
+            return {}
+        due = {}
         for m in team.managers:
-            if prefix(m.identity) in self.senders:
+            if platform(m.identity) in self.platforms:
                 first = delivery_moment(moment, team.working_hours, team.timezone, team.country, m.away_until)
                 if first <= now < first + STALE_AFTER:
-                    due.append(m)
+                    due[m] = first + STALE_AFTER
         return due

@@ -1,4 +1,5 @@
-"""The jobs `salescoach serve` runs on a schedule (APScheduler on the server's event loop)."""
+"""The jobs `salescoach serve` runs on a schedule (APScheduler on the server's event loop): the producers that
+put reminders, nudges, team overviews and digests in the outbox, and the delivery loop that sends them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.delivery import DeliveryLoop
 from bot.digests import WeeklyDigest
 from bot.nudges import NudgeSweep, TeamOverview
 from bot.reminders import ReminderSweep
@@ -15,15 +17,17 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 60
 NUDGE_EVERY_SECONDS = 300
 DIGEST_EVERY_SECONDS = 300
+DELIVER_EVERY_SECONDS = 5  # also how soon a message of another instance that died is taken over, after its lease
 
 
 class Schedule:
-    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview,
-                 digest: WeeklyDigest) -> None:
+    def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview, digest: WeeklyDigest,
+                 delivery: DeliveryLoop) -> None:
         self.sweep = sweep
         self.nudges = nudges
         self.overview = overview
         self.digest = digest
+        self.delivery = delivery
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self, _app=None) -> None:
@@ -34,35 +38,45 @@ class Schedule:
                                max_instances=1, coalesce=True)
         self.scheduler.add_job(self._digest, "interval", seconds=DIGEST_EVERY_SECONDS, id="digests",
                                max_instances=1, coalesce=True)
+        self.scheduler.add_job(self._deliver, "interval", seconds=DELIVER_EVERY_SECONDS, id="delivery",
+                               next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
         self.scheduler.start()
 
     async def stop(self, _app=None) -> None:
-        """No new runs; a sweep under way finishes (and releases anything it did not deliver)."""
+        """No new runs; a send under way finishes and is recorded, the rest stays in the outbox. (Shutting the
+        scheduler down cancels the jobs still running: the delivery is stopped before.)"""
+        self.scheduler.pause()
+        await self.delivery.stop()
         self.scheduler.shutdown(wait=False)
-        async with self.sweep.lock:
-            pass
+
+    async def _sweep(self) -> None:
+        try:
+            produced = await self.sweep.run_once()
+            if produced.messages or produced.deferred:
+                log.info("reminder sweep: %d messages to send, %d follow-ups held back until the rep may be reminded",
+                         produced.messages, produced.deferred)
+        except Exception:
+            log.exception("the reminder sweep failed; the next one retries")
 
     async def _nudge(self) -> None:
         try:
             nudged = await self.nudges.run_once()
             posted = await self.overview.run_once()
             if nudged or posted:
-                log.info("daily nudge sent to %d reps, weekly overview to %d team channels", nudged, posted)
+                log.info("daily nudges to %d reps and weekly overviews to %d team channels to send", nudged, posted)
         except Exception:
             log.exception("the daily nudge or team overview failed; the next run retries")
 
     async def _digest(self) -> None:
         try:
-            sent = await self.digest.run_once()
-            if sent:
-                log.info("weekly digest sent to %d managers", sent)
+            added = await self.digest.run_once()
+            if added:
+                log.info("weekly digests to %d managers to send", added)
         except Exception:
             log.exception("the weekly digest failed; the next run retries")
 
-    async def _sweep(self) -> None:
+    async def _deliver(self) -> None:
         try:
-            result = await self.sweep.run_once()
-            if result.sent or result.failed:
-                log.info("reminders: %d sent, %d to retry", result.sent, result.failed)
+            await self.delivery.run_once()
         except Exception:
-            log.exception("the reminder sweep failed; the next one retries")
+            log.exception("the delivery of scheduled messages failed; the next pass retries")

@@ -90,15 +90,17 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
         teams = TeamsCoach(runtime, coach)
     web_app = build_web_app(runtime, slack, teams)
     if scheduler:
+        from bot.delivery import DeliveryLoop
         from bot.digests import WeeklyDigest
         from bot.nudges import NudgeSweep, TeamOverview
         from bot.reminders import ReminderSweep
         from bot.scheduler import Schedule
-        from bot.senders import digest_senders, platform_senders
+        from bot.senders import platform_senders
 
         senders = platform_senders(runtime, teams)
         schedule = Schedule(ReminderSweep(runtime, senders), NudgeSweep(runtime, senders),
-                            TeamOverview(runtime, senders), WeeklyDigest(runtime, digest_senders(runtime, teams)))
+                            TeamOverview(runtime, senders), WeeklyDigest(runtime, senders),
+                            DeliveryLoop(runtime, senders))
         web_app.on_startup.append(schedule.start)
         web_app.on_shutdown.append(schedule.stop)
     if slack is not None:

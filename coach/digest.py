@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from coach.i18n import Translator, translator
+from coach.outgoing import Outgoing
 from coach.pipeline import Forecast, MonthForecast, cents
 from coach.replies import (
     MAX_LABEL,
@@ -338,6 +339,19 @@ def digest_replies(numbers: DigestNumbers, previous: Snapshot | None, language: 
     summary = Reply(blocks=blocks, language=language)
     details = [Reply(blocks=_rep_detail(say, rep), language=language) for rep in numbers.reps if rep.attention]
     return summary, details
+
+
+def digest_key(identity: str, team_id: int, week: str) -> str:
+    """A manager's digest of one team and ISO week, as the outbox knows it (the identity first, so deleting the
+    user finds it)."""
+    return f"{identity}:digest:{team_id}:{week}"
+
+
+def digest_message(identity: str, team_id: int, week: str, summary: Reply, details: list[Reply],
+                   expires_at: datetime) -> Outgoing:
+    """A manager's digest: the summary (with the chart), then the details in its thread."""
+    return Outgoing(kind="digest", recipient=identity, reply=summary, thread=details,
+                    dedupe_key=digest_key(identity, team_id, week), expires_at=expires_at)
 
 
 def _summary(say: _Say, numbers: DigestNumbers, change: WeekChange) -> list[Block]:

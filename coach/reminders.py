@@ -6,11 +6,13 @@ The buttons carry `cmd:` values, so a click runs the same command as typing it (
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from coach.i18n import translator
+from coach.outgoing import Outgoing
 from coach.replies import Block, Choice, Choices, ChoiceStyle, Heading, Reply, bold, bullets, text, truncate
 
 LATE_AFTER = timedelta(minutes=15)  # delivered later than this after its due time: say so
@@ -107,3 +109,47 @@ def team_overview(team: str, rows: list[tuple[str, int, datetime]], language: st
     if len(rows) > MAX_ITEMS * 3:
         blocks.append(text(_("…and {n} more reps.").format(n=len(rows) - MAX_ITEMS * 3)))
     return Reply(blocks=blocks, language=language)
+
+
+# as outbox messages -------------------------------------------------------------------------
+
+
+def reminder_message(identity: str, items: list[ReminderItem], language: str, timezone: str,
+                     now: datetime) -> Outgoing:
+    """One rep's due reminders as one message. The key names the follow-ups and their due times: the same
+    reminders are produced once, and a follow-up moved to a new time is reminded anew."""
+    fingerprint = hashlib.sha256(" ".join(f"{i.id}@{i.due_at.isoformat()}" for i in items).encode()).hexdigest()
+    return Outgoing(kind="reminder", recipient=identity, reply=reminder_reply(items, language, timezone, now),
+                    dedupe_key=f"{identity}:reminder:{fingerprint[:24]}")
+
+
+def nudge_key(identity: str, timezone: str, now: datetime) -> str:
+    """One daily nudge per rep and local day."""
+    return f"{identity}:nudge:{now.astimezone(ZoneInfo(timezone)).date().isoformat()}"
+
+
+def nudge_message(identity: str, total: int, oldest: list[ReminderItem], language: str, timezone: str,
+                  now: datetime) -> Outgoing:
+    """The daily nudge; one not sent by the end of the rep's day is dropped (the next day has its own)."""
+    tz = ZoneInfo(timezone)
+    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+    return Outgoing(kind="nudge", recipient=identity, reply=overdue_nudge(total, oldest, language, timezone),
+                    dedupe_key=nudge_key(identity, timezone, now),
+                    expires_at=datetime.combine(tomorrow, time(0), tz).astimezone(UTC))
+
+
+def overview_key(team_id: int, timezone: str, now: datetime) -> str:
+    """One overview per team and (ISO) week of the team's time zone."""
+    year, week, _day = now.astimezone(ZoneInfo(timezone)).isocalendar()
+    return f"team-overview:{team_id}:{year}-W{week:02d}"
+
+
+def overview_message(team_id: int, channel: str, team: str, rows: list[tuple[str, int, datetime]], language: str,
+                     timezone: str, now: datetime) -> Outgoing:
+    """The weekly team overview; one not sent by the end of the team's week is dropped."""
+    tz = ZoneInfo(timezone)
+    today = now.astimezone(tz).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return Outgoing(kind="team-overview", recipient=channel, reply=team_overview(team, rows, language, timezone),
+                    dedupe_key=overview_key(team_id, timezone, now),
+                    expires_at=datetime.combine(monday, time(0), tz).astimezone(UTC))

@@ -38,8 +38,10 @@ from coach.digest import (
     year_before,
 )
 from coach.digest_json import restored, stored
+from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
 from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of
+from storage.outbox import enqueue
 from storage.types import UTCDateTime
 
 K = TypeVar("K")
@@ -293,6 +295,13 @@ def current_digest(sessions: sessionmaker[Session], team_id: int, now: datetime,
         return digest_and_previous(session, team_id, now, listed)
 
 
-def record_sent(sessions: sessionmaker[Session], team_id: int, numbers: DigestNumbers, keep_first: bool) -> None:
+def enqueue_digest(sessions: sessionmaker[Session], team_id: int, numbers: DigestNumbers, messages: list[Outgoing],
+                   now: datetime, on_demand: bool = False) -> list[str]:
+    """Put a team's digest for its managers in the outbox and, if that added any, keep it as the week's snapshot,
+    in one transaction; returns the keys added. The scheduled digest keeps the week's first snapshot; one
+    sent on demand replaces it, and any of the managers' messages not sent yet."""
     with sessions.begin() as session:
-        save_snapshot(session, team_id, numbers, keep_first)
+        added = enqueue(session, messages, now, replace_unsent=on_demand)
+        if added:
+            save_snapshot(session, team_id, numbers, keep_first=not on_demand)
+        return added

@@ -166,12 +166,10 @@ class FollowUp(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     done_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=stamp)
-    # Reminder delivery: claimed by one sweeper until `claimed_until`, then reminded (or retried later).
+    # The reminder: put in the outbox at `reminded_at`; held back until `deferred_until` when it fell due outside
+    # the rep's working hours, on a holiday or while they were away.
     reminded_at: Mapped[datetime | None] = mapped_column()
-    claimed_until: Mapped[datetime | None] = mapped_column()
-    claim_token: Mapped[str | None] = mapped_column(String(36))
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    retry_at: Mapped[datetime | None] = mapped_column()
+    deferred_until: Mapped[datetime | None] = mapped_column()
 
     account: Mapped[Account] = relationship()
 
@@ -199,9 +197,28 @@ class ProcessedEvent(Base):
     source: Mapped[str] = mapped_column(String(20))  # "slack", "teams"
     event_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=stamp)
-    # For claims held under a lease (the weekly digest): set once delivered; a claim without it that is older
-    # than its lease was left by a process that died, and may be taken over.
-    done_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A message a scheduled job produced (`coach.outgoing.Outgoing`), kept until it is sent; see storage.outbox."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_not_before", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # reminder | nudge | team-overview | digest
+    recipient: Mapped[str] = mapped_column(String(300))
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"reply": …, "thread": […]}; None once settled
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed|dropped
+    not_before: Mapped[datetime] = mapped_column()  # produced, or retried after a failure
+    expires_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()  # while sending: its instance renews it
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
+    settled_at: Mapped[datetime | None] = mapped_column()  # sent or dropped
 
 
 class ConversationRef(Base):

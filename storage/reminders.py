@@ -1,26 +1,26 @@
-"""Claiming due follow-up reminders so that each is delivered exactly once, whoever sweeps.
+"""Reminder queries: due follow-ups become outbox messages; overdue ones feed the daily nudge and team overview.
 
-A claim is one UPDATE that stamps due, unclaimed rows with this sweep's token: on PostgreSQL the
-rows are picked with FOR UPDATE SKIP LOCKED, so racing sweepers take disjoint sets without waiting;
-on SQLite the statement runs under the database's single write lock. A claim expires after
-CLAIM_FOR, so a sweeper that dies mid-batch only delays its reminders. Delivered rows get
-`reminded_at`; failed ones are released with a growing `retry_at`.
+Producing reminders is one transaction: one UPDATE stamps `reminded_at` on the due follow-ups of users on the
+given platforms (on PostgreSQL picked FOR UPDATE SKIP LOCKED, so racing instances take disjoint sets without
+waiting; SQLite runs it under its one write lock), and the outbox gets one message per rep. A rep outside
+their working hours, on a holiday or away gets nothing now: their follow-ups are unstamped and deferred to
+the first moment they may be reminded.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from itertools import groupby
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from coach.delivery_window import delivery_moment
+from coach.reminders import ReminderItem, reminder_message
 from storage.models import Account, FollowUp, Team, User
+from storage.outbox import enqueue
 from storage.store import user_info
-
-CLAIM_FOR = timedelta(minutes=5)
-MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -30,61 +30,59 @@ class DueReminder:
     account_name: str
     action: str
     due_at: datetime
-    attempts: int
     kind: str = "action"  # action | prep | debrief
+
+
+@dataclass(frozen=True)
+class Produced:
+    messages: int = 0  # put in the outbox: one per rep
+    deferred: int = 0  # follow-ups held back until the rep may be reminded
+    taken: int = 0  # due follow-ups looked at; a full batch means there may be more
+
+    def __add__(self, other: Produced) -> Produced:
+        return Produced(self.messages + other.messages, self.deferred + other.deferred, self.taken + other.taken)
 
 
 def _due(now: datetime, prefixes: tuple[str, ...]):
     return (select(FollowUp.id).join(User, User.id == FollowUp.owner_id)
             .where(FollowUp.status == "open", FollowUp.reminded_at.is_(None), FollowUp.due_at <= now,
-                   or_(FollowUp.claimed_until.is_(None), FollowUp.claimed_until < now),
-                   or_(FollowUp.retry_at.is_(None), FollowUp.retry_at <= now),
+                   or_(FollowUp.deferred_until.is_(None), FollowUp.deferred_until <= now),
                    or_(*[User.identity.startswith(p, autoescape=True) for p in prefixes])))
 
 
-def claim_due(sessions: sessionmaker[Session], now: datetime, prefixes: tuple[str, ...],
-              limit: int = 500) -> tuple[str, list[DueReminder]]:
-    """Claim up to `limit` due reminders of users on the given platforms ("slack:", "teams:")."""
-    token = str(uuid.uuid4())
+def produce_reminders(sessions: sessionmaker[Session], now: datetime, prefixes: tuple[str, ...],
+                      default_timezone: str, limit: int = 500) -> Produced:
+    """Up to `limit` due reminders of users on the given platforms ("slack:", "teams:") into the outbox."""
     if not prefixes:
-        return token, []
+        return Produced()
     with sessions.begin() as session:
         pick = _due(now, prefixes).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True, of=FollowUp)
         ids = session.scalars(update(FollowUp).where(FollowUp.id.in_(pick.scalar_subquery()))
-                              .values(claimed_until=now + CLAIM_FOR, claim_token=token)
+                              .values(reminded_at=now, deferred_until=None)
                               .returning(FollowUp.id).execution_options(synchronize_session=False)).all()
+        if not ids:
+            return Produced()
         rows = session.execute(
-            select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.attempts,
-                   FollowUp.kind)
+            select(FollowUp.id, User.identity, Account.name, FollowUp.action, FollowUp.due_at, FollowUp.kind)
             .join(User, User.id == FollowUp.owner_id).join(Account, Account.id == FollowUp.account_id)
-            .where(FollowUp.id.in_(ids)).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all() if ids else []
-    return token, [DueReminder(*row) for row in rows]
-
-
-def mark_sent(sessions: sessionmaker[Session], token: str, ids: list[int], now: datetime) -> None:
-    with sessions.begin() as session:
-        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
-                        .values(reminded_at=now, claimed_until=None, claim_token=None, retry_at=None)
-                        .execution_options(synchronize_session=False))
-
-
-def mark_failed(sessions: sessionmaker[Session], token: str, ids: list[int], now: datetime) -> None:
-    """Release for a later sweep: 1, 2, 4 … minutes later, at most an hour; never given up."""
-    with sessions.begin() as session:
-        for row in session.scalars(select(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)):
-            delay = min(MAX_RETRY_DELAY, timedelta(minutes=2 ** min(row.attempts, 10)))
-            row.attempts += 1
-            row.retry_at, row.claimed_until, row.claim_token = now + delay, None, None
-
-
-def release(sessions: sessionmaker[Session], token: str, ids: list[int]) -> None:
-    """Give back whatever of `ids` this sweep still holds (shutdown), for the next sweep to take at once."""
-    with sessions.begin() as session:
-        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
-                        .values(claimed_until=None, claim_token=None).execution_options(synchronize_session=False))
-
+            .where(FollowUp.id.in_(ids)).order_by(User.identity, FollowUp.due_at, FollowUp.id)).all()
+        who = _recipients(session, sorted({row.identity for row in rows}), default_timezone)
+        messages, deferred = [], 0
+        for identity, group in groupby(rows, key=lambda row: row.identity):
+            items = [ReminderItem(row.id, row.name, row.action, row.due_at, row.kind) for row in group]
+            r = who[identity]
+            allowed = delivery_moment(now, r.working_hours, r.timezone, r.country, r.away_until)
+            if allowed > now:
+                session.execute(update(FollowUp).where(FollowUp.id.in_([i.id for i in items]))
+                                .values(reminded_at=None, deferred_until=allowed)
+                                .execution_options(synchronize_session=False))
+                deferred += len(items)
+            else:
+                messages.append(reminder_message(identity, items, r.language, r.timezone, now))
+        produced = enqueue(session, messages, now)
+    return Produced(len(produced), deferred, len(ids))
 
 
 @dataclass(frozen=True)
@@ -98,21 +96,17 @@ class Recipient:
     away_until: date | None
 
 
-def recipients(sessions: sessionmaker[Session], identities: list[str], default_timezone: str,
-               default_hours: str = "mon-fri 08:00-18:00") -> dict[str, Recipient]:
+def recipients(sessions: sessionmaker[Session], identities: list[str], default_timezone: str) -> dict[str, Recipient]:
     with sessions() as session:
-        users = session.scalars(select(User).options(joinedload(User.team)).where(User.identity.in_(identities)))
-        return {u.identity: Recipient(u.language, user_info(u, default_timezone).timezone,
-                                      u.team.working_hours if u.team else default_hours,
-                                      u.team.country if u.team else None, u.away_until) for u in users}
+        return _recipients(session, identities, default_timezone)
 
 
-def defer(sessions: sessionmaker[Session], token: str, ids: list[int], until: datetime) -> None:
-    """Not now (outside working hours, a holiday, the rep away): release until `until`, no attempt counted."""
-    with sessions.begin() as session:
-        session.execute(update(FollowUp).where(FollowUp.id.in_(ids), FollowUp.claim_token == token)
-                        .values(retry_at=until, claimed_until=None, claim_token=None)
-                        .execution_options(synchronize_session=False))
+def _recipients(session: Session, identities: list[str], default_timezone: str,
+                default_hours: str = "mon-fri 08:00-18:00") -> dict[str, Recipient]:
+    users = session.scalars(select(User).options(joinedload(User.team)).where(User.identity.in_(identities)))
+    return {u.identity: Recipient(u.language, user_info(u, default_timezone).timezone,
+                                  u.team.working_hours if u.team else default_hours,
+                                  u.team.country if u.team else None, u.away_until) for u in users}
 
 
 def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: tuple[str, ...],
@@ -121,7 +115,6 @@ def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: 
     if not prefixes:
         return {}
     overdue = (select(FollowUp.id, User.identity, Account.name.label("account"), FollowUp.action, FollowUp.due_at,
-                      FollowUp.attempts,
                       func.row_number().over(partition_by=FollowUp.owner_id,
                                              order_by=(FollowUp.due_at, FollowUp.id)).label("rank"),
                       func.count().over(partition_by=FollowUp.owner_id).label("total"))
@@ -134,7 +127,7 @@ def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: 
     found: dict[str, tuple[int, list[DueReminder]]] = {}
     for row in rows:
         found.setdefault(row.identity, (row.total, []))[1].append(
-            DueReminder(row.id, row.identity, row.account, row.action, row.due_at, row.attempts))
+            DueReminder(row.id, row.identity, row.account, row.action, row.due_at))
     return found
 
 

@@ -328,7 +328,7 @@ class SqlStore:
         result = self.session.execute(
             update(FollowUp).where(FollowUp.id == followup_id, FollowUp.owner_id == user.id,
                                    FollowUp.status == "open")
-            .values(due_at=due_at, reminded_at=None, attempts=0, retry_at=None)  # a new due time: a new reminder
+            .values(due_at=due_at, reminded_at=None, deferred_until=None)  # a new due time: a new reminder
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1

@@ -1,10 +1,10 @@
 """Data rights: everything stored about a user, as JSON, and deleting it.
 
 What is personal goes: the user row, their conversations, their reach-me references, their personal
-(unteamed) accounts with the deals, visits and follow-ups in them, and delivery records that carry
-their id. Work that belongs to a team stays with the team, as its manager chooses: reassigned to
-another member of the same team, or kept under an anonymous placeholder ("a former rep"); in the
-weekly digests kept for the team their line is kept under that placeholder's name.
+(unteamed) accounts with the deals, visits and follow-ups in them, and the scheduled messages to them
+or about them (reminders, nudges, digests). Work that belongs to a team stays with the team, as its manager
+chooses: reassigned to another member of the same team, or kept under an anonymous placeholder ("a former
+rep"); in the weekly digests kept for the team their line is kept under that placeholder's name.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from storage.models import (
     DialogState,
     DigestSnapshot,
     FollowUp,
+    OutboxMessage,
     ProcessedEvent,
     SentCard,
     User,
@@ -64,11 +65,17 @@ def export_user(session: Session, identity: str) -> dict[str, Any]:
                                                          .order_by(FollowUp.id))],
         "conversations": [_row(d) for d in session.scalars(select(DialogState).where(DialogState.user_id == user.id))],
         "conversation_reference": _row(reference) if reference else None,
-        "delivery_records": [_row(p) for p in session.scalars(select(ProcessedEvent).where(
-            ProcessedEvent.event_id.startswith(identity + ":", autoescape=True)))],
+        "scheduled_messages": [_row(m) for m in session.scalars(select(OutboxMessage).where(_theirs(identity))
+                                                                 .order_by(OutboxMessage.id))],
         "weekly_digests": [{"team_id": snapshot.team_id, "week_start": snapshot.week_start.isoformat(), "line": line}
                            for snapshot, line in _digest_lines(session, user)],
     }
+
+
+def _theirs(identity: str):
+    """The outbox messages to this user or about them (their reminders, nudges and digests)."""
+    return or_(OutboxMessage.recipient == identity,
+               OutboxMessage.dedupe_key.startswith(identity + ":", autoescape=True))
 
 
 def _digest_lines(session: Session, user: User) -> list[tuple[DigestSnapshot, dict[str, Any]]]:
@@ -122,7 +129,7 @@ def delete_user(session: Session, identity: str, reassign_to: str | None = None)
             session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id.startswith(conversation + "|",
                                                                                            autoescape=True)))
         session.delete(reference)
-    session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id.startswith(identity + ":", autoescape=True)))
+    session.execute(delete(OutboxMessage).where(_theirs(identity)))
     counts["conversations_deleted"] = _count(session.execute(delete(DialogState).where(DialogState.user_id == user.id)))
     counts["digests_anonymised"] = _anonymise_digests(session, user, PLACEHOLDER_NAME)
     session.delete(user)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from bot.delivery import DeliveryLoop
 from bot.digests import WeeklyDigest, due_moment
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -109,13 +110,15 @@ def test_send_reaches_the_managers_once_this_week(database_url: str) -> None:
                                    slack_api_url=slack.url), migrate=False)
         recorded: list[str] = []
 
-        async def record(identity, summary, details) -> None:
-            recorded.append(identity)
+        async def record(message) -> None:
+            recorded.append(message.recipient)
 
         [north] = digest_teams(rt.sessions, "North")
         just_due = due_moment(north, datetime.now(UTC)) + timedelta(minutes=1)  # the digest --send sent
-        scheduled = WeeklyDigest(rt, {"slack:": record}, clock=lambda: just_due)
-        assert asyncio.run(scheduled.run_once()) == 0 and recorded == []  # the scheduler does not send it again
+        scheduled = WeeklyDigest(rt, ("slack:",), clock=lambda: just_due)
+        assert asyncio.run(scheduled.run_once()) == 0  # the scheduler does not send it again
+        assert asyncio.run(DeliveryLoop(rt, {"slack:": record}, clock=lambda: just_due).run_once()).sent == []
+        assert recorded == []
         posts = len(slack.of("chat.postMessage"))
         again = run(["digest", "--team", "North", "--send"], database_url, env=env)
         assert again.returncode == 0 and "had this week's digest already" in again.stderr

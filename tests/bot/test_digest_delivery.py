@@ -9,13 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.digests import LEASE, WeeklyDigest, claim_key
+from bot.delivery import DeliveryLoop
+from bot.digests import WeeklyDigest
 from bot.runtime import Runtime
-from bot.senders import Unreachable, proactive_digest_sender, slack_digest_sender, slack_web_client
+from bot.senders import Sender, Unreachable, proactive_sender, slack_sender, slack_web_client
+from coach.digest import digest_key
+from coach.outgoing import Outgoing
 from coach.replies import Image, Reply
-from storage.deliveries import claim_lease
 from storage.digest import stored_weeks
 from storage.models import Team, User
+from storage.outbox import LEASE, claim
 from tests.bot.slack_standin import SlackStandIn
 from tests.bot.test_slack_render import check_message
 from tests.storage.test_digest_queries import seed
@@ -31,11 +34,11 @@ class Recorder:
         self.sent: list[tuple[str, Reply, list[Reply]]] = []
         self.fail = dict(fail or {})
 
-    async def __call__(self, identity: str, summary: Reply, details: list[Reply]) -> None:
-        if self.fail.get(identity, 0) > 0:
-            self.fail[identity] -= 1
+    async def __call__(self, message: Outgoing) -> None:
+        if self.fail.get(message.recipient, 0) > 0:
+            self.fail[message.recipient] -= 1
             raise ConnectionError("platform down")
-        self.sent.append((identity, summary, details))
+        self.sent.append((message.recipient, message.reply, message.thread))
 
     def to(self) -> list[str]:
         return [identity for identity, _s, _d in self.sent]
@@ -53,11 +56,24 @@ def team_of_three(runtime: Runtime) -> int:
         return s.north.id
 
 
-def digest(runtime: Runtime, recorder: Recorder, at: datetime) -> WeeklyDigest:
-    return WeeklyDigest(runtime, {"slack:": recorder, "teams:": recorder}, clock=lambda: at)
+class Scheduled:
+    """The weekly digest job and the delivery loop, as the scheduler runs them, at one moment."""
+
+    def __init__(self, runtime: Runtime, senders: dict[str, Sender], at: datetime) -> None:
+        self.job = WeeklyDigest(runtime, senders, clock=lambda: at)
+        self.delivery = DeliveryLoop(runtime, senders, clock=lambda: at)
+
+    async def run_once(self) -> int:
+        """Produce, then deliver; how many managers got one."""
+        await self.job.run_once()
+        return len((await self.delivery.run_once()).sent)
 
 
-def run(job: WeeklyDigest) -> int:
+def digest(runtime: Runtime, recorder: Recorder, at: datetime) -> Scheduled:
+    return Scheduled(runtime, {"slack:": recorder, "teams:": recorder}, at)
+
+
+def run(job: Scheduled) -> int:
     return asyncio.run(job.run_once())
 
 
@@ -103,22 +119,24 @@ def test_two_instances_at_once_send_each_manager_one_digest(runtime: Runtime) ->
     assert sorted(recorder.to()) == ["slack:UMIA", "teams:aad-lars"]
 
 
-def test_a_failed_send_is_tried_again_once_its_claim_expires(runtime: Runtime) -> None:
+def test_a_failed_send_is_tried_again_after_a_backoff(runtime: Runtime) -> None:
     team_of_three(runtime)
     recorder = Recorder(fail={"slack:UMIA": 1})
     assert run(digest(runtime, recorder, MONDAY_8)) == 1
     assert recorder.to() == ["teams:aad-lars"]
-    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=5))) == 0  # not hammering a failing platform
-    assert run(digest(runtime, recorder, MONDAY_8 + LEASE + timedelta(minutes=1))) == 1
+    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(seconds=30))) == 0  # not hammering a failing platform
+    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=1))) == 1
     assert recorder.to() == ["teams:aad-lars", "slack:UMIA"]
 
 
 def test_a_claim_left_by_a_process_that_died_is_taken_over_after_its_lease(runtime: Runtime) -> None:
     team_id = team_of_three(runtime)
-    assert claim_lease(runtime.sessions, "digest", claim_key("slack:UMIA", team_id, "2026-W49"), LEASE, MONDAY_8)
+    assert asyncio.run(WeeklyDigest(runtime, ("slack:", "teams:"), clock=lambda: MONDAY_8).run_once()) == 2
+    assert claim(runtime.sessions, MONDAY_8, ("slack:",), "a process that died",
+                 keys=[digest_key("slack:UMIA", team_id, "2026-W49")])
     recorder = Recorder()
-    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(minutes=10))) == 1  # only Lars: Mia's is claimed
-    assert run(digest(runtime, recorder, MONDAY_8 + LEASE + timedelta(minutes=1))) == 1
+    assert run(digest(runtime, recorder, MONDAY_8 + timedelta(seconds=10))) == 1  # only Lars: Mia's is claimed
+    assert run(digest(runtime, recorder, MONDAY_8 + LEASE + timedelta(seconds=1))) == 1
     assert sorted(recorder.to()) == ["slack:UMIA", "teams:aad-lars"]
     assert run(digest(runtime, recorder, MONDAY_8 + 3 * LEASE)) == 0  # sent ones are never taken over
 
@@ -127,12 +145,12 @@ def test_a_manager_the_platform_cannot_reach_is_not_retried_all_week(runtime: Ru
     team_of_three(runtime)
     calls: list[str] = []
 
-    async def never(identity: str, summary: Reply, details: list[Reply]) -> None:
-        calls.append(identity)
-        raise Unreachable(identity)
+    async def never(message: Outgoing) -> None:
+        calls.append(message.recipient)
+        raise Unreachable(message.recipient)
 
-    job = WeeklyDigest(runtime, {"slack:": Recorder(), "teams:": never}, clock=lambda: MONDAY_8 + 3 * LEASE)
-    assert run(WeeklyDigest(runtime, {"slack:": Recorder(), "teams:": never}, clock=lambda: MONDAY_8)) == 1
+    job = Scheduled(runtime, {"slack:": Recorder(), "teams:": never}, MONDAY_8 + timedelta(hours=23))
+    assert run(Scheduled(runtime, {"slack:": Recorder(), "teams:": never}, MONDAY_8)) == 1
     assert run(job) == 0 and calls == ["teams:aad-lars"]
 
 
@@ -195,8 +213,8 @@ def test_slack_gets_the_summary_in_the_dm_the_chart_as_a_file_and_the_details_in
     slack = SlackStandIn()
     slack.start()
     try:
-        sender = slack_digest_sender(slack_web_client("xoxb-test", slack.url))
-        job = WeeklyDigest(runtime, {"slack:": sender}, clock=lambda: MONDAY_8)
+        sender = slack_sender(slack_web_client("xoxb-test", slack.url))
+        job = Scheduled(runtime, {"slack:": sender}, MONDAY_8)
         assert run(job) == 1
     finally:
         slack.stop()
@@ -225,8 +243,9 @@ def test_after_the_summary_a_failing_detail_is_not_retried() -> None:
             raise ConnectionError("down after the first message")
         sent.append(reply.plain())
 
-    send = proactive_digest_sender(flaky)
-    asyncio.run(send("teams:x", Reply(blocks=[]), [Reply(blocks=[]), Reply(blocks=[])]))  # does not raise
+    send = proactive_sender(flaky)
+    asyncio.run(send(Outgoing(kind="digest", recipient="teams:x", reply=Reply(blocks=[]), dedupe_key="teams:x:digest",
+                              thread=[Reply(blocks=[]), Reply(blocks=[])])))  # does not raise
     assert sent == [""]
 
 
@@ -253,8 +272,7 @@ def test_a_failing_chart_upload_does_not_keep_the_details_from_slack(runtime: Ru
     slack = SlackStandIn(errors={"files.getUploadURLExternal": "missing_scope"})
     slack.start()
     try:
-        job = WeeklyDigest(runtime, {"slack:": slack_digest_sender(slack_web_client("xoxb-test", slack.url))},
-                           clock=lambda: MONDAY_8)
+        job = Scheduled(runtime, {"slack:": slack_sender(slack_web_client("xoxb-test", slack.url))}, MONDAY_8)
         assert run(job) == 1
     finally:
         slack.stop()

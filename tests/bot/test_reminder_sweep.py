@@ -1,4 +1,5 @@
-"""The reminder sweep: grouped per rep, in their language, late ones flagged, failures retried, never lost."""
+"""The reminder sweep: grouped per rep, in their language, late ones flagged, failures retried, never lost; and
+the daily nudge and weekly team overview. The jobs fill the outbox, the delivery loop sends."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.delivery import Delivered, DeliveryLoop
 from bot.reminders import ReminderSweep
 from bot.runtime import Runtime
+from coach.outgoing import Outgoing
 from coach.replies import Choices, Reply
 from storage.models import FollowUp
 from storage.store import SqlStore
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # a Tuesday: 15:00 in Amsterdam, 09:00 in New York
+PLATFORMS = ("slack:", "teams:")
 
 
 class Clock:
@@ -38,21 +42,26 @@ def seed(runtime: Runtime) -> None:
 
 
 def recorder(sent: list[tuple[str, Reply]], fail_for: set[str] | None = None):
-    async def send(identity: str, reply: Reply) -> None:
-        if identity in (fail_for or set()):
+    async def send(message: Outgoing) -> None:
+        if message.recipient in (fail_for or set()):
             raise ConnectionError("platform down")
-        sent.append((identity, reply))
+        sent.append((message.recipient, message.reply))
 
     return send
+
+
+def deliver(runtime: Runtime, senders: dict, clock) -> Delivered:
+    return asyncio.run(DeliveryLoop(runtime, senders, clock=clock).run_once())
 
 
 def test_due_reminders_arrive_once_per_rep_grouped_in_their_language(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
     send = recorder(sent)
-    sweep = ReminderSweep(runtime, {"slack:": send, "teams:": send}, clock=Clock(NOW))
-    result = asyncio.run(sweep.run_once())
-    assert (result.sent, result.failed) == (4, 0)
+    sweep = ReminderSweep(runtime, PLATFORMS, clock=Clock(NOW))
+    assert asyncio.run(sweep.run_once()).messages == 2
+    result = deliver(runtime, {"slack:": send, "teams:": send}, Clock(NOW))
+    assert (len(result.sent), len(result.failed)) == (2, 0)
     assert sorted(identity for identity, _ in sent) == ["slack:UANNA", "teams:ben-aad"]
     anna = dict(sent)["slack:UANNA"].plain()
     assert "Er staan 2 follow-ups klaar" in anna and "Bakkerij De Vries" in anna and "Later BV" not in anna
@@ -61,21 +70,22 @@ def test_due_reminders_arrive_once_per_rep_grouped_in_their_language(runtime: Ru
     assert "(late)" in ben.plain() and ben.plain().count("(late)") == 1
     labels = {c.label for b in ben.blocks if isinstance(b, Choices) for c in b.options}
     assert {"Done", "Snooze 1 hour", "Tomorrow", "Next week", "Log debrief"} <= labels
-    assert asyncio.run(sweep.run_once()).sent == 0  # delivered once, not again
+    assert asyncio.run(sweep.run_once()).messages == 0  # delivered once, not again
+    assert deliver(runtime, {"slack:": send, "teams:": send}, Clock(NOW)).sent == []
 
 
 def test_a_platform_failure_mid_batch_loses_nothing(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
     clock = Clock(NOW)
-    flaky = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent, {"teams:ben-aad"})},
-                          clock=clock)
-    assert (asyncio.run(flaky.run_once()).sent, asyncio.run(flaky.run_once()).failed) == (2, 0)
+    asyncio.run(ReminderSweep(runtime, PLATFORMS, clock=clock).run_once())
+    flaky = {"slack:": recorder(sent), "teams:": recorder(sent, {"teams:ben-aad"})}
+    assert (len(deliver(runtime, flaky, clock).sent), len(deliver(runtime, flaky, clock).failed)) == (1, 0)
     assert [identity for identity, _ in sent] == ["slack:UANNA"]
-    healthy = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
-    assert asyncio.run(healthy.run_once()).sent == 0  # backing off after the failure
+    healthy = {"slack:": recorder(sent), "teams:": recorder(sent)}
+    assert deliver(runtime, healthy, clock).sent == []  # backing off after the failure
     clock.now = NOW + timedelta(minutes=5)
-    assert asyncio.run(healthy.run_once()).sent == 2
+    assert len(deliver(runtime, healthy, clock).sent) == 1
     assert [identity for identity, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
     with runtime.sessions() as s:
         assert all(f.reminded_at is not None for f in s.scalars(select(FollowUp).where(FollowUp.due_at <= NOW)))
@@ -85,34 +95,38 @@ def test_a_sweep_cancelled_mid_batch_hands_its_claims_back(runtime: Runtime) -> 
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
 
-    async def hang(identity: str, reply: Reply) -> None:
+    async def hang(message: Outgoing) -> None:
         await asyncio.sleep(3600)
 
     async def cancel_midway() -> None:
-        task = asyncio.create_task(ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": hang},
-                                                 clock=Clock(NOW)).run_once())
+        await ReminderSweep(runtime, PLATFORMS, clock=Clock(NOW)).run_once()
+        task = asyncio.create_task(DeliveryLoop(runtime, {"slack:": recorder(sent), "teams:": hang},
+                                                clock=Clock(NOW)).run_once())
         while not sent:
             await asyncio.sleep(0.01)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
     asyncio.run(cancel_midway())
-    again = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
-    assert asyncio.run(again.run_once()).sent == 2  # Ben's, at once: not stuck behind an expired claim
+    again = deliver(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, Clock(NOW))
+    assert [m.recipient for m in again.sent] == ["teams:ben-aad"]  # at once: not stuck behind a lease
 
 
 def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
     clock = Clock(datetime(2026, 11, 24, 12, 30, tzinfo=UTC))  # 13:30 in Amsterdam, 07:30 in New York
-    sweep = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
+    sweep = ReminderSweep(runtime, PLATFORMS, clock=clock)
+    senders = {"slack:": recorder(sent), "teams:": recorder(sent)}
     result = asyncio.run(sweep.run_once())
     # due so far: the follow-up each rep missed two days ago; Ben's waits for 08:00 in New York
-    assert (result.sent, result.deferred) == (1, 1) and [i for i, _ in sent] == ["slack:UANNA"]
+    assert (result.messages, result.deferred) == (1, 1)
+    assert len(deliver(runtime, senders, clock).sent) == 1 and [i for i, _ in sent] == ["slack:UANNA"]
     clock.now = datetime(2026, 11, 24, 12, 59, tzinfo=UTC)
-    assert asyncio.run(sweep.run_once()).sent == 0  # still before 08:00 in New York
+    assert asyncio.run(sweep.run_once()).messages == 0  # still before 08:00 in New York
     clock.now = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
-    assert asyncio.run(sweep.run_once()).sent == 1 and [i for i, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
+    assert asyncio.run(sweep.run_once()).messages == 1
+    assert len(deliver(runtime, senders, clock).sent) == 1 and [i for i, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
 
 
 def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Runtime) -> None:
@@ -121,9 +135,10 @@ def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Ru
     seed(runtime)  # each rep has one follow-up two days overdue and one just due
     sent: list[tuple[str, Reply]] = []
     clock = Clock(NOW)
-    nudges = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
-    others = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)  # 2nd instance
+    nudges = NudgeSweep(runtime, PLATFORMS, clock=clock)
+    others = NudgeSweep(runtime, PLATFORMS, clock=clock)  # a second instance
     assert asyncio.run(nudges.run_once()) == 2 and asyncio.run(others.run_once()) == 0
+    assert len(deliver(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock).sent) == 2
     anna = dict(sent)["slack:UANNA"].plain()
     assert "1 follow-up is over tijd" in anna and "open sinds zo 22 nov" in anna
     assert "Call the buyer" in anna and "Send the quote" not in anna  # only what is more than a day late
@@ -138,11 +153,14 @@ def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
 
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
-    broken = NudgeSweep(runtime, {"slack:": recorder(sent, {"slack:UANNA"}), "teams:": recorder(sent)},
-                        clock=Clock(NOW))
-    assert asyncio.run(broken.run_once()) == 1
-    healthy = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
-    assert asyncio.run(healthy.run_once()) == 1 and [i for i, _ in sent] == ["teams:ben-aad", "slack:UANNA"]
+    clock = Clock(NOW)
+    assert asyncio.run(NudgeSweep(runtime, PLATFORMS, clock=clock).run_once()) == 2
+    broken = {"slack:": recorder(sent, {"slack:UANNA"}), "teams:": recorder(sent)}
+    assert len(deliver(runtime, broken, clock).sent) == 1
+    assert asyncio.run(NudgeSweep(runtime, PLATFORMS, clock=clock).run_once()) == 0  # produced today already
+    clock.now = NOW + timedelta(minutes=1)  # the failed one's backoff
+    healthy = {"slack:": recorder(sent), "teams:": recorder(sent)}
+    assert len(deliver(runtime, healthy, clock).sent) == 1 and [i for i, _ in sent] == ["teams:ben-aad", "slack:UANNA"]
 
 
 def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(runtime: Runtime) -> None:
@@ -164,11 +182,12 @@ def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(r
         store.commit()
     sent: list[tuple[str, Reply]] = []
     clock = Clock(datetime(2027, 3, 29, 9, 0, tzinfo=UTC))  # Easter Monday: a Dutch public holiday
-    overview = TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock)
+    overview = TeamOverview(runtime, ("slack:",), clock=clock)
     assert asyncio.run(overview.run_once()) == 0
     clock.now = datetime(2027, 3, 30, 6, 30, tzinfo=UTC)  # Tuesday 08:30 in Amsterdam: the week's first moment
     assert asyncio.run(overview.run_once()) == 1
-    assert asyncio.run(TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock).run_once()) == 0
+    assert asyncio.run(TeamOverview(runtime, ("slack:",), clock=clock).run_once()) == 0
+    assert len(deliver(runtime, {"slack:": recorder(sent)}, clock).sent) == 1
     [(channel, reply)] = sent
     assert channel == "slack:C0SALES"
     text = reply.plain()

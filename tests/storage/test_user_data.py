@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import MetaData, func, select, text
 
-from bot.digests import claim_key
 from bot.runtime import Runtime
+from coach.digest import digest_message
 from coach.engine import Who
-from storage.deliveries import claim_delivery
+from coach.reminders import nudge_message
+from coach.replies import Reply
 from storage.digest import digest_numbers, save_snapshot, stored_digest
 from storage.models import Deal, FollowUp, User, Visit
+from storage.outbox import enqueue
 from storage.store import SqlStore
 from storage.teams import TeamError, add_member, create_team
 from storage.user_data import delete_user, export_user
@@ -43,11 +45,12 @@ def zeb(runtime: Runtime) -> None:
         account = store.get_or_create_account(user, "Acme")
         store.add_followup(user, account.id, "Send the proposal", datetime(2026, 12, 1, 9, tzinfo=UTC))
         store.commit()
-    claim_delivery(runtime.sessions, "nudge", f"{ZEB}:2026-11-24")
     with runtime.sessions.begin() as s:  # a weekly digest was sent: Zebulon's line is in its snapshot
         team_id = s.scalar(select(User.team_id).where(User.identity == ZEB))
         save_snapshot(s, team_id, digest_numbers(s, team_id, datetime(2026, 11, 30, 7, tzinfo=UTC)))
-    claim_delivery(runtime.sessions, "digest", claim_key(ZEB, team_id, "2026-W49"))  # as if Zeb were a manager
+        now = datetime(2026, 11, 30, 7, tzinfo=UTC)
+        enqueue(s, [nudge_message(ZEB, 0, [], "en", "Europe/Amsterdam", now),  # a nudge, and a digest as if Zeb
+                    digest_message(ZEB, team_id, "2026-W49", Reply(), [], now)], now)  # were a manager
 
 
 def database_text(runtime: Runtime) -> str:
@@ -65,7 +68,7 @@ def test_the_export_holds_everything_about_the_user(runtime: Runtime, zeb: None)
         assert data["user"]["identity"] == ZEB and data["user"]["display_name"] == "Zebulon Grepme"
         assert len(data["visits"]) == s.scalar(select(func.count()).select_from(Visit)) == 1
         assert len(data["follow_ups"]) == 2 and data["visits"][0]["call_plan"]
-        assert data["conversations"] and len(data["delivery_records"]) == 2
+        assert data["conversations"] and len(data["scheduled_messages"]) == 2
         [line] = data["weekly_digests"]
         assert line["week_start"] == "2026-11-30" and line["line"]["name"] == "Zebulon Grepme"
         json.dumps(data)  # plain JSON
