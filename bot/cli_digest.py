@@ -17,28 +17,27 @@ def _week_numbers(rt, team, week: str | None, now: datetime, listed):
     earlier week's is the one that was sent then (the coach keeps no history of deals to compute it again)."""
     from bot.cli import BadInput
     from coach.digest import iso_week, parse_iso_week
-    from storage.digest import current_digest, last_snapshot, stored_digest, stored_weeks
 
     this_week = iso_week(now.astimezone(ZoneInfo(team.timezone)).date())
     if week is None or week.strip().upper() == this_week:
-        return current_digest(rt.sessions, team.team_id, now, listed)
+        return rt.jobs.current_digest(team.team_id, now, listed)
     try:
         monday = parse_iso_week(week)
     except ValueError as exc:
         raise BadInput(f"--week: {exc}") from None
     if iso_week(monday) > this_week:
         raise BadInput(f"--week {iso_week(monday)} has not begun yet; this week is {this_week}")
-    with rt.sessions() as session:
+    with rt.unit_of_work() as uow:
         try:
-            numbers = stored_digest(session, team.team_id, monday)
+            numbers = uow.digests.stored(team.team_id, monday)
         except ValueError:  # pydantic's ValidationError: written by a version that stored other fields
             raise BadInput(f"the digest stored for {iso_week(monday)} cannot be read by this version") from None
         if numbers is None:
-            weeks = ", ".join(iso_week(w) for w in stored_weeks(session, team.team_id)) or "none yet"
+            weeks = ", ".join(iso_week(w) for w in uow.digests.weeks(team.team_id)) or "none yet"
             raise BadInput(f"no digest was sent to team {team.name!r} in {iso_week(monday)} (weeks with a sent "
                            f"digest: {weeks}); an earlier week cannot be worked out again, as the coach keeps no "
                            "history of deals. Leave out --week for this week's digest.")
-        return numbers, last_snapshot(session, team.team_id, monday)
+        return numbers, uow.digests.last_snapshot(team.team_id, monday)
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +60,6 @@ def register(app: typer.Typer) -> None:
         from coach.digest import MAX_LISTED, digest_replies
         from coach.digest_json import digest_json
         from coach.i18n import normalize_language
-        from storage.digest import digest_teams
 
         with cli_errors():
             language = normalize_language(lang) if lang is not None else None
@@ -72,7 +70,7 @@ def register(app: typer.Typer) -> None:
             if chart is not None and not chart.parent.is_dir():
                 raise BadInput(f"--chart: there is no folder {chart.parent}")
             rt = open_runtime()
-            teams = digest_teams(rt.sessions, team_name.strip())
+            teams = rt.jobs.digest_teams(team_name.strip())
             if not teams:
                 raise BadInput(f"no team named {team_name!r}; create it with: salescoach team create NAME")
             team = teams[0]

@@ -1,6 +1,6 @@
 """The one delivery loop: every scheduled message (reminders, nudges, team overviews, digests) goes out here.
 
-It claims the outbox's due messages one at a time (storage.outbox), sends each with the sender of its
+It claims the outbox's due messages one at a time, sends each with the sender of its
 recipient's platform, and records how it went: sent; failed, tried again after 1, 2, 4 … minutes (at most an
 hour apart) until it is sent or expires; dropped when the platform cannot reach the recipient and the
 message is of its moment (it expires), as a digest or a nudge is. The claim is recorded before the post
@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from bot.runtime import Runtime
 from bot.senders import Sender, Unreachable
 from coach.clock import Clock
-from coach.outgoing import Outgoing, platform, retry_delay
-from storage.outbox import LEASE, Claimed, claim, drop_expired, renew, settle
+from coach.outgoing import LEASE, Claimed, Outgoing, platform, retry_delay
 
 log = logging.getLogger(__name__)
 LABELS = {"reminder": "reminders", "nudge": "daily nudges", "team-overview": "team overviews",
@@ -48,11 +47,11 @@ class DeliveryLoop:
         """Send what is due now, on the platforms configured here (only `kind`, or only `keys`, when given)."""
         async with self.lock:
             done, left = Delivered(), None if keys is None else set(keys)
-            dropped = await asyncio.to_thread(drop_expired, self.runtime.sessions, self.clock())
+            dropped = await asyncio.to_thread(self.runtime.jobs.drop_expired, self.clock())
             if dropped:
                 log.warning("%d scheduled messages dropped: not delivered before they expired", dropped)
             while not self.stopping and (left is None or left):
-                claimed = await asyncio.to_thread(claim, self.runtime.sessions, self.clock(), tuple(self.senders),
+                claimed = await asyncio.to_thread(self.runtime.jobs.claim, self.clock(), tuple(self.senders),
                                                   self.token, kind, left)
                 if claimed is None:
                     break
@@ -69,12 +68,13 @@ class DeliveryLoop:
             pass
 
     async def _send(self, claimed: Claimed, done: Delivered) -> None:
-        message, sessions = claimed.message, self.runtime.sessions
+        message = claimed.message
         renewing = asyncio.create_task(self._renew(claimed))
         try:
             await self.senders[platform(message.recipient)](message)
         except asyncio.CancelledError:  # handed back for the next pass (which repeats it if it was out already)
-            await asyncio.shield(asyncio.to_thread(settle, sessions, claimed.id, self.token, "pending", self.clock()))
+            await asyncio.shield(asyncio.to_thread(self.runtime.jobs.settle, claimed.id, self.token, "pending",
+                                                   self.clock()))
             raise
         except Unreachable:
             done.unreachable.append(message)
@@ -93,7 +93,7 @@ class DeliveryLoop:
     async def _settle(self, claimed: Claimed, state: str, error: str | None = None) -> None:
         now = self.clock()
         retry_at = now + retry_delay(claimed.attempts) if state == "failed" else None
-        held = await asyncio.shield(asyncio.to_thread(settle, self.runtime.sessions, claimed.id, self.token, state,
+        held = await asyncio.shield(asyncio.to_thread(self.runtime.jobs.settle, claimed.id, self.token, state,
                                                       now, retry_at, error))
         if not held:
             log.warning("a %s was %s after its lease ran out: another instance may send it too",
@@ -103,7 +103,7 @@ class DeliveryLoop:
         held = True
         while held:
             await asyncio.sleep(LEASE.total_seconds() / 3)
-            held = await asyncio.to_thread(renew, self.runtime.sessions, claimed.id, self.token, self.clock() + LEASE)
+            held = await asyncio.to_thread(self.runtime.jobs.renew, claimed.id, self.token, self.clock() + LEASE)
 
     @staticmethod
     def _log(done: Delivered) -> None:

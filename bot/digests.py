@@ -26,8 +26,7 @@ from coach.clock import Clock
 from coach.delivery_window import WeeklyTime, delivery_moment
 from coach.digest import digest_key, digest_message, digest_replies, iso_week
 from coach.outgoing import platform
-from storage.digest import DigestTeam, Manager, current_digest, digest_teams, enqueue_digest
-from storage.outbox import states
+from coach.records import DigestTeam, Manager
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(days=1)  # a digest not delivered within a day of when it could first be is dropped
@@ -57,8 +56,8 @@ async def enqueue_team_digest(runtime: Runtime, team: DigestTeam, due: dict[Mana
     manager whose message is not sent yet, replacing it, and replacing the week's snapshot."""
     from coach.digest_chart import forecast_chart  # matplotlib: loaded when a digest is due, not at start-up
 
-    sessions, week = runtime.sessions, digest_week(team, now)
-    had = await asyncio.to_thread(states, sessions, [digest_key(m.identity, team.team_id, week) for m in due])
+    jobs, week = runtime.jobs, digest_week(team, now)
+    had = await asyncio.to_thread(jobs.states, [digest_key(m.identity, team.team_id, week) for m in due])
 
     def wanted(state: str | None) -> bool:
         return state is None or (on_demand and state not in ("sent", "sending"))
@@ -66,7 +65,7 @@ async def enqueue_team_digest(runtime: Runtime, team: DigestTeam, due: dict[Mana
     managers = [m for m in due if wanted(had.get(digest_key(m.identity, team.team_id, week)))]
     if not managers:  # nothing to compute
         return []
-    numbers, previous = await asyncio.to_thread(current_digest, sessions, team.team_id, now)
+    numbers, previous = await asyncio.to_thread(jobs.current_digest, team.team_id, now)
     charts: dict[str, bytes] = {}
     messages = []
     for manager in managers:
@@ -74,7 +73,7 @@ async def enqueue_team_digest(runtime: Runtime, team: DigestTeam, due: dict[Mana
             charts[manager.language] = await asyncio.to_thread(forecast_chart, numbers, manager.language)
         summary, details = digest_replies(numbers, previous, manager.language, charts[manager.language])
         messages.append(digest_message(manager.identity, team.team_id, week, summary, details, due[manager]))
-    return await asyncio.to_thread(enqueue_digest, sessions, team.team_id, numbers, messages, now, on_demand)
+    return await asyncio.to_thread(jobs.enqueue_digest, team.team_id, numbers, messages, now, on_demand)
 
 
 class WeeklyDigest:
@@ -89,7 +88,7 @@ class WeeklyDigest:
         """Put every digest that is due in the outbox; returns for how many managers. One team's failure does not
         keep the others from theirs."""
         now, added = self.clock(), 0
-        for team in await asyncio.to_thread(digest_teams, self.runtime.sessions):
+        for team in await asyncio.to_thread(self.runtime.jobs.digest_teams):
             try:
                 due = self._due(team, now)
                 if due:

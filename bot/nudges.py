@@ -20,8 +20,6 @@ from coach.clock import Clock
 from coach.delivery_window import delivery_moment
 from coach.outgoing import platform
 from coach.reminders import ReminderItem, nudge_key, nudge_message, overview_key, overview_message
-from storage.outbox import enqueue_all, states
-from storage.reminders import overdue_by_rep, recipients, team_channels, team_overdue
 
 OVERDUE_AFTER = timedelta(days=1)
 
@@ -34,21 +32,21 @@ class NudgeSweep:
 
     async def run_once(self) -> int:
         """Put a nudge for every rep who is due one now in the outbox; returns how many."""
-        sessions, now = self.runtime.sessions, self.clock()
-        overdue = await asyncio.to_thread(overdue_by_rep, sessions, now - OVERDUE_AFTER, self.platforms)
+        jobs, now = self.runtime.jobs, self.clock()
+        overdue = await asyncio.to_thread(jobs.overdue_by_rep, now - OVERDUE_AFTER, self.platforms)
         if not overdue:
             return 0
-        who = await asyncio.to_thread(recipients, sessions, sorted(overdue), self.runtime.settings.coach_timezone)
+        who = await asyncio.to_thread(jobs.recipients, sorted(overdue), self.runtime.settings.coach_timezone)
         keys = {identity: nudge_key(identity, r.timezone, now) for identity, r in who.items()
                 if delivery_moment(now, r.working_hours, r.timezone, r.country, r.away_until) <= now}
-        had = await asyncio.to_thread(states, sessions, keys.values())
+        had = await asyncio.to_thread(jobs.states, keys.values())
         messages = []
         for identity, (total, items) in overdue.items():
             if identity in keys and keys[identity] not in had:
                 r = who[identity]
                 messages.append(nudge_message(identity, total, [ReminderItem(i.id, i.account_name, i.action, i.due_at)
                                                                 for i in items], r.language, r.timezone, now))
-        return len(await asyncio.to_thread(enqueue_all, sessions, messages, now))
+        return len(await asyncio.to_thread(jobs.enqueue_all, messages, now))
 
 
 class TeamOverview:
@@ -59,15 +57,15 @@ class TeamOverview:
 
     async def run_once(self) -> int:
         """Put the overview of every team that is due one now in the outbox; returns how many."""
-        sessions, now = self.runtime.sessions, self.clock()
-        teams = [t for t in await asyncio.to_thread(team_channels, sessions)
+        jobs, now = self.runtime.jobs, self.clock()
+        teams = [t for t in await asyncio.to_thread(jobs.team_channels)
                  if platform(t.channel) in self.platforms
                  and delivery_moment(now, t.working_hours, t.timezone, t.country, None) <= now]
-        had = await asyncio.to_thread(states, sessions, [overview_key(t.team_id, t.timezone, now) for t in teams])
+        had = await asyncio.to_thread(jobs.states, [overview_key(t.team_id, t.timezone, now) for t in teams])
         messages = []
         for team in teams:
             if overview_key(team.team_id, team.timezone, now) not in had:
-                rows = await asyncio.to_thread(team_overdue, sessions, team.team_id, now - OVERDUE_AFTER)
+                rows = await asyncio.to_thread(jobs.team_overdue, team.team_id, now - OVERDUE_AFTER)
                 messages.append(overview_message(team.team_id, team.channel, team.name, rows,
                                                  self.runtime.settings.coach_language, team.timezone, now))
-        return len(await asyncio.to_thread(enqueue_all, sessions, messages, now))
+        return len(await asyncio.to_thread(jobs.enqueue_all, messages, now))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from bot.runtime import Runtime
 from coach.clock import Clock
-from storage.reminders import Produced, produce_reminders
+from coach.records import Produced
 
 BATCH = 500  # follow-ups per transaction
 
@@ -25,7 +25,7 @@ class ReminderSweep:
         """Put every reminder that is due now in the outbox; returns how many messages and deferred follow-ups."""
         total = Produced()
         while True:
-            batch = await asyncio.to_thread(produce_reminders, self.runtime.sessions, self.clock(), self.platforms,
+            batch = await asyncio.to_thread(self.runtime.jobs.produce_reminders, self.clock(), self.platforms,
                                             self.runtime.settings.coach_timezone, BATCH)
             total += batch
             if batch.taken < BATCH:

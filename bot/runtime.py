@@ -17,6 +17,7 @@ from bot.settings import Settings
 from coach.clock import WALL, Clock, SetClock
 from coach.engine import Coach
 from storage.db import default_database_url, make_engine, make_sessionmaker, pending_migrations, upgrade
+from storage.job_store import JobStore
 from storage.store import SqlStore, store_factory
 from storage.unit_of_work import UnitOfWork
 
@@ -81,6 +82,11 @@ class Runtime:
                                                    self.settings.coach_timezone, self.settings.admins()))
             finally:
                 session.rollback()
+
+    @property
+    def jobs(self) -> JobStore:
+        """The scheduled jobs' and the delivery loop's queries and outbox, a transaction per call."""
+        return JobStore(self.sessions)
 
     def upgrade(self) -> None:
         """Migrate the schema to the newest version."""

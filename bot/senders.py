@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
 from bot.slack import render as slack_render
+from coach.identity import Identity
 from coach.outgoing import Outgoing
 from coach.replies import Image, Reply
 
@@ -42,7 +43,7 @@ def slack_web_client(token: str | None, base_url: str) -> AsyncWebClient:
 
 def slack_sender(client: AsyncWebClient) -> Sender:
     async def send(message: Outgoing) -> None:
-        target = message.recipient.split(":", 1)[1]
+        target = Identity.parse(message.recipient).id
         pictures = [b for b in message.reply.blocks if isinstance(b, Image)]
         channel = target  # a user id as channel: the app's DM with them
         if (message.thread or pictures) and target.startswith(("U", "W")):

@@ -8,11 +8,13 @@ rerun) adds nothing. A key about one user starts with their identity, so deletin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coach.identity import Identity
 from coach.replies import Reply
 
 Kind = Literal["reminder", "nudge", "team-overview", "digest"]
@@ -32,9 +34,19 @@ class Outgoing(BaseModel):
 
 def platform(recipient: str) -> str:
     """The platform prefix of an identity or channel: "slack:", "teams:"."""
-    return recipient.split(":", 1)[0] + ":"
+    return Identity.parse(recipient).platform + ":"
 
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed send: 1, 2, 4 … minutes, at most an hour."""
     return min(MAX_RETRY_DELAY, timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)))
+
+
+LEASE = timedelta(seconds=30)  # renewed while a send runs; a dead instance's message waits at most this long
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    message: Outgoing
+    attempts: int  # this one included

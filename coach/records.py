@@ -83,3 +83,56 @@ class FollowUpInfo:
     action: str
     due_at: datetime
     status: str
+
+
+# What the scheduled jobs read and report ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Produced:
+    messages: int = 0  # put in the outbox: one per rep
+    deferred: int = 0  # follow-ups held back until the rep may be reminded
+    taken: int = 0  # due follow-ups looked at; a full batch means there may be more
+
+    def __add__(self, other: Produced) -> Produced:
+        return Produced(self.messages + other.messages, self.deferred + other.deferred, self.taken + other.taken)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What decides when and how a rep's reminder is delivered."""
+
+    language: str
+    timezone: str
+    working_hours: str
+    country: str | None
+    away_until: date | None
+
+
+@dataclass(frozen=True)
+class TeamChannel:
+    team_id: int
+    name: str
+    channel: str
+    timezone: str
+    working_hours: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Manager:
+    identity: str
+    language: str
+    away_until: date | None
+
+
+@dataclass(frozen=True)
+class DigestTeam:
+    """What sending a team's digest needs to know about the team."""
+
+    team_id: int
+    name: str
+    timezone: str
+    working_hours: str
+    country: str | None
+    digest_at: str
+    managers: tuple[Manager, ...]

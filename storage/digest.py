@@ -12,7 +12,6 @@ stay exact on both databases.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -40,6 +39,7 @@ from coach.digest import (
 from coach.digest_json import restored, stored
 from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
+from coach.records import DigestTeam, Manager
 from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of
 from storage.outbox import enqueue
 from storage.types import UTCDateTime
@@ -245,26 +245,6 @@ def stored_weeks(session: Session, team_id: int, most: int = 8) -> list[date]:
     """The latest weeks with a stored digest, newest first."""
     return list(session.scalars(select(DigestSnapshot.week_start).where(DigestSnapshot.team_id == team_id)
                                 .order_by(DigestSnapshot.week_start.desc()).limit(most)))
-
-
-@dataclass(frozen=True)
-class Manager:
-    identity: str
-    language: str
-    away_until: date | None
-
-
-@dataclass(frozen=True)
-class DigestTeam:
-    """What sending a team's digest needs to know about the team."""
-
-    team_id: int
-    name: str
-    timezone: str
-    working_hours: str
-    country: str | None
-    digest_at: str
-    managers: tuple[Manager, ...]
 
 
 def digest_teams(sessions: sessionmaker[Session], name: str | None = None) -> list[DigestTeam]:

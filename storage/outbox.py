@@ -15,17 +15,15 @@ that one in doubt: it is sent again once the lease has run out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.outgoing import Outgoing
+from coach.outgoing import LEASE, Claimed, Outgoing
 from coach.replies import Reply
 from storage.models import OutboxMessage as Row
 
-LEASE = timedelta(seconds=30)  # renewed while a send runs; a dead instance's message waits at most this long
 WAITING, SETTLED = ("pending", "failed"), ("sent", "dropped")
 
 
@@ -62,13 +60,6 @@ def states(sessions: sessionmaker[Session], keys: Iterable[str]) -> dict[str, st
     """The state of each of these keys that is in the outbox."""
     with sessions() as session:
         return dict(session.execute(select(Row.dedupe_key, Row.state).where(Row.dedupe_key.in_(list(keys)))).all())
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    message: Outgoing
-    attempts: int  # this one included
 
 
 def claim(sessions: sessionmaker[Session], now: datetime, platforms: tuple[str, ...], token: str,

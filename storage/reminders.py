@@ -10,13 +10,14 @@ the first moment they may be reminded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import groupby
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from coach.delivery_window import delivery_moment
+from coach.records import Produced, Recipient, TeamChannel
 from coach.reminders import ReminderItem, reminder_message
 from storage.models import Account, FollowUp, Team, User
 from storage.outbox import enqueue
@@ -31,16 +32,6 @@ class DueReminder:
     action: str
     due_at: datetime
     kind: str = "action"  # action | prep | debrief
-
-
-@dataclass(frozen=True)
-class Produced:
-    messages: int = 0  # put in the outbox: one per rep
-    deferred: int = 0  # follow-ups held back until the rep may be reminded
-    taken: int = 0  # due follow-ups looked at; a full batch means there may be more
-
-    def __add__(self, other: Produced) -> Produced:
-        return Produced(self.messages + other.messages, self.deferred + other.deferred, self.taken + other.taken)
 
 
 def _due(now: datetime, prefixes: tuple[str, ...]):
@@ -85,17 +76,6 @@ def produce_reminders(sessions: sessionmaker[Session], now: datetime, prefixes: 
     return Produced(len(produced), deferred, len(ids))
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """What decides when and how a rep's reminder is delivered."""
-
-    language: str
-    timezone: str
-    working_hours: str
-    country: str | None
-    away_until: date | None
-
-
 def recipients(sessions: sessionmaker[Session], identities: list[str], default_timezone: str) -> dict[str, Recipient]:
     with sessions() as session:
         return _recipients(session, identities, default_timezone)
@@ -129,16 +109,6 @@ def overdue_by_rep(sessions: sessionmaker[Session], before: datetime, prefixes: 
         found.setdefault(row.identity, (row.total, []))[1].append(
             DueReminder(row.id, row.identity, row.account, row.action, row.due_at))
     return found
-
-
-@dataclass(frozen=True)
-class TeamChannel:
-    team_id: int
-    name: str
-    channel: str
-    timezone: str
-    working_hours: str
-    country: str | None
 
 
 def team_channels(sessions: sessionmaker[Session]) -> list[TeamChannel]:

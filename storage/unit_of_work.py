@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.errors import InputError
-from storage import deal_import, teams, user_data
+from storage import deal_import, digest, teams, user_data
 from storage.models import Deal, Team, User
 from storage.store import OPEN_STAGES, SqlStore
 
@@ -59,6 +59,15 @@ class UserRecords:
         self.delete = partial(user_data.delete_user, session)
 
 
+class DigestArchive:
+    """The weekly digests as they were sent."""
+
+    def __init__(self, session: Session) -> None:
+        self.stored = partial(digest.stored_digest, session)
+        self.weeks = partial(digest.stored_weeks, session)
+        self.last_snapshot = partial(digest.last_snapshot, session)
+
+
 class UnitOfWork:
     def __init__(self, session: Session, store: SqlStore) -> None:
         self.session = session
@@ -66,6 +75,7 @@ class UnitOfWork:
         self.teams = SalesTeams(session)
         self.deals = DealBook(session)
         self.users = UserRecords(session)
+        self.digests = DigestArchive(session)
 
     def commit(self) -> None:
         self.session.commit()
