@@ -1,11 +1,8 @@
-"""`salescoach import deals` and `salescoach forecast`, run as a real subprocess against each database."""
+"""`salescoach import deals` and `salescoach forecast` as a user runs them, against each database."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,16 +11,13 @@ from sqlalchemy import select
 
 from storage.models import Account, Deal, User
 from storage.store import account_scope
+from tests.bot.cli_runner import ROOT, Ran, run
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 
 
-def salescoach(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, text=True,
-                          capture_output=True, timeout=120)
+def salescoach(database_url: str, tmp_path: Path, *args: str) -> Ran:
+    return run(list(args), database_url, cwd=tmp_path)
 
 
 def deals_table(runtime) -> list[tuple]:
