@@ -2,8 +2,8 @@
 
 Starting a Python process per command cost about a second each, mostly imports; the few things only a
 process shows (piped chat continuing in a second process, the exit code of a bad setting, reminders sent
-by `reminders run-once`) keep a real process in their own tests. The command's clock is the test's:
-COACH_CLOCK is set to the given moment, as for a real process.
+by `reminders run-once`) use `run_process`. Either way the command sees only the settings the test gives
+(none of the developer's environment or .env file) and its clock starts at the test's moment (COACH_CLOCK).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.runtime import Runtime
+from bot.settings import Settings
 from tests.conftest import TEST_NOW
 
 ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = [name for field in Settings.model_fields.values() for name in field.validation_alias.choices]
 
 
 @dataclass
@@ -37,15 +40,21 @@ class Ran:
     stderr: str
 
 
-def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str] | None = None,
+def _environment(database_url: str | None, env: dict[str, str | None] | None,
+                 clock: Callable[[], datetime] | None) -> dict[str, str | None]:
+    """The settings of one command: unset (None) unless the test gives them."""
+    moment = clock() if clock is not None else TEST_NOW
+    return {**dict.fromkeys(SETTINGS), "DATABASE_URL": database_url, "COACH_CLOCK": moment.isoformat(),
+            "COLUMNS": "120", **(env or {})}
+
+
+def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str | None] | None = None,
         clock: Callable[[], datetime] | None = None, cwd: Path | None = None) -> Ran:
-    """`salescoach ARGS` with DATABASE_URL, 120 columns and COACH_CLOCK at `clock()` (default: TEST_NOW), in the
-    folder `cwd` (default: the project's).
+    """`salescoach ARGS` with DATABASE_URL, `env` and COACH_CLOCK at `clock()` (default: TEST_NOW), in the folder
+    `cwd` (default: an empty one).
 
     An exception that escapes the command would have printed a traceback in a real process: it is put into
     stderr, so "no traceback" assertions mean the same here."""
-    moment = clock() if clock is not None else TEST_NOW
-    env = {"DATABASE_URL": database_url, "COLUMNS": "120", "COACH_CLOCK": moment.isoformat(), **(env or {})}
     opened: list[Runtime] = []
     real_open = Runtime.open.__func__
 
@@ -54,23 +63,25 @@ def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str]
         opened.append(runtime)
         return runtime
 
-    try:
-        with mock.patch.object(Runtime, "open", classmethod(open_and_keep)), contextlib.chdir(cwd or ROOT):
-            result = CliRunner().invoke(app, args, input=stdin, env=env)
-    finally:
-        for runtime in opened:  # what the end of the process would do: no connections left open
-            runtime.engine.dispose()
+    with tempfile.TemporaryDirectory() as empty:
+        try:
+            with mock.patch.object(Runtime, "open", classmethod(open_and_keep)), contextlib.chdir(cwd or empty):
+                result = CliRunner().invoke(app, args, input=stdin, env=_environment(database_url, env, clock))
+        finally:
+            for runtime in opened:  # what the end of the process would do: no connections left open
+                runtime.engine.dispose()
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))
     return Ran(result.exit_code, result.stdout, stderr)
 
 
-def run_process(args: list[str], database_url: str | None, stdin: str = "", env: dict[str, str] | None = None,
+def run_process(args: list[str], database_url: str | None, stdin: str = "",
+                env: dict[str, str | None] | None = None,
                 clock: Callable[[], datetime] | None = None) -> subprocess.CompletedProcess[str]:
-    """`salescoach ARGS` as a real process, for what only a process shows; its clock starts at `clock()`."""
-    moment = clock() if clock is not None else TEST_NOW
-    env = {**os.environ, "COLUMNS": "120", "COACH_CLOCK": moment.isoformat(),
-           **({"DATABASE_URL": database_url} if database_url else {}), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120, check=False)
+    """`salescoach ARGS` as a real process, for what only a process shows; settings as for `run`."""
+    settings = _environment(database_url, env, clock)
+    environ = {k: v for k, v in {**os.environ, **settings}.items() if v is not None}
+    with tempfile.TemporaryDirectory() as empty:
+        return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+                              text=True, env=environ, cwd=empty, timeout=120, check=False)
