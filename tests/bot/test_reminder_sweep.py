@@ -9,19 +9,12 @@ from sqlalchemy import select
 
 from bot.reminders import ReminderSweep
 from bot.runtime import Runtime
+from coach.clock import SetClock
 from coach.replies import Choices, Reply
 from storage.models import FollowUp
 from storage.store import SqlStore
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # a Tuesday: 15:00 in Amsterdam, 09:00 in New York
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def seed(runtime: Runtime) -> None:
@@ -50,7 +43,7 @@ def test_due_reminders_arrive_once_per_rep_grouped_in_their_language(runtime: Ru
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
     send = recorder(sent)
-    sweep = ReminderSweep(runtime, {"slack:": send, "teams:": send}, clock=Clock(NOW))
+    sweep = ReminderSweep(runtime, {"slack:": send, "teams:": send}, clock=SetClock(NOW))
     result = asyncio.run(sweep.run_once())
     assert (result.sent, result.failed) == (4, 0)
     assert sorted(identity for identity, _ in sent) == ["slack:UANNA", "teams:ben-aad"]
@@ -67,14 +60,14 @@ def test_due_reminders_arrive_once_per_rep_grouped_in_their_language(runtime: Ru
 def test_a_platform_failure_mid_batch_loses_nothing(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
-    clock = Clock(NOW)
+    clock = SetClock(NOW)
     flaky = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent, {"teams:ben-aad"})},
                           clock=clock)
     assert (asyncio.run(flaky.run_once()).sent, asyncio.run(flaky.run_once()).failed) == (2, 0)
     assert [identity for identity, _ in sent] == ["slack:UANNA"]
     healthy = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
     assert asyncio.run(healthy.run_once()).sent == 0  # backing off after the failure
-    clock.now = NOW + timedelta(minutes=5)
+    clock.set(NOW + timedelta(minutes=5))
     assert asyncio.run(healthy.run_once()).sent == 2
     assert [identity for identity, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
     with runtime.sessions() as s:
@@ -90,28 +83,28 @@ def test_a_sweep_cancelled_mid_batch_hands_its_claims_back(runtime: Runtime) -> 
 
     async def cancel_midway() -> None:
         task = asyncio.create_task(ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": hang},
-                                                 clock=Clock(NOW)).run_once())
+                                                 clock=SetClock(NOW)).run_once())
         while not sent:
             await asyncio.sleep(0.01)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
     asyncio.run(cancel_midway())
-    again = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
+    again = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=SetClock(NOW))
     assert asyncio.run(again.run_once()).sent == 2  # Ben's, at once: not stuck behind an expired claim
 
 
 def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
-    clock = Clock(datetime(2026, 11, 24, 12, 30, tzinfo=UTC))  # 13:30 in Amsterdam, 07:30 in New York
+    clock = SetClock(datetime(2026, 11, 24, 12, 30, tzinfo=UTC))  # 13:30 in Amsterdam, 07:30 in New York
     sweep = ReminderSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
     result = asyncio.run(sweep.run_once())
     # due so far: the follow-up each rep missed two days ago; Ben's waits for 08:00 in New York
     assert (result.sent, result.deferred) == (1, 1) and [i for i, _ in sent] == ["slack:UANNA"]
-    clock.now = datetime(2026, 11, 24, 12, 59, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 24, 12, 59, tzinfo=UTC))
     assert asyncio.run(sweep.run_once()).sent == 0  # still before 08:00 in New York
-    clock.now = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
     assert asyncio.run(sweep.run_once()).sent == 1 and [i for i, _ in sent] == ["slack:UANNA", "teams:ben-aad"]
 
 
@@ -120,16 +113,16 @@ def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Ru
 
     seed(runtime)  # each rep has one follow-up two days overdue and one just due
     sent: list[tuple[str, Reply]] = []
-    clock = Clock(NOW)
+    clock = SetClock(NOW)
     nudges = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)
     others = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=clock)  # 2nd instance
     assert asyncio.run(nudges.run_once()) == 2 and asyncio.run(others.run_once()) == 0
     anna = dict(sent)["slack:UANNA"].plain()
     assert "1 follow-up is over tijd" in anna and "open sinds zo 22 nov" in anna
     assert "Call the buyer" in anna and "Send the quote" not in anna  # only what is more than a day late
-    clock.now = NOW + timedelta(hours=3)
+    clock.set(NOW + timedelta(hours=3))
     assert asyncio.run(nudges.run_once()) == 0  # once a day
-    clock.now = NOW + timedelta(days=1)
+    clock.set(NOW + timedelta(days=1))
     assert asyncio.run(others.run_once()) == 2  # the next day again, still overdue
 
 
@@ -139,9 +132,9 @@ def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
     broken = NudgeSweep(runtime, {"slack:": recorder(sent, {"slack:UANNA"}), "teams:": recorder(sent)},
-                        clock=Clock(NOW))
+                        clock=SetClock(NOW))
     assert asyncio.run(broken.run_once()) == 1
-    healthy = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=Clock(NOW))
+    healthy = NudgeSweep(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, clock=SetClock(NOW))
     assert asyncio.run(healthy.run_once()) == 1 and [i for i, _ in sent] == ["teams:ben-aad", "slack:UANNA"]
 
 
@@ -163,10 +156,10 @@ def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(r
                 store.add_followup(user, account.id, f"Call {i}", datetime(2027, 3, 20, 9, tzinfo=UTC))
         store.commit()
     sent: list[tuple[str, Reply]] = []
-    clock = Clock(datetime(2027, 3, 29, 9, 0, tzinfo=UTC))  # Easter Monday: a Dutch public holiday
+    clock = SetClock(datetime(2027, 3, 29, 9, 0, tzinfo=UTC))  # Easter Monday: a Dutch public holiday
     overview = TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock)
     assert asyncio.run(overview.run_once()) == 0
-    clock.now = datetime(2027, 3, 30, 6, 30, tzinfo=UTC)  # Tuesday 08:30 in Amsterdam: the week's first moment
+    clock.set(datetime(2027, 3, 30, 6, 30, tzinfo=UTC))  # Tuesday 08:30 in Amsterdam: the week's first moment
     assert asyncio.run(overview.run_once()) == 1
     assert asyncio.run(TeamOverview(runtime, {"slack:": recorder(sent)}, clock=clock).run_once()) == 0
     [(channel, reply)] = sent
@@ -174,5 +167,5 @@ def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(r
     text = reply.plain()
     assert "4 follow-ups are overdue in the team." in text
     assert text.index("Anna") < text.index("Kees") and "3 overdue" in text
-    clock.now = datetime(2027, 4, 5, 7, 0, tzinfo=UTC)  # the next Monday
+    clock.set(datetime(2027, 4, 5, 7, 0, tzinfo=UTC))  # the next Monday
     assert asyncio.run(overview.run_once()) == 1
