@@ -57,7 +57,7 @@ def import_deals_command(
         with rt.sessions() as session:
             try:
                 report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
-                                      rt.settings.coach_timezone)
+                                      rt.settings.coach_timezone, today=rt.clock().date())
             except DealImportError as exc:
                 raise BadInput(escape(str(exc))) from None
             if not report.written:

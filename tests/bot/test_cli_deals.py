@@ -12,6 +12,7 @@ from sqlalchemy import select
 from storage.models import Account, Deal, User
 from storage.store import account_scope
 from tests.bot.cli_runner import ROOT, Ran, run
+from tests.conftest import TEST_NOW
 
 DATA = ROOT / "tests" / "data"
 
@@ -52,6 +53,11 @@ def test_dutch_export_imports_once_and_forecasts(database_url: str, runtime, tmp
         ("Van Dijk Logistiek", "Heftruck", Decimal("20000.00"), Decimal("1.00"), 0, "lost", date(2025, 4, 30),
          "OF-2025-004"),
     ]
+
+    with runtime.sessions() as session:  # quotes without a date in the file count as sent today, by the clock
+        assert dict(session.execute(select(Deal.title, Deal.quote_sent_on)).all()) == {
+            "Oven DV-200": TEST_NOW.date(), "Koelcel": None, "Vaatwasser": TEST_NOW.date(), "Snijmachine": None,
+            "Heftruck": None}
 
     second = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
                         "--owner", "console:anna")
