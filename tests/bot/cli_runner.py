@@ -20,8 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from unittest import mock
 
+from rich.console import Console
 from typer.testing import CliRunner
 
+import bot.cli
 from bot.cli import app
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -63,10 +65,19 @@ def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str 
         opened.append(runtime)
         return runtime
 
-    with tempfile.TemporaryDirectory() as empty:
+    with tempfile.TemporaryDirectory() as empty, mock.patch.dict(os.environ):
+        for name, value in _environment(database_url, env, clock).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        # bot.cli's error console takes its width from COLUMNS when the module loads: here, as in a process
+        # started with this environment (pytest-xdist workers have COLUMNS=80 of their own)
+        fresh = Console(stderr=True)
         try:
-            with mock.patch.object(Runtime, "open", classmethod(open_and_keep)), contextlib.chdir(cwd or empty):
-                result = CliRunner().invoke(app, args, input=stdin, env=_environment(database_url, env, clock))
+            with mock.patch.object(Runtime, "open", classmethod(open_and_keep)), \
+                    mock.patch.object(bot.cli, "err", fresh), contextlib.chdir(cwd or empty):
+                result = CliRunner().invoke(app, args, input=stdin)
         finally:
             for runtime in opened:  # what the end of the process would do: no connections left open
                 runtime.engine.dispose()
