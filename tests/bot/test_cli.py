@@ -11,12 +11,12 @@ from tests.bot.cli_runner import run, run_process
 
 
 def test_chat_with_piped_input(database_url: str) -> None:
-    result = run_process(["chat", "--user", "alice"], database_url,
-                         "smart Know who decides by the end of the visit\n1\nprep Acme\nquit\nhelp\n")
+    result = run(["chat", "--user", "alice"], database_url,
+                 "smart Know who decides by the end of the visit\n1\nprep Acme\nquit\nhelp\n")
     assert result.returncode == 0, result.stderr
     assert "That goal is SMART" in result.stdout and "What kind of visit" in result.stdout
     assert "What I can do" not in result.stdout  # nothing after quit is read
-    again = run_process(["chat", "--user", "alice"], database_url, "1\n")  # a new process continues the dialog
+    again = run_process(["chat", "--user", "alice"], database_url, "1\n")  # another process continues the dialog
     assert again.returncode == 0, again.stderr
     assert "needs-oriented" in again.stdout
 
