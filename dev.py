@@ -3,7 +3,8 @@
 
     python3 dev.py chat [ARGS…]   create .venv, install salescoach, open the console coach
     python3 dev.py test [ARGS…]   create .venv, install salescoach with test tools, run ruff and pytest
-                                  (also Chromium, as root on Debian, and the npm packages of the Teams card check)
+                                  on every core (-n 0: in one process); also Chromium, as root on Debian,
+                                  and the npm packages of the Teams card check
     python3 dev.py run ARGS…      any salescoach command inside the environment
 
 The virtual environment is made once in .venv and refreshed when pyproject.toml changes.
@@ -85,7 +86,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_browser_check()
         lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
-        tests = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+        # pytest-xdist: one worker per core; each test has its own database, port and files. A later -n wins.
+        tests = subprocess.call([str(PYTHON), "-m", "pytest", "-n", "auto", *args], cwd=ROOT)
         return tests or lint
     print(__doc__, file=sys.stderr)
     return 2

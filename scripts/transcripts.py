@@ -96,13 +96,19 @@ pijplijn
 }
 
 
+ENV = {"COLUMNS": "110", "NO_COLOR": "1", "TERM": "dumb"}  # plain text, as wide as the docs show
+
+
+def command(lang: str) -> list[str]:
+    """The `salescoach` arguments of a transcript: a first-time user in that language."""
+    return ["chat", "--user", {"en": "sam", "nl": "sanne"}[lang], "--lang", lang]
+
+
 def run(lang: str, script: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/coach.db", "COLUMNS": "110", "NO_COLOR": "1",
-               "TERM": "dumb"}
-        user = {"en": "sam", "nl": "sanne"}[lang]
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/coach.db", **ENV}
         result = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "chat", "--user", user, "--lang", lang],
+            [sys.executable, "-m", "bot.cli", *command(lang)],
             input=script, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=120)
     if result.returncode != 0:
         raise SystemExit(f"chat failed ({result.returncode}):\n{result.stderr}")

@@ -1,32 +1,23 @@
-"""The `salescoach` command line as a user runs it: a real process, a real database."""
+"""The `salescoach` command line as a user runs it: a real database; a real process where only one shows it."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(args: list[str], database_url: str, stdin: str = "", env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "120", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120, check=False)
+from tests.bot.cli_runner import run, run_process
 
 
 def test_chat_with_piped_input(database_url: str) -> None:
-    result = run(["chat", "--user", "alice"], database_url, "smart Know who decides by the end of the visit\n1\n"
-                 "prep Acme\nquit\nhelp\n")
+    result = run(["chat", "--user", "alice"], database_url,
+                 "smart Know who decides by the end of the visit\n1\nprep Acme\nquit\nhelp\n")
     assert result.returncode == 0, result.stderr
     assert "That goal is SMART" in result.stdout and "What kind of visit" in result.stdout
     assert "What I can do" not in result.stdout  # nothing after quit is read
-    again = run(["chat", "--user", "alice"], database_url, "1\n")  # a new process continues the dialog
+    again = run_process(["chat", "--user", "alice"], database_url, "1\n")  # another process continues the dialog
+    assert again.returncode == 0, again.stderr
     assert "needs-oriented" in again.stdout
 
 
@@ -67,9 +58,8 @@ def test_db_upgrade(database_url: str) -> None:
     assert result.returncode == 0 and "up to date" in result.stdout
 
 
-def test_bad_setting_is_named_without_a_traceback(database_url: str, monkeypatch) -> None:
-    monkeypatch.setenv("COACH_TIMEZONE", "Mars/Base")
-    result = run(["db", "upgrade"], database_url)
+def test_bad_setting_is_named_without_a_traceback(database_url: str) -> None:
+    result = run(["db", "upgrade"], database_url, env={"COACH_TIMEZONE": "Mars/Base"})
     assert result.returncode == 2 and "COACH_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -102,11 +92,24 @@ def test_followups_export_writes_an_ics_calendar_of_open_follow_ups(database_url
     ({"DATABASE_URL": "postgresql://coach:hunter2@127.0.0.1:1/coach"},
      "DATABASE_URL: cannot use the database at postgresql://coach:***@127.0.0.1:1/coach"),
 ])
-def test_serve_names_the_bad_setting_and_exits_2_without_a_traceback(env: dict, says: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--port", "1"], capture_output=True, text=True,
-                            env={**os.environ, **env}, cwd=Path(__file__).resolve().parents[2], timeout=60)
+def test_serve_names_the_bad_setting_and_exits_2_without_a_traceback(env: dict, says: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def started(*args, **kwargs) -> None:
+        raise AssertionError("serve started in spite of the bad setting")
+
+    monkeypatch.setattr("bot.server.serve", started)  # a setting let through fails the test instead of serving
+    result = run(["serve", "--port", "1"], f"sqlite:///{tmp_path}/coach.db", env=env)
     assert result.returncode == 2
     assert says in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_process_with_a_bad_setting_exits_2_naming_it_without_a_traceback_or_the_password() -> None:
+    result = run_process(["serve", "--port", "1"], None,
+                         env={"DATABASE_URL": "postgresql://coach:hunter2@127.0.0.1:1/coach"})
+    assert result.returncode == 2
+    assert "DATABASE_URL: cannot use the database at postgresql://coach:***@127.0.0.1:1/coach" in \
+        " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
 
 

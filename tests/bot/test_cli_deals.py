@@ -1,11 +1,8 @@
-"""`salescoach import deals` and `salescoach forecast`, run as a real subprocess against each database."""
+"""`salescoach import deals` and `salescoach forecast` as a user runs them, against each database."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,16 +11,14 @@ from sqlalchemy import select
 
 from storage.models import Account, Deal, User
 from storage.store import account_scope
+from tests.bot.cli_runner import ROOT, Ran, run
+from tests.conftest import TEST_NOW
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 
 
-def salescoach(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, text=True,
-                          capture_output=True, timeout=120)
+def salescoach(database_url: str, tmp_path: Path, *args: str) -> Ran:
+    return run(list(args), database_url, cwd=tmp_path)
 
 
 def deals_table(runtime) -> list[tuple]:
@@ -58,6 +53,11 @@ def test_dutch_export_imports_once_and_forecasts(database_url: str, runtime, tmp
         ("Van Dijk Logistiek", "Heftruck", Decimal("20000.00"), Decimal("1.00"), 0, "lost", date(2025, 4, 30),
          "OF-2025-004"),
     ]
+
+    with runtime.sessions() as session:  # quotes without a date in the file count as sent today, by the clock
+        assert dict(session.execute(select(Deal.title, Deal.quote_sent_on)).all()) == {
+            "Oven DV-200": TEST_NOW.date(), "Koelcel": None, "Vaatwasser": TEST_NOW.date(), "Snijmachine": None,
+            "Heftruck": None}
 
     second = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "deals_nl.csv"),
                         "--owner", "console:anna")

@@ -1,17 +1,18 @@
 """Two `salescoach serve` processes on one PostgreSQL: any instance takes the next message of a
-conversation, and 1,000 due reminders are delivered exactly once between them."""
+conversation, and 1,000 due reminders are delivered exactly once between them. Their clocks start at the
+test's moment (COACH_CLOCK)."""
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, insert, select
 
 from bot.runtime import Runtime
-from bot.settings import Settings
+from coach.clock import SetClock
 from storage.models import Account, FollowUp, OutboxMessage, User
 from storage.teams import create_team
 from tests.bot.slack_server import ServeProcess
@@ -27,9 +28,8 @@ def postgres_url(database_url: str) -> str:
     return database_url
 
 
-def seed_due_reminders(url: str) -> list[int]:
-    rt = Runtime.open(Settings(database_url=url))
-    due = datetime.now(UTC) - timedelta(minutes=5)
+def seed_due_reminders(rt: Runtime) -> list[int]:
+    due = rt.clock() - timedelta(minutes=5)
     with rt.sessions.begin() as s:
         team = create_team(s, "Round the clock", working_hours="always")
         s.execute(insert(User), [{"identity": f"slack:U0R{r:04d}", "language": "en", "role": "rep",
@@ -41,15 +41,14 @@ def seed_due_reminders(url: str) -> list[int]:
         s.execute(insert(FollowUp), [{"owner_id": uid, "account_id": accounts[uid], "action": f"Call {i}",
                                       "due_at": due, "status": "open"} for uid, _ in users for i in range(EACH)])
     with rt.sessions() as s:
-        ids = list(s.scalars(select(FollowUp.id)))
-    rt.engine.dispose()
-    return ids
+        return list(s.scalars(select(FollowUp.id)))
 
 
-def test_conversations_continue_across_instances(postgres_url: str) -> None:
+def test_conversations_continue_across_instances(postgres_url: str, clock: SetClock) -> None:
     slack = SlackStandIn()
     slack.start()
-    a, b = (ServeProcess(postgres_url, slack.url, extra_env={"COACH_WORKERS": "1"}) for _ in range(2))
+    a, b = (ServeProcess(postgres_url, slack.url, extra_env={"COACH_WORKERS": "1", "COACH_CLOCK": clock().isoformat()})
+            for _ in range(2))
     try:
         steps = [(a, "prep Acme", "What kind of visit"), (b, "1", "1/10"), (a, "done", "2/10"), (b, "back", "1/10"),
                  (a, "skip", "2/10"), (b, "cancel", "")]
@@ -68,30 +67,30 @@ def test_conversations_continue_across_instances(postgres_url: str) -> None:
         slack.stop()
 
 
-def test_a_thousand_due_reminders_are_delivered_exactly_once_between_two_instances(postgres_url: str) -> None:
-    ids = seed_due_reminders(postgres_url)
+def test_a_thousand_due_reminders_are_delivered_exactly_once_between_two_instances(
+        postgres_url: str, runtime: Runtime, clock: SetClock) -> None:
+    ids = seed_due_reminders(runtime)
     assert len(ids) == REPS * EACH == 1000
     slack = SlackStandIn()
     slack.start()
-    servers = [ServeProcess(postgres_url, slack.url, scheduler=True) for _ in range(2)]
+    servers = [ServeProcess(postgres_url, slack.url, scheduler=True, extra_env={"COACH_CLOCK": clock().isoformat()})
+               for _ in range(2)]
     try:
-        rt = Runtime.open(Settings(database_url=postgres_url), migrate=False)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            with rt.sessions() as s:
+            with runtime.sessions() as s:
                 if s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "sent")) \
                         == REPS:
                     break
-            time.sleep(0.5)
-        time.sleep(2)  # room for a duplicate to arrive, if there were one
-        posts = slack.of("chat.postMessage")
-        mentioned = [int(m) for p in posts for m in re.findall(r"#(\d+) Account", str(p.args.get("blocks")))]
-        assert sorted(mentioned) == sorted(ids)  # every reminder once: none lost, none twice
-        assert len(posts) == REPS  # grouped: one message per rep
-        logs = [server.log() for server in servers]
-        assert all("reminders:" in log for log in logs), "both instances took part"
-        rt.engine.dispose()
+            time.sleep(0.1)
     finally:
-        for server in servers:
+        for server in servers:  # a sweep under way finishes first: any duplicate would have been posted by now
             server.stop()
         slack.stop()
+    assert [server.proc.returncode for server in servers] == [0, 0], [server.log() for server in servers]
+    posts = slack.of("chat.postMessage")
+    mentioned = [int(m) for p in posts for m in re.findall(r"#(\d+) Account", str(p.args.get("blocks")))]
+    assert sorted(mentioned) == sorted(ids)  # every reminder once: none lost, none twice
+    assert len(posts) == REPS  # grouped: one message per rep
+    logs = [server.log() for server in servers]
+    assert all("reminders:" in log for log in logs), "both instances took part"

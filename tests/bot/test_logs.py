@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bot.logs import MASK, configure_logging, new_request_id, request_id
+from coach.clock import SetClock
 from tests.bot.slack_server import ServeProcess
 from tests.bot.slack_standin import SlackStandIn
 
@@ -51,10 +52,12 @@ def test_request_ids_from_callers_are_kept_only_when_harmless() -> None:
     assert len(new_request_id(None)) == 16
 
 
-def test_serve_logs_json_with_the_request_id_and_never_secrets_or_message_text(database_url: str) -> None:
+def test_serve_logs_json_with_the_request_id_and_never_secrets_or_message_text(database_url: str,
+                                                                               clock: SetClock) -> None:
     slack = SlackStandIn()
     slack.start()
-    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_BOT_TOKEN": "xoxb-very-secret-token"})
+    proc = ServeProcess(database_url, slack.url, extra_env={"SLACK_BOT_TOKEN": "xoxb-very-secret-token",
+                                                            "COACH_CLOCK": clock().isoformat()})
     try:
         response = proc.slash("U0LOG", "smart My secret goal about Acme")
         assert response.status == 200
@@ -62,6 +65,7 @@ def test_serve_logs_json_with_the_request_id_and_never_secrets_or_message_text(d
         deadline = time.monotonic() + 20
         while not slack.of("chat.postMessage") and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert slack.of("chat.postMessage"), "the coach never answered: its handling is not in the log"
         refused = proc.slash("U0LOG", "a very private text", secret="wrong", headers={"X-Request-Id": "lb-abc123"})
         assert refused.status == 401
     finally:
@@ -76,7 +80,7 @@ def test_serve_logs_json_with_the_request_id_and_never_secrets_or_message_text(d
     assert refusal["request_id"] == "lb-abc123"  # the load balancer's id, on the line about its request
 
 
-def test_readyz_waits_for_current_migrations_while_healthz_says_alive(tmp_path) -> None:
+def test_readyz_waits_for_current_migrations_while_healthz_says_alive(tmp_path, clock: SetClock) -> None:
     import asyncio
 
     from aiohttp.test_utils import TestClient, TestServer
@@ -86,7 +90,7 @@ def test_readyz_waits_for_current_migrations_while_healthz_says_alive(tmp_path) 
     from bot.settings import Settings
     from storage.db import upgrade
 
-    runtime = Runtime.open(Settings(database_url=f"sqlite:///{tmp_path}/old.db"), migrate=False)
+    runtime = Runtime.open(Settings(database_url=f"sqlite:///{tmp_path}/old.db"), migrate=False, clock=clock)
     upgrade(runtime.engine, "0003")
 
     async def probe() -> list[tuple[int, dict]]:

@@ -173,11 +173,11 @@ def test_unfinished_preparation_is_offered_again(chat: Chat, clock: Clock) -> No
 
 
 def test_state_survives_a_restart(database_url: str, clock: Clock) -> None:
-    first = Runtime.open(Settings(database_url=database_url), migrate=False)
-    Chat(first.coach(clock=clock)).send("prep Acme")
+    first = Runtime.open(Settings(database_url=database_url), migrate=False, clock=clock)
+    Chat(first.coach()).send("prep Acme")
     first.engine.dispose()
-    second = Runtime.open(Settings(database_url=database_url), migrate=False)
-    out = Chat(second.coach(clock=clock)).send("1")
+    second = Runtime.open(Settings(database_url=database_url), migrate=False, clock=clock)
+    out = Chat(second.coach()).send("1")
     assert "needs-oriented" in out
 
 

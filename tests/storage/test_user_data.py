@@ -19,7 +19,7 @@ from storage.outbox import enqueue
 from storage.store import SqlStore
 from storage.teams import TeamError, add_member, create_team
 from storage.user_data import delete_user, export_user
-from tests.bot.test_cli import run
+from tests.bot.cli_runner import run
 from tests.coach.chat_helper import Chat, Clock
 from tests.coach.test_engine import prepare
 
