@@ -18,6 +18,7 @@ from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentia
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
+from bot.delivery import DeliveryLoop
 from bot.reminders import ReminderSweep
 from bot.runtime import Runtime
 from bot.senders import platform_senders
@@ -268,12 +269,15 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up_and_a_proactive_remind
     debrief_with_a_follow_up(server, connector, user)
     follow_up = proposal_follow_up(runtime)
 
-    sweep = ReminderSweep(server.runtime, platform_senders(server.runtime, server.teams))
+    senders = platform_senders(server.runtime, server.teams)
+    sweep, delivery = ReminderSweep(server.runtime, senders), DeliveryLoop(server.runtime, senders)
     clock.set(follow_up.due_at - timedelta(minutes=1))
-    assert server.run(sweep.run_once()).sent == 0  # not due yet
+    assert server.run(sweep.run_once()).messages == 0  # not due yet
+    assert server.run(delivery.run_once()).sent == []
     before = len(connector.activities())
     clock.set(follow_up.due_at + timedelta(minutes=1))
-    assert server.run(sweep.run_once()).sent == 1
+    assert server.run(sweep.run_once()).messages == 1
+    assert len(server.run(delivery.run_once()).sent) == 1
     [reminder] = connector.activities()[before:]
     assert "Send the proposal" in card_text(cards(reminder))
     assert connector.of("POST")[-1].conversation_id == user.conversation_id
