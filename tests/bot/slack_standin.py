@@ -28,6 +28,7 @@ class SlackStandIn:
     socket_acks: list[dict] = field(default_factory=list)  # what the client sent back
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
     errors: dict[str, str] = field(default_factory=dict)  # method -> the error Slack answers it with (ok: false)
+    latency: float = 0.0  # seconds each call takes to answer, as over a real network
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -43,6 +44,8 @@ class SlackStandIn:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if self.latency:
+            await asyncio.sleep(self.latency)
         raw = await request.read()
         if request.method == "GET":
             args = dict(request.query)
