@@ -8,7 +8,7 @@ Builds a fresh database (a temporary SQLite file, or a new PostgreSQL database n
 1.5 per deal, a fifth of them open) and visits (about one per two deals). Then times, per round, two
 ways of getting every team's digest:
 
-- digest: `storage.digest.digest_numbers` for every team, plus building the replies;
+- digest: `storage.digest_queries.digest_numbers` for every team, plus building the replies;
 - bare SQL: hand-written SQL with the same GROUP BYs and windows through `text()`, rows fetched as tuples.
 
 Each round runs both, in alternating order; the table shows the median and the best round. The bare
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from coach.digest import (  # noqa: E402
+from coach.digest_policy import (  # noqa: E402
     MAX_LISTED,
     QUOTE_RULE_CHANCE,
     STALLED_AFTER,
@@ -47,7 +47,7 @@ from coach.digest import (  # noqa: E402
     year_before,
 )
 from storage.db import make_engine, make_sessionmaker, normalize_url, upgrade  # noqa: E402
-from storage.digest import digest_numbers  # noqa: E402
+from storage.digest_queries import digest_numbers  # noqa: E402
 from storage.models import Account, Deal, FollowUp, Team, User, Visit  # noqa: E402
 
 TARGET_RATIO = 2.0

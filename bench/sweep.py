@@ -27,7 +27,7 @@ from sqlalchemy import delete, insert, text, update  # noqa: E402
 
 from storage.db import make_engine, make_sessionmaker, upgrade  # noqa: E402
 from storage.models import Account, FollowUp, OutboxMessage, User  # noqa: E402
-from storage.reminders import produce_reminders  # noqa: E402
+from storage.reminder_queries import produce_reminders  # noqa: E402
 
 TARGET_MS, PER_MESSAGE_MS = 50.0, 1.0
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

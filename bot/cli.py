@@ -160,7 +160,7 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_coach, cli_deals, cli_digest, cli_followups, cli_reminders, cli_teams, cli_users  # noqa: E402
+from bot import cli_coach, cli_deals, cli_digest, cli_followups, cli_msteams, cli_reminders, cli_users  # noqa: E402
 
 cli_coach.register(coach_app)
 cli_digest.register(app)
@@ -168,7 +168,7 @@ cli_deals.register(app, import_app)
 cli_reminders.register(app)
 cli_followups.register(app)
 cli_users.register(app)
-cli_teams.register(app)
+cli_msteams.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

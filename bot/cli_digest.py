@@ -16,7 +16,7 @@ def _week_numbers(rt, team, week: str | None, now: datetime, listed):
     """The digest asked for and the snapshot it is compared with: this week's is computed up to now, an
     earlier week's is the one that was sent then (the coach keeps no history of deals to compute it again)."""
     from bot.cli import BadInput
-    from coach.digest import iso_week, parse_iso_week
+    from coach.digest_policy import iso_week, parse_iso_week
 
     this_week = iso_week(now.astimezone(ZoneInfo(team.timezone)).date())
     if week is None or week.strip().upper() == this_week:
@@ -57,8 +57,8 @@ def register(app: typer.Typer) -> None:
         from bot.cli import BadInput, cli_errors, open_runtime
         from bot.console import render
         from bot.senders import platform_senders
-        from coach.digest import MAX_LISTED, digest_replies
         from coach.digest_json import digest_json
+        from coach.digest_policy import MAX_LISTED, digest_replies
         from coach.i18n import normalize_language
 
         with cli_errors():
@@ -105,7 +105,7 @@ def _send(rt, team, now, senders) -> None:
     again); say what happened to each."""
     from bot.cli import BadInput
     from bot.delivery import DeliveryLoop
-    from bot.digests import STALE_AFTER, enqueue_team_digest
+    from bot.digest_job import STALE_AFTER, enqueue_team_digest
     from coach.outgoing import platform
 
     if not team.managers:

@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
         """Deliver every due reminder now, on the platforms configured here (safe next to running servers)."""
         from bot.cli import BadInput, cli_errors, open_runtime
         from bot.delivery import DeliveryLoop
-        from bot.reminders import ReminderSweep
+        from bot.reminder_job import ReminderSweep
         from bot.senders import platform_senders
 
         with cli_errors():

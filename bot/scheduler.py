@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import DeliveryLoop
-from bot.digests import WeeklyDigest
-from bot.nudges import NudgeSweep, TeamOverview
-from bot.reminders import ReminderSweep
+from bot.digest_job import WeeklyDigest
+from bot.nudge_jobs import NudgeSweep, TeamOverview
+from bot.reminder_job import ReminderSweep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 60

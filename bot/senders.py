@@ -98,11 +98,11 @@ def proactive_sender(send: Callable[[str, Reply], Awaitable[None]]) -> Sender:
 
 
 def platform_senders(runtime: Runtime, teams=None) -> dict[str, Sender]:
-    """Senders for the platforms configured here; `teams` is a running bot.teams.app.TeamsCoach, if any (one is
+    """Senders for the platforms configured here; `teams` is a running bot.msteams.app.TeamsCoach, if any (one is
     made for sending when Teams is configured)."""
     settings = runtime.settings
     if teams is None and not settings.teams_missing():
-        from bot.teams.app import TeamsCoach
+        from bot.msteams.app import TeamsCoach
 
         teams = TeamsCoach(runtime, runtime.coach())
     senders: dict[str, Sender] = {}

@@ -36,7 +36,7 @@ async def with_request_id(request: web.Request, handler):
 
 
 def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
-    """`slack` is a bot.slack.app.SlackCoach and `teams` a bot.teams.app.TeamsCoach, or None when not configured."""
+    """`slack` is a bot.slack.app.SlackCoach and `teams` a bot.msteams.app.TeamsCoach, or None when not configured."""
     app = web.Application(client_max_size=1024 * 1024, middlewares=[with_request_id])
 
     def probe() -> dict:
@@ -85,15 +85,15 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
     slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
     teams = None
     if not settings.teams_missing():
-        from bot.teams.app import TeamsCoach
+        from bot.msteams.app import TeamsCoach
 
         teams = TeamsCoach(runtime, coach)
     web_app = build_web_app(runtime, slack, teams)
     if scheduler:
         from bot.delivery import DeliveryLoop
-        from bot.digests import WeeklyDigest
-        from bot.nudges import NudgeSweep, TeamOverview
-        from bot.reminders import ReminderSweep
+        from bot.digest_job import WeeklyDigest
+        from bot.nudge_jobs import NudgeSweep, TeamOverview
+        from bot.reminder_job import ReminderSweep
         from bot.scheduler import Schedule
         from bot.senders import platform_senders
 

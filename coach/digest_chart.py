@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
-from coach.digest import MAX_MONTHS, DigestNumbers, stage_totals
+from coach.digest_policy import MAX_MONTHS, DigestNumbers, stage_totals
 from coach.domain import STAGE_LABELS, Stage
 from coach.i18n import Translator, translator
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from coach.digest import WEEK, DealRef, DigestNumbers, Listed, Snapshot, WeekChange, week_change
+from coach.digest_policy import WEEK, DealRef, DigestNumbers, Listed, Snapshot, WeekChange, week_change
 
 NUMBERS = TypeAdapter(DigestNumbers)  # dataclasses to JSON and back, Decimals as strings
 

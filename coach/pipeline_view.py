@@ -4,7 +4,7 @@ and `digest`."""
 from __future__ import annotations
 
 from coach.dialog import Ctx
-from coach.digest import digest_replies
+from coach.digest_policy import digest_replies
 from coach.flows.common import deal_line
 from coach.pipeline import forecasts_by_currency
 from coach.replies import Block, Card, CardField, Heading, bold, bullets, text

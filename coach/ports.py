@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from coach.digest import DigestNumbers, Snapshot
+from coach.digest_policy import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.digest import DigestNumbers, Snapshot
+from coach.digest_policy import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 from storage.conversations import Conversations
-from storage.digest import digest_and_previous
+from storage.digest_queries import digest_and_previous
 from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.errors import InputError
-from storage import deal_import, digest, teams, user_data
+from storage import deal_import, digest_queries, sales_teams, user_data
 from storage.models import Deal, Team, User
 from storage.store import OPEN_STAGES, SqlStore
 
@@ -19,10 +19,10 @@ class SalesTeams:
     """Sales teams and their members (not Microsoft Teams)."""
 
     def __init__(self, session: Session) -> None:
-        self.create = partial(teams.create_team, session)
-        self.update = partial(teams.update_team, session)
-        self.add_member = partial(teams.add_member, session)
-        self.set_language = partial(teams.set_language, session)
+        self.create = partial(sales_teams.create_team, session)
+        self.update = partial(sales_teams.update_team, session)
+        self.add_member = partial(sales_teams.add_member, session)
+        self.set_language = partial(sales_teams.set_language, session)
 
 
 class DealBook:
@@ -63,9 +63,9 @@ class DigestArchive:
     """The weekly digests as they were sent."""
 
     def __init__(self, session: Session) -> None:
-        self.stored = partial(digest.stored_digest, session)
-        self.weeks = partial(digest.stored_weeks, session)
-        self.last_snapshot = partial(digest.last_snapshot, session)
+        self.stored = partial(digest_queries.stored_digest, session)
+        self.weeks = partial(digest_queries.stored_weeks, session)
+        self.last_snapshot = partial(digest_queries.last_snapshot, session)
 
 
 class UnitOfWork:

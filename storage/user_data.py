@@ -31,7 +31,7 @@ from storage.models import (
     User,
     Visit,
 )
-from storage.teams import TeamError
+from storage.sales_teams import TeamError
 
 PLACEHOLDER_NAME = "Former rep"
 

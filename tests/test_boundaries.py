@@ -34,7 +34,7 @@ def test_adapters_and_jobs_reach_storage_only_through_the_composition_root() -> 
 
 def test_the_service_starts_without_the_chart_libraries() -> None:
     """matplotlib and Pillow (about 40 MB) load only when a digest is drawn, not in every serve process."""
-    script = ("import sys, bot.server, bot.digests, bot.scheduler, bot.senders, bot.slack.worker; "
+    script = ("import sys, bot.server, bot.digest_job, bot.scheduler, bot.senders, bot.slack.worker; "
               "print(sorted(m for m in ('matplotlib', 'PIL', 'numpy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           cwd=ROOT)
@@ -53,8 +53,8 @@ def test_platform_adapters_share_only_public_names() -> None:
             if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("bot"):
                 continue
             parts = node.module.split(".")
-            other = parts[1] if len(parts) > 1 and parts[1] in ("slack", "teams") else None
-            if platform in ("slack", "teams") and other not in (None, platform):
+            other = parts[1] if len(parts) > 1 and parts[1] in ("slack", "msteams") else None
+            if platform in ("slack", "msteams") and other not in (None, platform):
                 offenders.append(f"{path.relative_to(bot)}: {node.module}")
             offenders += [f"{path.relative_to(bot)}: {node.module}.{a.name}" for a in node.names
                           if a.name.startswith("_")]

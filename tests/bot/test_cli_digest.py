@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from bot.delivery import DeliveryLoop
-from bot.digests import WeeklyDigest, due_moment
+from bot.digest_job import WeeklyDigest, due_moment
 from bot.runtime import Runtime
 from bot.settings import Settings
 from coach.clock import SetClock
-from coach.digest import DigestNumbers, iso_week
-from storage.digest import digest_teams, save_snapshot
+from coach.digest_policy import DigestNumbers, iso_week
+from storage.digest_queries import digest_teams, save_snapshot
 from storage.models import Team, User
 from tests.bot.cli_runner import run
 from tests.bot.slack_standin import SlackStandIn

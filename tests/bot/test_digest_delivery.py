@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import update
 
 from bot.delivery import DeliveryLoop
-from bot.digests import WeeklyDigest
+from bot.digest_job import WeeklyDigest
 from bot.runtime import Runtime
 from bot.senders import Sender, Unreachable, proactive_sender, slack_sender, slack_web_client
-from coach.digest import digest_key
+from coach.digest_policy import digest_key
 from coach.outgoing import Outgoing
 from coach.replies import Image, Reply
-from storage.digest import stored_weeks
+from storage.digest_queries import stored_weeks
 from storage.models import Team, User
 from storage.outbox import LEASE, claim
 from tests.bot.slack_standin import SlackStandIn

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from storage.models import Account, FollowUp, OutboxMessage, User
-from storage.teams import create_team
+from storage.sales_teams import create_team
 from tests.bot.slack_server import ServeProcess
 from tests.bot.slack_standin import SlackStandIn
 

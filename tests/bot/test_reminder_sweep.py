@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.delivery import Delivered, DeliveryLoop
-from bot.reminders import ReminderSweep
+from bot.reminder_job import ReminderSweep
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from coach.outgoing import Outgoing
@@ -123,7 +123,7 @@ def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime
 
 
 def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Runtime) -> None:
-    from bot.nudges import NudgeSweep
+    from bot.nudge_jobs import NudgeSweep
 
     seed(runtime)  # each rep has one follow-up two days overdue and one just due
     sent: list[tuple[str, Reply]] = []
@@ -142,7 +142,7 @@ def test_the_daily_nudge_lists_overdue_follow_ups_once_a_day_per_rep(runtime: Ru
 
 
 def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
-    from bot.nudges import NudgeSweep
+    from bot.nudge_jobs import NudgeSweep
 
     seed(runtime)
     sent: list[tuple[str, Reply]] = []
@@ -157,8 +157,8 @@ def test_a_failed_nudge_is_retried_by_the_next_run(runtime: Runtime) -> None:
 
 
 def test_a_team_channel_gets_the_weekly_overview_once_at_the_start_of_its_week(runtime: Runtime) -> None:
-    from bot.nudges import TeamOverview
-    from storage.teams import add_member, create_team, update_team
+    from bot.nudge_jobs import TeamOverview
+    from storage.sales_teams import add_member, create_team, update_team
 
     with runtime.sessions() as s:
         create_team(s, "North", country="NL")

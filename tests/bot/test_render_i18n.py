@@ -3,8 +3,8 @@ user's language."""
 
 from __future__ import annotations
 
+from bot.msteams.render import render_cards
 from bot.slack.render import render_home, render_message, render_modal
-from bot.teams.render import render_cards
 from coach.replies import Choice, Choices, FieldKind, Form, FormField, Option, Reply, text
 
 OPTIONS = [Option(label=f"Stage {i}", value=f"s{i}") for i in range(3)]

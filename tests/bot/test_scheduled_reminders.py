@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from storage.models import FollowUp, OutboxMessage
+from storage.sales_teams import add_member, create_team
 from storage.store import SqlStore
-from storage.teams import add_member, create_team
 from tests.bot.cli_runner import run, run_process
 from tests.bot.slack_server import ServeProcess
 from tests.bot.slack_standin import SlackStandIn

@@ -34,7 +34,7 @@ from bot.slack.render import (
     without_actions,
 )
 from coach.dialog import Inbound
-from coach.digest import digest_replies
+from coach.digest_policy import digest_replies
 from coach.forms import parse_form
 from coach.i18n import Translator
 from coach.replies import (

@@ -24,9 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft6Validator
 
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.teams.render import (
+from bot.msteams.render import (
     CARD_VERSION,
     MAX_CARD_BYTES,
     MAX_CARDS,
@@ -39,6 +37,8 @@ from bot.teams.render import (
     render_cards,
     without_actions,
 )
+from bot.runtime import Runtime
+from bot.settings import Settings
 from coach.dialog import Inbound
 from coach.replies import (
     Bullets,

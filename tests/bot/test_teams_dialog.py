@@ -11,9 +11,9 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from sqlalchemy import select
 
+from bot.msteams.app import NotReachable, TeamsCoach
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.teams.app import NotReachable, TeamsCoach
 from coach.replies import Reply, text
 from storage.models import ConversationRef, SentCard, User
 

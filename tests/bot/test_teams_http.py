@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from bot.delivery import DeliveryLoop
-from bot.reminders import ReminderSweep
+from bot.reminder_job import ReminderSweep
 from bot.runtime import Runtime
 from bot.senders import platform_senders
 from coach.clock import SetClock

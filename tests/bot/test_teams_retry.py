@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.teams.retry import ATTEMPTS, MAX_DELAY, backoff, with_retries
+from bot.msteams.retry import ATTEMPTS, MAX_DELAY, backoff, with_retries
 
 
 class ConnectorError(Exception):

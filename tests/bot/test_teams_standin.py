@@ -14,7 +14,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, 
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials, SimpleCredentialProvider
 
-from bot.teams.retry import with_retries
+from bot.msteams.retry import with_retries
 from tests.bot.teams_standin import TeamsStandIn
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -58,7 +58,7 @@ class WebApp(CoachServer):
         coach = runtime.coach()
         self.slack = None if settings.slack_missing() else SlackCoach(runtime, coach)
         if not settings.teams_missing():
-            from bot.teams.app import TeamsCoach
+            from bot.msteams.app import TeamsCoach
 
             self.teams = TeamsCoach(runtime, coach)
         app = build_web_app(runtime, self.slack, self.teams)

@@ -13,8 +13,8 @@ from bot.runtime import Runtime
 from coach.dialog import Inbound
 from coach.records import DealChanges
 from storage.models import Deal, FollowUp
+from storage.sales_teams import add_member, create_team
 from storage.store import SqlStore
-from storage.teams import add_member, create_team
 from tests.coach.chat_helper import Chat, Clock
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

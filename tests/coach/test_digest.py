@@ -9,9 +9,10 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from bot.msteams.render import MAX_CARD_BYTES, card_bytes, render_cards
 from bot.slack.render import render_message
-from bot.teams.render import MAX_CARD_BYTES, card_bytes, render_cards
-from coach.digest import (
+from coach.digest_chart import forecast_chart
+from coach.digest_policy import (
     MAX_LISTED,
     DealRef,
     DigestNumbers,
@@ -28,7 +29,6 @@ from coach.digest import (
     week_start,
     year_before,
 )
-from coach.digest_chart import forecast_chart
 from coach.pipeline import forecast
 from coach.replies import MAX_IMAGE, MAX_TEXT, Reply, image_fits
 from coach.replies import Image as ImageBlock

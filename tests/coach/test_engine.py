@@ -305,7 +305,7 @@ def test_a_planned_visit_gets_a_preparation_offer_the_working_day_before_and_a_d
 
 
 def test_reminder_buttons_follow_the_kind_of_follow_up() -> None:
-    from coach.reminders import ReminderItem, reminder_reply
+    from coach.reminder_policy import ReminderItem, reminder_reply
 
     due = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 

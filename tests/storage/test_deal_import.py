@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from coach.deal_csv import parse_deals_csv
 from storage.deal_import import DealImportError, ImportReport, import_deals
 from storage.models import Account, Deal, FollowUp, Team, User
-from storage.teams import add_member, create_team
+from storage.sales_teams import add_member, create_team
 
 DATA = Path(__file__).parent.parent / "data"
 HEADER = "account,title,owner,amount,probability,stage,decision_date,quote_ref,next_step,follow_up_date\n"

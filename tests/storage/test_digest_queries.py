@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
-from coach.digest import DigestNumbers, RepNumbers, Snapshot, Tally, digest_replies, week_change
-from storage.digest import digest_numbers, last_snapshot, save_snapshot, stored_digest, stored_weeks
+from coach.digest_policy import DigestNumbers, RepNumbers, Snapshot, Tally, digest_replies, week_change
+from storage.digest_queries import digest_numbers, last_snapshot, save_snapshot, stored_digest, stored_weeks
 from storage.models import Account, Deal, FollowUp, Team, User, Visit
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday; in Amsterdam the week began on 23 November

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, text
 
 from bot.runtime import Runtime
 from coach.clock import SetClock
-from coach.digest import digest_key
+from coach.digest_policy import digest_key
 from coach.outgoing import Outgoing
-from coach.reminders import nudge_key, overview_key
+from coach.reminder_policy import nudge_key, overview_key
 from coach.replies import Reply
 from coach.replies import text as say
 from storage.db import _alembic_config, make_engine, make_sessionmaker, upgrade

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot.runtime import Runtime
 from storage.db import make_engine, make_sessionmaker
 from storage.models import FollowUp, OutboxMessage, Team, User
-from storage.reminders import produce_reminders
+from storage.reminder_queries import produce_reminders
 from storage.store import SqlStore
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam

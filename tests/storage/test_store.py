@@ -12,8 +12,8 @@ from bot.runtime import Runtime
 from coach.records import DealChanges
 from storage.db import MIGRATIONS_DIR, make_engine, pending_migrations, upgrade
 from storage.models import Account, Base
+from storage.sales_teams import TeamError, add_member, create_team
 from storage.store import SqlStore, account_key
-from storage.teams import TeamError, add_member, create_team
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import MetaData, func, select, text
 
 from bot.runtime import Runtime
-from coach.digest import digest_message
+from coach.digest_policy import digest_message
 from coach.engine import Who
-from coach.reminders import nudge_message
+from coach.reminder_policy import nudge_message
 from coach.replies import Reply
-from storage.digest import digest_numbers, save_snapshot, stored_digest
+from storage.digest_queries import digest_numbers, save_snapshot, stored_digest
 from storage.models import Deal, FollowUp, User, Visit
 from storage.outbox import enqueue
+from storage.sales_teams import TeamError, add_member, create_team
 from storage.store import SqlStore
-from storage.teams import TeamError, add_member, create_team
 from storage.user_data import delete_user, export_user
 from tests.bot.cli_runner import run
 from tests.coach.chat_helper import Chat, Clock

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from coach.delivery_window import delivery_moment
 from coach.records import Produced, Recipient, TeamChannel
-from coach.reminders import ReminderItem, reminder_message
+from coach.reminder_policy import ReminderItem, reminder_message
 from storage.models import Account, FollowUp, Team, User
 from storage.outbox import enqueue
 from storage.store import user_info

@@ -3,7 +3,7 @@
 Only deals owned by the team's members count. Each query groups in the database (per owner, and per
 decision month and stage for the forecast) and returns at most a few rows per owner; the deals listed
 under an attention point are the first few by a window function, the rest are only counted.
-Rules and their edges are described in `coach.digest`.
+Rules and their edges are described in `coach.digest_policy`.
 
 SQLite keeps Numeric as REAL, so amounts are summed as whole cents (times the chance in percent) to
 stay exact on both databases.
@@ -21,7 +21,8 @@ from sqlalchemy import CTE, BigInteger, Row, Select, and_, case, cast, func, lit
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
-from coach.digest import (
+from coach.digest_json import restored, stored
+from coach.digest_policy import (
     MAX_LISTED,
     QUOTE_RULE_CHANCE,
     STALLED_AFTER,
@@ -36,7 +37,6 @@ from coach.digest import (
     Tally,
     year_before,
 )
-from coach.digest_json import restored, stored
 from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
 from coach.records import DigestTeam, Manager

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.runtime import Runtime
 from coach.clock import Clock
 from coach.delivery_window import WeeklyTime, delivery_moment
-from coach.digest import digest_key, digest_message, digest_replies, iso_week
+from coach.digest_policy import digest_key, digest_message, digest_replies, iso_week
 from coach.outgoing import platform
 from coach.records import DigestTeam, Manager
 

@@ -18,10 +18,10 @@ from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, Messag
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
+from bot.msteams import render
+from bot.msteams.retry import with_retries
 from bot.runtime import Runtime
 from bot.senders import Unreachable
-from bot.teams import render
-from bot.teams.retry import with_retries
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator

@@ -1,6 +1,6 @@
 """The managers' weekly pipeline digest: its numbers, the change since last week, and its replies. Pure.
 
-`storage.digest.digest_numbers` fills the numbers for one team; every amount is in the team's currency
+`storage.digest_queries.digest_numbers` fills the numbers for one team; every amount is in the team's currency
 (deals in another currency are only counted, in `other_currency`). The forecast follows
 `coach.pipeline`: amount × chance in the decision month, won, lost and 0% out, undated deals apart;
 each month is rounded to cents and the total is the sum of the months.

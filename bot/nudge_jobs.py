@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from coach.clock import Clock
 from coach.delivery_window import delivery_moment
 from coach.outgoing import platform
-from coach.reminders import ReminderItem, nudge_key, nudge_message, overview_key, overview_message
+from coach.reminder_policy import ReminderItem, nudge_key, nudge_message, overview_key, overview_message
 
 OVERDUE_AFTER = timedelta(days=1)
 
