@@ -51,8 +51,7 @@ class DeliveryLoop:
             if dropped:
                 log.warning("%d scheduled messages dropped: not delivered before they expired", dropped)
             while not self.stopping and (left is None or left):
-                claimed = await asyncio.to_thread(self.runtime.jobs.claim, self.clock(), tuple(self.senders),
-                                                  self.token, kind, left)
+                claimed = await self._claim(kind, left)
                 if claimed is None:
                     break
                 if left is not None:
@@ -60,6 +59,19 @@ class DeliveryLoop:
                 await self._send(claimed, done)
             self._log(done)
             return done
+
+    async def _claim(self, kind: str | None, keys: set[str] | None) -> Claimed | None:
+        """The next due message, leased to this loop. Cancelled meanwhile, the claim still completes in its
+        thread: it is handed back at once rather than left to wait out its lease."""
+        claiming = asyncio.ensure_future(asyncio.to_thread(self.runtime.jobs.claim, self.clock(), tuple(self.senders),
+                                                           self.token, kind, keys))
+        try:
+            return await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            claimed = await claiming
+            if claimed is not None:
+                await asyncio.to_thread(self.runtime.jobs.settle, claimed.id, self.token, "pending", self.clock())
+            raise
 
     async def stop(self) -> None:
         """No further sends; the one under way finishes and is recorded."""

@@ -4,8 +4,10 @@ the daily nudge and weekly team overview. The jobs fill the outbox, the delivery
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivered, DeliveryLoop
@@ -14,6 +16,7 @@ from bot.runtime import Runtime
 from coach.clock import SetClock
 from coach.outgoing import Outgoing
 from coach.replies import Choices, Reply
+from storage import outbox
 from storage.models import FollowUp
 from storage.store import SqlStore
 
@@ -103,6 +106,38 @@ def test_a_sweep_cancelled_mid_batch_hands_its_claims_back(runtime: Runtime) -> 
     asyncio.run(cancel_midway())
     again = deliver(runtime, {"slack:": recorder(sent), "teams:": recorder(sent)}, SetClock(NOW))
     assert [m.recipient for m in again.sent] == ["teams:ben-aad"]  # at once: not stuck behind a lease
+
+
+def test_a_loop_cancelled_while_it_claims_hands_the_claim_back(runtime: Runtime,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim runs in a thread and completes even when the loop is cancelled meanwhile: the message it
+    took is handed back at once, not left to wait out its lease."""
+    seed(runtime)
+    asyncio.run(ReminderSweep(runtime, PLATFORMS, clock=SetClock(NOW)).run_once())
+    sent: list[tuple[str, Reply]] = []
+    senders = {"slack:": recorder(sent), "teams:": recorder(sent)}
+    claiming, go_on = threading.Event(), threading.Event()
+    real_claim = outbox.claim
+
+    def slow_claim(*args, **kwargs):
+        claiming.set()
+        go_on.wait(10)
+        return real_claim(*args, **kwargs)
+
+    async def cancel_while_claiming() -> None:
+        task = asyncio.create_task(DeliveryLoop(runtime, senders, clock=SetClock(NOW)).run_once())
+        while not claiming.is_set():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.sleep(0)  # the cancellation reaches the loop while its claim is still running
+        go_on.set()
+        await asyncio.gather(task, return_exceptions=True)
+
+    monkeypatch.setattr(outbox, "claim", slow_claim)
+    asyncio.run(cancel_while_claiming())
+    monkeypatch.undo()
+    assert sent == []
+    assert len(deliver(runtime, senders, SetClock(NOW)).sent) == 2  # both at once: none waits out a lease
 
 
 def test_reminders_wait_for_working_hours_in_the_reps_time_zone(runtime: Runtime) -> None:
