@@ -4,9 +4,11 @@ flight, a lease is renewed while a send runs, failures back off, and stopping le
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot import delivery
 from bot.delivery import DeliveryLoop
@@ -14,6 +16,7 @@ from bot.runtime import Runtime
 from bot.senders import Unreachable
 from coach.clock import SetClock
 from coach.outgoing import Outgoing
+from storage.models import OutboxMessage
 from storage.outbox import LEASE, enqueue_all, states
 from tests.storage.test_outbox import message
 
@@ -29,6 +32,19 @@ class Recorder:
     async def __call__(self, outgoing: Outgoing) -> None:
         await asyncio.sleep(0)  # let another loop run meanwhile
         self.sent.append(outgoing.dedupe_key)
+
+
+def leased_until(runtime: Runtime) -> datetime | None:
+    with runtime.sessions() as s:
+        return s.scalar(select(OutboxMessage.lease_until))
+
+
+async def until(condition, seconds: float = 10) -> None:
+    """Wait until `condition()` holds, polling; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.01)
 
 
 def loop(runtime: Runtime, send, clock: SetClock | None = None) -> DeliveryLoop:
@@ -82,9 +98,9 @@ def test_the_lease_is_renewed_while_a_send_runs(runtime: Runtime, clock: SetCloc
 
     async def scenario() -> int:
         sending = asyncio.create_task(loop(runtime, slow).run_once())
-        await asyncio.sleep(0.2)
+        await until(lambda: leased_until(runtime) is not None)  # claimed
         clock.advance(LEASE * 3)  # long past the first lease: only a renewal keeps others off it
-        await asyncio.sleep(0.3)
+        await until(lambda: leased_until(runtime) > clock())  # renewed since
         others = await loop(runtime, recorder).run_once()
         release.set()
         await sending
@@ -144,7 +160,8 @@ def test_stopping_lets_the_send_under_way_finish_and_takes_no_other(runtime: Run
         task = asyncio.create_task(running.run_once())
         await started.wait()
         stopping = asyncio.create_task(running.stop())
-        await asyncio.sleep(0.05)
+        for _ in range(20):  # plenty of turns of the event loop for a stop that would not wait
+            await asyncio.sleep(0)
         assert not stopping.done()  # waits for the send
         release.set()
         await stopping
