@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.producer import Producer
 from bot.runtime import Runtime
-from coach.clock import Clock
 from coach.delivery_window import WeeklyTime, delivery_moment
 from coach.digest_policy import digest_key, digest_message, digest_replies, iso_week
 from coach.outgoing import platform
@@ -76,13 +75,8 @@ async def enqueue_team_digest(runtime: Runtime, team: DigestTeam, due: dict[Mana
     return await asyncio.to_thread(jobs.enqueue_digest, team.team_id, numbers, messages, now, on_demand)
 
 
-class WeeklyDigest:
+class WeeklyDigest(Producer):
     """The scheduler's job: every team whose digest is due now gets it, once per manager and week."""
-
-    def __init__(self, runtime: Runtime, platforms: Iterable[str], clock: Clock | None = None) -> None:
-        self.runtime = runtime
-        self.platforms = tuple(platforms)
-        self.clock = clock or runtime.clock
 
     async def run_once(self) -> int:
         """Put every digest that is due in the outbox; returns for how many managers. One team's failure does not

@@ -12,11 +12,9 @@ or an overview by the end of the week, is dropped.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from datetime import timedelta
 
-from bot.runtime import Runtime
-from coach.clock import Clock
+from bot.producer import Producer
 from coach.delivery_window import delivery_moment
 from coach.outgoing import platform
 from coach.reminder_policy import ReminderItem, nudge_key, nudge_message, overview_key, overview_message
@@ -24,12 +22,7 @@ from coach.reminder_policy import ReminderItem, nudge_key, nudge_message, overvi
 OVERDUE_AFTER = timedelta(days=1)
 
 
-class NudgeSweep:
-    def __init__(self, runtime: Runtime, platforms: Iterable[str], clock: Clock | None = None) -> None:
-        self.runtime = runtime
-        self.platforms = tuple(platforms)
-        self.clock = clock or runtime.clock
-
+class NudgeSweep(Producer):
     async def run_once(self) -> int:
         """Put a nudge for every rep who is due one now in the outbox; returns how many."""
         jobs, now = self.runtime.jobs, self.clock()
@@ -49,12 +42,7 @@ class NudgeSweep:
         return len(await asyncio.to_thread(jobs.enqueue_all, messages, now))
 
 
-class TeamOverview:
-    def __init__(self, runtime: Runtime, platforms: Iterable[str], clock: Clock | None = None) -> None:
-        self.runtime = runtime
-        self.platforms = tuple(platforms)
-        self.clock = clock or runtime.clock
-
+class TeamOverview(Producer):
     async def run_once(self) -> int:
         """Put the overview of every team that is due one now in the outbox; returns how many."""
         jobs, now = self.runtime.jobs, self.clock()

@@ -6,21 +6,14 @@ Reps on a platform that is not configured here are left for a process that has i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 
-from bot.runtime import Runtime
-from coach.clock import Clock
+from bot.producer import Producer
 from coach.records import Produced
 
 BATCH = 500  # follow-ups per transaction
 
 
-class ReminderSweep:
-    def __init__(self, runtime: Runtime, platforms: Iterable[str], clock: Clock | None = None) -> None:
-        self.runtime = runtime
-        self.platforms = tuple(platforms)  # "slack:", "teams:"
-        self.clock = clock or runtime.clock
-
+class ReminderSweep(Producer):
     async def run_once(self) -> Produced:
         """Put every reminder that is due now in the outbox; returns how many messages and deferred follow-ups."""
         total = Produced()
