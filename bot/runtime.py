@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -17,9 +18,11 @@ from bot.settings import Settings
 from coach.clock import WALL, Clock, SetClock
 from coach.engine import Coach
 from storage.db import default_database_url, make_engine, make_sessionmaker, pending_migrations, upgrade
-from storage.job_store import JobStore
 from storage.store import SqlStore, store_factory
-from storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:  # loaded where used: a Slack worker process needs neither
+    from storage.job_store import JobStore
+    from storage.unit_of_work import UnitOfWork
 
 
 def safe_url(url: str) -> str:
@@ -76,6 +79,8 @@ class Runtime:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One transaction with its repositories; commit explicitly, anything else rolls back."""
+        from storage.unit_of_work import UnitOfWork
+
         with self.sessions() as session:
             try:
                 yield UnitOfWork(session, SqlStore(session, self.settings.coach_language,
@@ -86,6 +91,8 @@ class Runtime:
     @property
     def jobs(self) -> JobStore:
         """The scheduled jobs' and the delivery loop's queries and outbox, a transaction per call."""
+        from storage.job_store import JobStore
+
         return JobStore(self.sessions)
 
     def upgrade(self) -> None:
