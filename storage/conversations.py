@@ -8,10 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import ConversationRef, ProcessedEvent, SentCard, clock_of
+from storage.models import ConversationRef, ProcessedEvent, SentCard, clock_of, upsert
 
 CARD_KEEP = timedelta(days=30)  # older cards are not updated after a click any more
 
@@ -23,28 +22,26 @@ class Conversations:
         self.session = session
 
     def first_delivery(self, source: str, event_id: str) -> bool:
-        """True the first time this (source, event_id) is seen. The unique key makes it safe across
-        processes: a racing instance waits for this transaction and then finds it taken."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(ProcessedEvent(source=source, event_id=event_id[:200],
-                                                received_at=clock_of(self.session)()))
-        except IntegrityError:
-            return False
-        return True
+        """True the first time this (source, event_id) is seen, recorded in the caller's transaction: a turn
+        that is rolled back (and run again) leaves no record. The unique key makes it safe across processes: a
+        racing instance waits for this transaction and then finds the event taken."""
+        added = self.session.scalar(upsert(self.session, ProcessedEvent).values(
+            source=source, event_id=event_id[:200], received_at=clock_of(self.session)(),
+        ).on_conflict_do_nothing(index_elements=["source", "event_id"]).returning(ProcessedEvent.id))
+        return added is not None
 
     def save_reference(self, identity: str, reference: dict[str, Any]) -> None:
         """Store or refresh a user's conversation reference (racing instances: the last one wins)."""
         row = self.session.scalar(select(ConversationRef).where(ConversationRef.identity == identity))
-        if row is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(ConversationRef(identity=identity, reference=reference))
-                return
-            except IntegrityError:  # another instance inserted it first: update theirs
-                row = self.session.scalars(select(ConversationRef).where(ConversationRef.identity == identity)).one()
-        if row.reference != reference:
-            row.reference = reference
+        if row is not None:
+            if row.reference != reference:
+                row.reference = reference
+            return
+        add = upsert(self.session, ConversationRef).values(identity=identity, reference=reference,
+                                                           updated_at=clock_of(self.session)())
+        self.session.execute(add.on_conflict_do_update(  # inserted meanwhile by another instance: ours wins
+            index_elements=["identity"], set_={"reference": add.excluded.reference,
+                                               "updated_at": add.excluded.updated_at}))
 
     def reference(self, identity: str) -> dict[str, Any] | None:
         return self.session.scalar(select(ConversationRef.reference).where(ConversationRef.identity == identity))

@@ -40,7 +40,7 @@ from coach.digest_policy import (
 from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
 from coach.records import DigestTeam, Manager
-from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of
+from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of, upsert
 from storage.outbox import enqueue
 from storage.types import UTCDateTime
 
@@ -214,11 +214,7 @@ def save_snapshot(session: Session, team_id: int, numbers: DigestNumbers, keep_f
     """Store a sent digest under its week; the same team's week again overwrites it, unless `keep_first`."""
     values = {"team_id": team_id, "week_start": numbers.week_start, "created_at": clock_of(session)(),
               "data": stored(numbers)}
-    if session.get_bind().dialect.name == "postgresql":  # the dialect modules load when a digest is stored
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    insert = dialect_insert(DigestSnapshot).values(**values)
+    insert = upsert(session, DigestSnapshot).values(**values)
     session.execute(insert.on_conflict_do_nothing(index_elements=["team_id", "week_start"]) if keep_first else
                     insert.on_conflict_do_update(index_elements=["team_id", "week_start"],
                                                  set_={"data": insert.excluded.data,

@@ -38,6 +38,17 @@ def clock_of(session: Session) -> Clock:
     return session.get_bind().get_execution_options().get("clock", WALL)
 
 
+def upsert(session: Session, model: type):
+    """An INSERT for `model` that takes ON CONFLICT clauses, in the session's database's dialect (SQLite or
+    PostgreSQL; the dialect module loads on first use). It joins the session's transaction like any statement,
+    where a SAVEPOINT would not on SQLite: pysqlite commits a savepoint opened before the first write."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def stamp(context) -> datetime:
     """Column default: the current moment by the clock of the engine the statement runs on."""
     return context.execution_options.get("clock", WALL)()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coach.outgoing import LEASE, Claimed, Outgoing
 from coach.replies import Reply
 from storage.models import OutboxMessage as Row
+from storage.models import upsert
 
 WAITING, SETTLED = ("pending", "failed"), ("sent", "dropped")
 
@@ -35,11 +36,7 @@ def enqueue(session: Session, messages: Iterable[Outgoing], now: datetime, repla
             for m in messages]
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    add = insert(Row)
+    add = upsert(session, Row)
     if replace_unsent:
         add = add.on_conflict_do_update(
             index_elements=["dedupe_key"], where=and_(Row.state != "sent", Row.state != "sending"),

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from bot.settings import Settings
 from coach.dialog import Inbound
-from storage.models import Deal, DialogState, FollowUp, Visit
+from coach.engine import Who
+from storage.models import Deal, DialogState, FollowUp, ProcessedEvent, Visit
+from storage.store import SqlStore
 from tests.coach.chat_helper import Chat, Clock
 
 
@@ -327,3 +329,26 @@ def test_a_debrief_with_a_follow_up_date_offers_to_plan_that_visit(chat: Chat, r
     assert "Planned: your visit to Acme on Tue 8 Dec" in chat.click("Plan a visit on Tue 8 Dec")
     with runtime.sessions() as s:
         assert s.scalar(select(Visit.planned_on)).isoformat() == "2026-12-08"
+
+
+def test_a_turn_run_again_after_losing_its_race_still_answers_and_records_its_event_once(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event id is recorded in the turn's own transaction: when the turn loses the race for its
+    conversation and is rolled back, the re-run must not find its own event 'already handled'."""
+    coach = runtime.coach()
+    who = Who(identity="slack:URACE", conversation_key="slack:T1:URACE")
+    assert coach.handle(who, Inbound(text="help")) is not None  # a known user: no write before the event
+    real_save, lost = SqlStore.save_dialog, []
+
+    def loses_once(self, *args, **kwargs):
+        if not lost:
+            lost.append(True)
+            return False  # another writer saved this conversation first
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "save_dialog", loses_once)
+    reply = coach.handle(who, Inbound(text="prep Acme"), ("slack", "EvRace1"))
+    assert lost and reply is not None and "Acme" in reply.plain()
+    assert coach.handle(who, Inbound(text="prep Acme"), ("slack", "EvRace1")) is None  # Slack's retry: once only
+    with runtime.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
