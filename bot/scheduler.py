@@ -39,7 +39,7 @@ class Schedule:
         self.scheduler.add_job(self._digest, "interval", seconds=DIGEST_EVERY_SECONDS, id="digests",
                                max_instances=1, coalesce=True)
         self.scheduler.add_job(self._deliver, "interval", seconds=DELIVER_EVERY_SECONDS, id="delivery",
-                               next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+                               max_instances=1, coalesce=True)
         self.scheduler.start()
 
     async def stop(self, _app=None) -> None:
@@ -57,6 +57,9 @@ class Schedule:
                          produced.messages, produced.deferred)
         except Exception:
             log.exception("the reminder sweep failed; the next one retries")
+            return
+        if produced.messages:  # sent now, one after the other, rather than at the next delivery pass
+            await self._deliver()
 
     async def _nudge(self) -> None:
         try:
