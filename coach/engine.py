@@ -178,12 +178,14 @@ class Coach:
             return RETRY
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters (PostgreSQL refuses NUL in text) and bidi embeddings, overrides and isolates, with which
+# "\u202eemcA\u202c Corp" would show as "Acme Corp"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 MAX_INPUT = 4000
 
 
 def clean_text(value: str) -> str:
-    """Drop control characters (PostgreSQL refuses NUL in text) and cap the length of what is stored."""
+    """Drop control and bidi-override characters and cap the length of what is stored."""
     return _CONTROL.sub("", value)[:MAX_INPUT]
 
 
@@ -283,7 +285,10 @@ class Turn:
         flow = FLOWS[name]
         fs = FlowState(flow=name, step="start")
         self.state.active = fs
-        return self._apply(fs, flow.start(self.ctx, fs.data, args))
+        outcome = flow.start(self.ctx, fs.data, args)
+        if isinstance(outcome, Stay):  # what came with the command cannot be used: say why, start nothing
+            outcome = Finish(outcome.say)
+        return self._apply(fs, outcome)
 
     def answer(self, answer: Answer, submitted: dict | None = None) -> list[Block]:
         fs = self.state.active

@@ -83,10 +83,10 @@ def parse_money(text: str, what: str = "amount") -> tuple[Decimal, str | None]:
             sign = match.group(1)
             currency = CURRENCY_SIGNS.get(sign, sign.upper())
             s = (s[match.end():] if pattern is _PREFIX else s[:match.start()]).strip()
-    value = _number(s, text, what).quantize(CENT, rounding=ROUND_HALF_UP)
-    if value >= MAX_AMOUNT:
+    value = _number(s, text, what)
+    if value >= MAX_AMOUNT:  # checked before rounding: a 30-digit number is past what rounding can hold
         raise ValueError(f"{text.strip()!r}: the {what} is too large")
-    return value, currency
+    return value.quantize(CENT, rounding=ROUND_HALF_UP), currency
 
 
 def parse_amount(text: str) -> Decimal:
@@ -109,7 +109,6 @@ def parse_percent(text: str) -> int:
         raise ValueError("the percentage is empty")
     if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", s):
         raise ValueError(f"{text.strip()!r} is not a percentage; write it like 35 or 35%")
-    value = Decimal(s).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if value > 100:
+    if Decimal(s) > 100:
         raise ValueError(f"{text.strip()!r}: a percentage is between 0 and 100")
-    return int(value)
+    return int(Decimal(s).quantize(Decimal(1), rounding=ROUND_HALF_UP))

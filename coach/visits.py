@@ -11,6 +11,8 @@ from coach.delivery_window import WorkingHours
 from coach.dialog import Ctx, choices
 from coach.replies import Block, text
 
+MAX_ACCOUNT_NAME = 200  # what an account's name may hold
+
 DEBRIEF_HOUR = 17
 _FILLERS = re.compile(r"\s+(on|op|at|om)$", re.IGNORECASE)
 
@@ -46,7 +48,10 @@ def plan(ctx: Ctx, args: str) -> list[Block]:
         return [text(_("Which customer, and when? For example “plan Acme next tuesday” or “plan Acme 15-03”."))]
     if day < ctx.today:
         return [text(_("{day} has passed: plan a visit from today on.").format(day=ctx.t.date(day, "EEE d MMM")))]
-    account = ctx.store.get_or_create_account(ctx.user, account_name[:200])
+    account_name = " ".join(account_name.split())
+    if len(account_name) > MAX_ACCOUNT_NAME:
+        return [text(_("That name is too long; please use at most {n} characters.").format(n=MAX_ACCOUNT_NAME))]
+    account = ctx.store.get_or_create_account(ctx.user, account_name)
     visit = ctx.store.plan_visit(ctx.user, account.id, day)
     working_hours, prep_days = ctx.store.planning(ctx.user)
     prep_on, at = preparation_day(day, working_hours, prep_days)

@@ -8,8 +8,8 @@ from coach.dialog import Answer, Ctx, Goto, Outcome, Stay, Step, choices, scope_
 from coach.domain import STAGE_LABELS, Stage
 from coach.records import DealInfo
 from coach.replies import Block, Heading, bold, bullets, text, truncate
+from coach.visits import MAX_ACCOUNT_NAME
 
-MAX_ACCOUNT_NAME = 200
 NEW_ACCOUNT = "new"
 
 

@@ -11,7 +11,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from coach.dialog import Inbound
 from coach.engine import Who
-from storage.models import Deal, DialogState, FollowUp, ProcessedEvent, Visit
+from storage.models import Account, Deal, DialogState, FollowUp, ProcessedEvent, Visit
 from storage.store import SqlStore
 from tests.coach.chat_helper import Chat, Clock
 
@@ -352,3 +352,18 @@ def test_a_turn_run_again_after_losing_its_race_still_answers_and_records_its_ev
     assert coach.handle(who, Inbound(text="prep Acme"), ("slack", "EvRace1")) is None  # Slack's retry: once only
     with runtime.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+@pytest.mark.parametrize("message", ["prep " + "A" * 250, "debrief " + "B" * 250, "spin practice " + "D" * 250,
+                                     "plan " + "C" * 250 + " tomorrow", "prep A" + "\u0301" * 3000])
+def test_an_account_name_too_long_is_refused_with_its_limit_and_nothing_is_stored(chat: Chat, runtime: Runtime,
+                                                                                  message: str) -> None:
+    out = chat.send(message)
+    assert "too long" in out and "200" in out and "went wrong" not in out
+    assert count(runtime, Account) == 0
+
+
+def test_bidi_overrides_are_stripped_from_what_users_type(chat: Chat, runtime: Runtime) -> None:
+    chat.send("prep \u202eemcA\u202c Corp")
+    with runtime.sessions() as s:
+        assert s.scalars(select(Account.name)).all() == ["emcA Corp"]  # shown as typed, not reversed to "Acme"

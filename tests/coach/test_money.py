@@ -83,3 +83,14 @@ def test_parse_percent(text: str, expected: int) -> None:
 def test_parse_percent_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_percent(text)
+
+
+@pytest.mark.parametrize("text", ["123456789012345678901234567890", "€ 1.000.000.000.000.000.000.000.000.000,00"])
+def test_an_amount_with_thirty_digits_is_too_large_not_a_decimal_error(text: str) -> None:
+    with pytest.raises(ValueError, match="too large"):
+        parse_amount(text)
+
+
+def test_a_thirty_digit_percentage_says_the_range() -> None:
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        parse_percent("123456789012345678901234567890")
