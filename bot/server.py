@@ -60,13 +60,7 @@ def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if slack is not None:
-        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-
-        async def slack_events(request: web.Request) -> web.Response:
-            bolt_response = await slack.app.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
-
-        app.router.add_post("/slack/events", slack_events)
+        app.router.add_post("/slack/events", slack.handle_http)
     else:
         app.router.add_post("/slack/events", _not_configured("Slack", runtime.settings.slack_missing()))
     if teams is not None:

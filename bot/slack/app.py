@@ -17,7 +17,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import request_id
@@ -61,8 +64,26 @@ class SlackCoach:
             logger=logger,
             request_verification_enabled=not settings.slack_app_token,
         )
+        self.verifier = None if settings.slack_app_token else SignatureVerifier(settings.slack_signing_secret or "")
         self._jobs: Executor | None = None
         self._register()
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """POST /slack/events: the signature is checked before anything reads the body (401 otherwise, as Bolt
+        answers); a signed body that cannot be read is answered 400; then Bolt dispatches it."""
+        body = await request.read()
+        if self.verifier is not None:
+            timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+            signature = request.headers.get("X-Slack-Signature", "")
+            if not (timestamp.isdecimal() and self.verifier.is_valid(body, timestamp, signature)):
+                log.info("Invalid request signature detected (request refused)")
+                return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except Exception as exc:  # signed, yet not a body Slack sends
+            log.warning("a signed Slack request could not be read: %s", type(exc).__name__)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def start(self, _app=None) -> None:
         self._jobs = job_executor(self.runtime)

@@ -306,3 +306,17 @@ def test_a_worker_process_that_died_is_replaced_and_the_coach_keeps_answering(da
         assert "the Slack worker process died; starting a new one" in server.log()
     finally:
         server.stop()
+
+
+def test_the_signature_is_checked_before_the_body_is_read(server: WebApp, slack: SlackStandIn, runtime: Runtime,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    form = "application/x-www-form-urlencoded"
+    unsigned = server.post("/slack/events", b"payload=%7Bnot-json", {"Content-Type": form})
+    bad_timestamp = server.post("/slack/events", b"payload=%7Bnot-json", {
+        "Content-Type": form, "X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"})
+    assert (unsigned.status, bad_timestamp.status) == (401, 401)
+    assert server.post_signed(b"payload=%7Bnot-json", form).status == 400  # signed, but not what Slack sends
+    assert server.post_signed(b"{not json", "application/json").status == 400
+    server.settle()
+    assert slack.calls == [] and count(runtime, User) == 0
+    assert "Traceback" not in caplog.text
