@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import traceback
 from dataclasses import dataclass
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, ConversationReference
+from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationReference
 
 from bot.msteams import render
 from bot.msteams.retry import with_retries
@@ -39,6 +40,13 @@ class BotConfig:
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str | None
+
+
+class CardActionResponse(AdaptiveCardInvokeResponse):
+    """The body of an `adaptiveCard/action` answer. botbuilder's model types `value` as a dict, but a message
+    answer's value is a string; the adapter serialises with this map, so both go through."""
+
+    _attribute_map = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
 
 
 class NotReachable(Unreachable):
@@ -76,9 +84,12 @@ class TeamsCoach(ActivityHandler):
             return web.json_response({"error": "unauthorized"}, status=401)
         except web.HTTPException:
             raise
-        except Exception as exc:  # token validation could not complete (e.g. signing keys unreachable)
-            log.error("Teams activity could not be authenticated: %s", type(exc).__name__)
-            return web.json_response({"error": "unauthorized"}, status=401)
+        except Exception as exc:
+            if _raised_in_authentication(exc):  # the token could not be checked (e.g. signing keys unreachable)
+                log.error("Teams activity could not be authenticated: %s", type(exc).__name__)
+                return web.json_response({"error": "unauthorized"}, status=401)
+            log.exception("Teams activity failed after authentication")  # ours: the traceback goes to the log
+            return web.json_response({"error": "internal error"}, status=500)
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
@@ -177,14 +188,14 @@ class TeamsCoach(ActivityHandler):
         action = (value.get("action") if isinstance(value, dict) else None) or {}
         done = await self._submitted(turn_context, action.get("data"), update_in_place=False)
         if done is None:
-            body = {"statusCode": 400, "type": "application/vnd.microsoft.error",
-                    "value": {"code": "BadRequest", "message": "not a coach card"}}
+            body = CardActionResponse(status_code=400, type="application/vnd.microsoft.error",
+                                              value={"code": "BadRequest", "message": "not a coach card"})
         elif done[1] is not None:  # Teams shows the answered card in place of the clicked one
-            body = {"statusCode": 200, "type": CARD_MESSAGE, "value": done[1]}
+            body = CardActionResponse(status_code=200, type=CARD_MESSAGE, value=done[1])
         else:
-            body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                    "value": "✓ " + (done[0].label or "")}
-        return InvokeResponse(status=200, body=body)
+            body = CardActionResponse(status_code=200, type="application/vnd.microsoft.activity.message",
+                                              value="✓ " + (done[0].label or ""))
+        return InvokeResponse(status=200, body=body)  # a model: the adapter serialises it (a dict it cannot)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         who = await self._who(turn_context)  # stores the conversation reference for proactive messages
@@ -213,6 +224,12 @@ class TeamsCoach(ActivityHandler):
             await self.send_reply(context, reply)
 
         await self.adapter.continue_conversation(reference, send, self.app_id)  # always with the bot app id
+
+
+def _raised_in_authentication(exc: BaseException) -> bool:
+    """Whether the exception came from checking the request's token (botframework-connector's auth, PyJWT)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(("botframework/connector/auth" in f.filename or "/jwt/" in f.filename) for f in frames)
 
 
 def _has_actions(card: dict) -> bool:

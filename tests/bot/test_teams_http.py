@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from botbuilder.core import InvokeResponse
 from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from bot.delivery import DeliveryLoop
+from bot.msteams.app import TeamsCoach
 from bot.reminder_job import ReminderSweep
 from bot.runtime import Runtime
 from bot.senders import platform_senders
@@ -321,3 +323,35 @@ def test_a_real_server_sends_a_due_reminder_and_takes_the_click(database_url: st
     with runtime.sessions() as s:
         assert s.get(FollowUp, follow_up.id).status == "done"
     assert json.dumps(connector.activities()).count("Send the proposal") >= 2
+
+
+def test_an_action_execute_invoke_is_answered_200_with_the_answered_card_also_when_redelivered(
+        server: WebApp, connector: TeamsStandIn) -> None:
+    """Universal Actions: Teams sends the click as an `adaptiveCard/action` invoke and shows the card in the
+    answer's body in place of the clicked one."""
+    user = TeamsUser(aad="00000000-0000-0000-0000-0000000000a7")
+    sent_id, card = last_card(say(server, connector, user, text="prep Acme"))
+    [action] = [a for a in submits(card) if a.get("title") == "First / orientation visit"]
+    body = activity(user, connector.url, kind="invoke", name="adaptiveCard/action", reply_to_id=sent_id,
+                    value={"action": {"type": "Action.Execute", "verb": "coach", "data": action["data"]}})
+    before = len(connector.activities())
+    answered = post_activity(server, body)
+    assert answered.status == 200, answered.body
+    assert answered.json()["statusCode"] == 200 and "needs-oriented" in texts(connector.activities()[before:])
+    again = post_activity(server, body)  # the connector redelivers it
+    assert again.status == 200 and again.json()["statusCode"] == 200
+    assert len(connector.activities()) > before and "1/10" in texts(connector.activities()[before:])
+
+
+def test_our_own_error_after_the_turn_is_a_500_with_the_traceback_in_the_log_not_a_401(
+        server: WebApp, connector: TeamsStandIn, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def answers_with_a_plain_dict(self, turn_context):  # what the invoke handler used to return
+        return InvokeResponse(status=200, body={"statusCode": 200})
+
+    monkeypatch.setattr(TeamsCoach, "on_invoke_activity", answers_with_a_plain_dict)
+    user = TeamsUser(aad="00000000-0000-0000-0000-0000000000a8")
+    failed = post_activity(server, activity(user, connector.url, kind="invoke", name="adaptiveCard/action",
+                                            value={"action": {"type": "Action.Execute", "data": {}}}))
+    assert failed.status == 500 and "unauthorized" not in failed.body
+    assert "Traceback" in caplog.text and "failed after authentication" in caplog.text
