@@ -9,6 +9,7 @@ threads of this process with `COACH_WORKERS=0`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -117,10 +119,11 @@ class SlackCoach:
         app.action("open_form")(self.on_open_form)
         app.view("coach_form")(self.on_form_submitted)
 
-    async def on_command(self, ack, command: dict) -> None:
+    async def on_command(self, ack, command: dict, request: AsyncBoltRequest) -> None:
         await ack()
         self.submit("command", team=command.get("team_id"), user=command["user_id"], text=command.get("text", ""),
-                    channel_name=command.get("channel_name"), response_url=command.get("response_url"))
+                    channel_name=command.get("channel_name"), response_url=command.get("response_url"),
+                    event_id=replay_key(request))
 
     async def on_message(self, body: dict, event: dict) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
@@ -137,13 +140,13 @@ class SlackCoach:
         if event.get("tab") == "home":
             self.submit("home_opened", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"])
 
-    async def on_choice(self, ack, body: dict, action: dict) -> None:
+    async def on_choice(self, ack, body: dict, action: dict, request: AsyncBoltRequest) -> None:
         await ack()
         channel, message = self._where(body)
         self.submit("choice", team=(body.get("team") or {}).get("id"), user=body["user"]["id"],
                     value=(action.get("selected_option") or {}).get("value") or action.get("value", ""),
                     scope=render.scope_of_block(action.get("block_id", "")), channel=channel, message=message,
-                    action_id=action["action_id"], block_id=action.get("block_id"))
+                    action_id=action["action_id"], block_id=action.get("block_id"), event_id=replay_key(request))
 
     @staticmethod
     def _where(body: dict) -> tuple[str | None, dict | None]:
@@ -173,6 +176,13 @@ class SlackCoach:
 
     def _form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
         return {name: message[:MAX_ERROR] for name, message in self.coach.form_errors(who, scope, values).items()}
+
+
+def replay_key(request: AsyncBoltRequest) -> str:
+    """What identifies one signed request: Slack sends a slash command or a click once, with no event id, so
+    the same timestamp and body again is a replay (within the five minutes a signature is accepted)."""
+    timestamp = (request.headers.get("x-slack-request-timestamp") or [""])[0]
+    return "request:" + hashlib.sha256(f"{timestamp}:{request.raw_body}".encode()).hexdigest()
 
 
 def _log_failure(future: Future) -> None:

@@ -119,9 +119,12 @@ class SlackWork:
 
     # jobs: one per kind of interaction -----------------------------------------------------
     def command(self, team: str | None, user: str, text: str, channel_name: str | None,
-                response_url: str | None) -> None:
+                response_url: str | None, event_id: str | None = None) -> None:
         who = self.who(team, user)
-        self.post(user, self.turn(who, Inbound(command=text.strip() or "help")))  # a user id as channel: the DM
+        reply = self.turn(who, Inbound(command=text.strip() or "help"), event_id)
+        if reply is None:  # a replay of a command already answered
+            return
+        self.post(user, reply)  # a user id as channel: the DM
         if channel_name != "directmessage" and response_url:
             t = translator(self.language(who))
             try:
@@ -155,14 +158,16 @@ class SlackWork:
         self.publish_home(self.who(team, user), event_id)
 
     def choice(self, team: str | None, user: str, value: str, scope: str | None, channel: str | None,
-               message: dict | None, action_id: str, block_id: str | None) -> None:
+               message: dict | None, action_id: str, block_id: str | None, event_id: str | None = None) -> None:
         who = self.who(team, user)
+        reply = self.turn(who, Inbound(action=value, scope=scope), event_id)
+        if reply is None:  # a replay of a click already handled
+            return
         if message and channel:
             label = render.chosen_label(message.get("blocks", []), action_id, value) or value
             self.client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""),
                                     blocks=render.without_actions(message.get("blocks", []), f"✓ {label}",
                                                                   block_id=block_id))
-        reply = self.turn(who, Inbound(action=value, scope=scope))
         self.post(channel or user, reply, thread_ts=(message or {}).get("thread_ts"))
 
     def open_form(self, team: str | None, user: str, scope: str, channel: str | None, thread_ts: str | None,

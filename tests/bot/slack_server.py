@@ -76,18 +76,18 @@ class CoachServer:
         return self.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
                            "text": text, "ts": f"{time.time():.6f}"}, event_id, **kw)
 
-    def interaction(self, payload: dict) -> Response:
+    def interaction(self, payload: dict, **kw) -> Response:
         payload = {"team": {"id": TEAM}, "api_app_id": "A0APP", "token": "x", **payload}
         return self.post_signed(urlencode({"payload": json.dumps(payload)}).encode(),
-                                "application/x-www-form-urlencoded")
+                                "application/x-www-form-urlencoded", **kw)
 
-    def click(self, user: str, message: dict, block: dict, element: dict, channel: str) -> Response:
+    def click(self, user: str, message: dict, block: dict, element: dict, channel: str, **kw) -> Response:
         action = {"type": element["type"], "action_id": element["action_id"], "value": element.get("value"),
                   "block_id": block.get("block_id", "slack-made-id"), "action_ts": "1"}
         return self.interaction({"type": "block_actions", "user": {"id": user}, "trigger_id": "trig",
                                  "container": {"type": "message", "channel_id": channel,
                                                "message_ts": message.get("ts", "1")},
-                                 "channel": {"id": channel}, "message": message, "actions": [action]})
+                                 "channel": {"id": channel}, "message": message, "actions": [action]}, **kw)
 
     def submit_view(self, user: str, view: dict, values: dict) -> Response:
         view = {**view, "id": "V1", "state": {"values": values}}

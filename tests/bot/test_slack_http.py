@@ -320,3 +320,22 @@ def test_the_signature_is_checked_before_the_body_is_read(server: WebApp, slack:
     server.settle()
     assert slack.calls == [] and count(runtime, User) == 0
     assert "Traceback" not in caplog.text
+
+
+def test_a_replayed_slash_command_or_click_is_handled_once(server: WebApp, slack: SlackStandIn) -> None:
+    """Slack sends a command or a click once; the same signed request again (within the five minutes its
+    signature holds) is a replay, answered 200 and otherwise ignored."""
+    sent_at = int(time.time())  # Slack's protocol: signatures are checked against the wall clock
+    for _ in range(3):
+        assert server.slash(USER, "prep Acme", timestamp=sent_at).status == 200
+    server.settle()
+    [question] = slack.of("chat.postMessage")
+    assert "What kind of visit" in text_of(question)
+    message = {"ts": "1700000000.000100", "blocks": question.args["blocks"], "text": question.args.get("text", "")}
+    block = next(b for b in message["blocks"] if b.get("type") == "actions")
+    for _ in range(3):
+        assert server.click(USER, message, block, block["elements"][0], USER, timestamp=sent_at).status == 200
+    server.settle()
+    posts = slack.of("chat.postMessage")
+    assert len(posts) == 2 and "1/10" in text_of(posts[1])  # one answer to the click, not three
+    assert len(slack.of("chat.update")) == 1
