@@ -55,7 +55,7 @@ class Who:
     conversation_key: str
     display_name: str | None = None
     language: str | None = None  # a hint for first contact (platform locale)
-    timezone: str | None = None
+    timezone: str | None = None  # where the platform says the user is now: updates the stored time zone
     # (identity, reference) pairs: where to reach this user, or the channel they wrote in, outside a turn;
     # saved with the turn
     references: tuple[tuple[str, dict[str, Any]], ...] = ()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,14 @@ from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Vis
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
+
+
+def known_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def account_key(name: str) -> str:
@@ -92,14 +101,18 @@ class SqlStore:
         user = self.session.scalar(select(User).where(User.identity == identity))
         if user is None:
             user = User(identity=identity, display_name=display_name,
-                        language=language or self.default_language, timezone=timezone)
+                        language=language or self.default_language,
+                        timezone=timezone if timezone and known_timezone(timezone) else None)
             try:
                 with self.session.begin_nested():
                     self.session.add(user)
             except IntegrityError:  # created by a concurrent first message
                 user = self.session.scalars(select(User).where(User.identity == identity)).one()
-        elif display_name and not user.display_name:
-            user.display_name = display_name
+        else:
+            if display_name and not user.display_name:
+                user.display_name = display_name
+            if timezone and timezone != user.timezone and known_timezone(timezone):  # the platform says it moved
+                user.timezone = timezone
         return user_info(user, self.default_timezone)
 
     def user(self, identity: str) -> UserInfo | None:

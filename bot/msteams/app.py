@@ -53,6 +53,15 @@ class NotReachable(Unreachable):
     """The user has never talked to the coach in Teams, so there is no conversation to write to."""
 
 
+def client_timezone(activity: Activity) -> str | None:
+    """The time zone of the Teams client, from the activity's `clientInfo` entity."""
+    for entity in activity.entities or []:
+        if getattr(entity, "type", None) == "clientInfo":
+            zone = (getattr(entity, "additional_properties", None) or {}).get("timezone")
+            return zone if isinstance(zone, str) and zone else None
+    return None
+
+
 def tenant_of(activity: Activity) -> str | None:
     tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
     if not tenant and isinstance(activity.channel_data, dict):
@@ -122,9 +131,10 @@ class TeamsCoach(ActivityHandler):
             channel = activity.conversation.id.split(";", 1)[0]
             references.append((f"teams:{channel}", {**reference, "conversation": {**reference["conversation"],
                                                                                    "id": channel}}))
-        language = timezone = None
+        language = None
         if not await asyncio.to_thread(self.coach.knows, identity):
-            language, timezone = normalize_language(activity.locale), activity.local_timezone
+            language = normalize_language(activity.locale)
+        timezone = activity.local_timezone or client_timezone(activity)  # every message: a user may travel
         return Who(identity=identity, conversation_key=f"teams:{tenant_of(activity) or '-'}:{aad}",
                    display_name=getattr(user, "name", None), language=language, timezone=timezone,
                    references=tuple(references))

@@ -355,3 +355,26 @@ def test_our_own_error_after_the_turn_is_a_500_with_the_traceback_in_the_log_not
                                             value={"action": {"type": "Action.Execute", "data": {}}}))
     assert failed.status == 500 and "unauthorized" not in failed.body
     assert "Traceback" in caplog.text and "failed after authentication" in caplog.text
+
+
+def test_the_users_time_zone_is_learned_after_the_install_and_follows_them(server: WebApp,
+                                                                           connector: TeamsStandIn,
+                                                                           runtime: Runtime) -> None:
+    """The real install flow: `installationUpdate` comes first without a time zone; the messages after it
+    carry `localTimezone` or only the `clientInfo` entity's `timezone`."""
+    user = TeamsUser(aad="00000000-0000-0000-0000-0000000000a9", timezone=None)
+    install = activity(user, connector.url, kind="installationUpdate", action="add")
+    assert post_activity(server, install).status in (200, 201)
+
+    def stored() -> str | None:
+        with runtime.sessions() as s:
+            return s.scalar(select(User.timezone).where(User.identity == f"teams:{user.aad}"))
+
+    assert stored() is None
+    say(server, connector, user, text="help", localTimezone="America/New_York")
+    assert stored() == "America/New_York"
+    say(server, connector, user, text="help", localTimezone=None,
+        entities=[{"type": "clientInfo", "locale": "en-US", "timezone": "Asia/Tokyo"}])
+    assert stored() == "Asia/Tokyo"
+    say(server, connector, user, text="help", localTimezone="Not/AZone")
+    assert stored() == "Asia/Tokyo"  # a zone we do not know changes nothing
