@@ -23,9 +23,11 @@ from bot.msteams import render
 from bot.msteams.retry import with_retries
 from bot.runtime import Runtime
 from bot.senders import Unreachable
+from coach.commands import split
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator
+from coach.registry import is_public
 from coach.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,11 @@ def client_timezone(activity: Activity) -> str | None:
             zone = (getattr(entity, "additional_properties", None) or {}).get("timezone")
             return zone if isinstance(zone, str) and zone else None
     return None
+
+
+def shared(activity: Activity) -> bool:
+    """Whether others read along: a channel or a group chat, not the personal chat with the coach."""
+    return getattr(activity.conversation, "conversation_type", None) not in (None, "personal")
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -125,7 +132,8 @@ class TeamsCoach(ActivityHandler):
         aad = (getattr(user, "aad_object_id", None) or user.id or "").lower()
         identity = f"teams:{aad}"
         reference = TurnContext.get_conversation_reference(activity).serialize()
-        references = [(identity, reference)]
+        # where to reach the user is their personal chat: a channel or group chat is no place for their reminders
+        references = [] if shared(activity) else [(identity, reference)]
         if getattr(activity.conversation, "conversation_type", None) == "channel":
             # the channel itself, so a team's weekly overview can be posted there (team update --channel)
             channel = activity.conversation.id.split(";", 1)[0]
@@ -154,8 +162,24 @@ class TeamsCoach(ActivityHandler):
         text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
         who = await self._who(turn_context)
         reply = await self._turn(turn_context, who, Inbound(text=(text or "").strip()))
-        if reply is not None:
-            await self.send_reply(turn_context, reply)
+        if reply is None:
+            return
+        if shared(activity) and not is_public(split(text or "")[0]):  # personal data stays in the personal chat
+            await self._answer_in_private(turn_context, who, reply)
+            return
+        await self.send_reply(turn_context, reply)
+
+    async def _answer_in_private(self, context: TurnContext, who: Who, reply: Reply) -> None:
+        """The answer goes to the user's personal chat, a short pointer to where they asked."""
+        language = await asyncio.to_thread(self.coach.language_of, who.identity)
+        _ = translator(language or normalize_language(context.activity.locale)).gettext
+        try:
+            await self.send_proactive(who.identity, reply)
+            pointer = _("I have answered you in our personal chat.")
+        except NotReachable:
+            pointer = _("That is about your own work, so I answer it in a personal chat: open a chat with me and "
+                        "ask me there.")
+        await with_retries(lambda: context.send_activity(pointer))
 
     async def _submitted(self, context: TurnContext, data: object,
                          update_in_place: bool = True) -> tuple[render.Submitted, dict | None] | None:

@@ -378,3 +378,30 @@ def test_the_users_time_zone_is_learned_after_the_install_and_follows_them(serve
     assert stored() == "Asia/Tokyo"
     say(server, connector, user, text="help", localTimezone="Not/AZone")
     assert stored() == "Asia/Tokyo"  # a zone we do not know changes nothing
+
+
+CHANNEL = "19:sales@thread.tacv2;messageid=7"
+
+
+def test_personal_commands_mentioned_in_a_channel_are_answered_in_the_personal_chat(
+        server: WebApp, connector: TeamsStandIn, runtime: Runtime) -> None:
+    """`pipeline` in a channel would show the rep's deals to everyone: the answer goes to the personal chat and
+    the channel gets a pointer, in the user's language; public commands still answer in the channel."""
+    sanne = TeamsUser(aad="00000000-0000-0000-0000-0000000000b3", locale="nl-NL")
+    say(server, connector, sanne, text="help")  # the personal chat exists
+    replies = say(server, connector, sanne, text="pipeline", mention=True, conversation_id=CHANNEL)
+    in_channel = [r for r in replies if r["conversation"]["id"] == CHANNEL]
+    personal = [r for r in replies if r["conversation"]["id"] == sanne.conversation_id]
+    assert [r.get("text") for r in in_channel] == ["Ik heb je geantwoord in onze persoonlijke chat."]
+    assert personal and "open deals" in texts(personal)  # her pipeline, in Dutch
+    with runtime.sessions() as s:  # her reminders still go to the personal chat, not the channel
+        ref = s.scalar(select(ConversationRef.reference).where(ConversationRef.identity == f"teams:{sanne.aad}"))
+    assert ref["conversation"]["id"] == sanne.conversation_id
+
+    stranger = TeamsUser(aad="00000000-0000-0000-0000-0000000000b4")  # never wrote to the coach in person
+    replies = say(server, connector, stranger, text="followups", mention=True, conversation_id=CHANNEL)
+    assert [r["conversation"]["id"] for r in replies] == [CHANNEL]
+    assert "open a chat with me" in replies[0]["text"]
+    public = say(server, connector, stranger, text="spin How many sites do you run?", mention=True,
+                 conversation_id=CHANNEL)
+    assert [r["conversation"]["id"] for r in public] == [CHANNEL] and "situation" in texts(public).lower()
