@@ -71,7 +71,7 @@ def test_a_thousand_due_reminders_are_delivered_exactly_once_between_two_instanc
         postgres_url: str, runtime: Runtime, clock: SetClock) -> None:
     ids = seed_due_reminders(runtime)
     assert len(ids) == REPS * EACH == 1000
-    slack = SlackStandIn(latency=0.02)  # each instance sends one at a time: the second starts before all is sent
+    slack = SlackStandIn(latency=0.05)  # each sends one at a time, so the second starts before all is sent
     slack.start()
     servers = [ServeProcess(postgres_url, slack.url, scheduler=True, extra_env={"COACH_CLOCK": clock().isoformat()})
                for _ in range(2)]
