@@ -4,7 +4,7 @@ put reminders, nudges, team overviews and digests in the outbox, and the deliver
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -32,8 +32,9 @@ class Schedule:
 
     async def start(self, _app=None) -> None:
         """Start now: the first sweep runs at once, so reminders missed while down arrive (marked late)."""
+        self.scheduler.add_job(self._sweep, id="reminders-at-start")  # no trigger: once, as soon as it starts
         self.scheduler.add_job(self._sweep, "interval", seconds=SWEEP_EVERY_SECONDS, id="reminders",
-                               next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+                               max_instances=1, coalesce=True)
         self.scheduler.add_job(self._nudge, "interval", seconds=NUDGE_EVERY_SECONDS, id="nudges",
                                max_instances=1, coalesce=True)
         self.scheduler.add_job(self._digest, "interval", seconds=DIGEST_EVERY_SECONDS, id="digests",
