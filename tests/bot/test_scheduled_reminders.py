@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from coach.clock import SetClock
+from coach.identity import Identity
+from coach.outgoing import LEASE
 from storage.models import FollowUp, OutboxMessage
 from storage.sales_teams import add_member, create_team
 from storage.store import SqlStore
@@ -109,3 +111,56 @@ def test_shutdown_mid_sweep_leaves_no_reminder_claimed_but_unsent(runtime: Runti
     assert "sending" not in states and len(states) == 6  # nothing left claimed, nothing lost
     delivered = {p.args["channel"] for p in slack.of("chat.postMessage")}
     assert len(delivered) == states.count("sent") >= 1  # sent ⇔ recorded
+
+
+def test_an_instance_killed_mid_delivery_delays_only_its_message_in_flight(runtime: Runtime, clock: SetClock) -> None:
+    """kill -9 while reminders go out: a second instance sends the rest at once; the one message the dead instance
+    had in flight waits out its 30-second lease and is then sent, so it alone can arrive twice; none is lost."""
+    seed_overdue(runtime, reps=12, per_rep=1)
+    slack = SlackStandIn(latency=0.3)  # each post takes a while, so the kill lands during one
+    slack.start()
+    started = time.monotonic()
+    try:
+        first = serve(runtime, slack, clock)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # a few sent, and one claimed: its post is under way
+            states = outbox_states(runtime)
+            if states.count("sent") >= 3 and "sending" in states:
+                break
+            time.sleep(0.02)
+        first.proc.kill()  # SIGKILL: no clean-up of any kind
+        first.proc.wait(10)
+        first.stop()
+        with runtime.sessions() as s:
+            in_flight = s.execute(select(OutboxMessage.recipient, OutboxMessage.lease_until)
+                                  .where(OutboxMessage.state == "sending")).all()
+        assert len(in_flight) == 1, in_flight  # the dead instance held exactly its one message in flight
+        recipient, lease_until = in_flight[0]
+        elapsed = timedelta(seconds=time.monotonic() - started)
+        assert lease_until.replace(tzinfo=None) <= (clock() + elapsed + LEASE).replace(tzinfo=None)
+
+        second = ServeProcess(runtime.settings.database_url, slack.url, scheduler=True,
+                              clock=clock() + timedelta(seconds=time.monotonic() - started))
+        try:  # the others go out now, without waiting for the dead instance's lease
+            deadline = time.monotonic() + 60
+            while outbox_states(runtime).count("sent") < 11 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            second.stop()
+        assert sorted(outbox_states(runtime)) == ["sending"] + ["sent"] * 11
+
+        later = clock() + timedelta(seconds=time.monotonic() - started) + LEASE  # past the dead instance's lease
+        third = ServeProcess(runtime.settings.database_url, slack.url, scheduler=True, clock=later)
+        try:
+            deadline = time.monotonic() + 60
+            while outbox_states(runtime).count("sent") < 12 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            third.stop()
+    finally:
+        slack.stop()
+    assert outbox_states(runtime) == ["sent"] * 12 and reminded(runtime) == 12
+    channels = [p.args["channel"] for p in slack.of("chat.postMessage")]
+    assert sorted(set(channels)) == [f"U0REP{r:03d}" for r in range(12)]  # none lost
+    twice = [c for c in set(channels) if channels.count(c) > 1]
+    assert twice in ([], [Identity.parse(recipient).id])  # only the one in flight at the kill, if at all
