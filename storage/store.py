@@ -16,7 +16,7 @@ from coach.digest_policy import DigestNumbers, Snapshot
 from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 from storage.conversations import Conversations
 from storage.digest_queries import digest_and_previous
-from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit
+from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, upsert
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
@@ -182,11 +182,17 @@ class SqlStore:
         found = self.session.scalars(self._visible_accounts(user).where(Account.name_key == key)).first()
         if found:
             return AccountInfo(found.id, found.name)
-        account = Account(scope=account_scope(user), name=name, name_key=key, team_id=user.team_id,
-                          created_by_id=user.id)
-        self.session.add(account)
-        self.session.flush()
-        return AccountInfo(account.id, account.name)
+        # a colleague may be adding the same account at this moment: the loser of that race takes theirs
+        scope = account_scope(user)
+        added = self.session.scalar(
+            upsert(self.session, Account)
+            .values(scope=scope, name=name, name_key=key, team_id=user.team_id, created_by_id=user.id)
+            .on_conflict_do_nothing(index_elements=["scope", "name_key"])
+            .returning(Account.id))
+        if added is not None:
+            return AccountInfo(added, name)
+        found = self.session.scalars(select(Account).where(Account.scope == scope, Account.name_key == key)).one()
+        return AccountInfo(found.id, found.name)
 
     # deals -------------------------------------------------------------------------------
     def _own_deals(self, user: UserInfo):
