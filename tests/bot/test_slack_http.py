@@ -24,7 +24,7 @@ from bot.runtime import Runtime
 from coach.clock import SetClock
 from storage.models import FollowUp, ProcessedEvent, User, Visit
 from tests.bot.slack_server import ServeProcess
-from tests.bot.slack_standin import SlackStandIn
+from tests.bot.slack_standin import BOT_USER, SlackStandIn, dm_of
 from tests.bot.web_app import WebApp
 from tests.conftest import TEST_NOW
 
@@ -145,12 +145,12 @@ def mrkdwn_texts(node) -> list[str]:
 
 
 def test_mention_answers_help_in_a_thread_and_personal_coaching_in_a_dm(server: WebApp, slack: SlackStandIn) -> None:
-    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> help",
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": f"<@{BOT_USER}> help",
                   "ts": "111.222"}, "Ev010")
     server.settle()
     [first] = slack.of("chat.postMessage")
     assert first.args["channel"] == "C0SALES" and first.args["thread_ts"] == "111.222"
-    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> pipeline",
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": f"<@{BOT_USER}> pipeline",
                   "ts": "111.333"}, "Ev011")
     server.settle()
     calls = slack.of("chat.postMessage")
@@ -274,7 +274,7 @@ def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: st
     slack.socket_envelopes.append({
         "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
         "payload": {"command": "/coach", "text": "help", "user_id": USER, "team_id": "T0TEAM",
-                    "channel_id": "D0DM", "channel_name": "directmessage", "trigger_id": "t",
+                    "channel_id": dm_of(USER), "channel_name": "directmessage", "trigger_id": "t",
                     "response_url": "http://127.0.0.1:9/respond"}})
     proc = ServeProcess(database_url, slack.url, clock=TEST_NOW,
                         extra_env={"SLACK_APP_TOKEN": "xapp-test", "SLACK_SIGNING_SECRET": "", "COACH_WORKERS": "0"})
