@@ -31,6 +31,9 @@ from bot.slack import render, worker
 from coach.engine import Coach, Who
 
 log = logging.getLogger(__name__)
+# DM messages a person wrote: plain, with a file, or a thread reply also sent to the conversation. Not answered:
+# edits and deletions (message_changed, message_deleted), joins, a thread's bookkeeping, apps' posts.
+WRITTEN = frozenset({None, "file_share", "thread_broadcast"})
 MENTION = re.compile(r"<@[A-Z0-9]+>")
 MAX_ERROR = 150  # what Slack shows of a modal field's error message
 
@@ -126,10 +129,13 @@ class SlackCoach:
                     event_id=replay_key(request))
 
     async def on_message(self, body: dict, event: dict) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        """A message in the user's DM with the coach; one in a thread is answered in that thread."""
+        if (event.get("channel_type") != "im" or event.get("subtype") not in WRITTEN or event.get("bot_id")
+                or not event.get("user")):
             return
         self.submit("message", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"],
-                    channel=event["channel"], text=event.get("text", ""))
+                    channel=event["channel"], text=event.get("text", ""), thread=event.get("thread_ts"),
+                    files=len(event.get("files") or ()))
 
     async def on_mention(self, body: dict, event: dict) -> None:
         self.submit("mention", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"],

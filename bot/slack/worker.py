@@ -27,6 +27,7 @@ from bot.logs import configure_logging, request_id, settings_secrets
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import render
+from coach import replies
 from coach.commands import split
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
@@ -133,11 +134,17 @@ class SlackWork:
             except Exception:
                 log.warning("could not answer on the slash command's response_url", exc_info=True)
 
-    def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str) -> None:
+    def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
+                thread: str | None = None, files: int = 0) -> None:
         who = self.who(team, user)
         reply = self.turn(who, Inbound(text=text), event_id)
-        if reply is not None:
-            self.post(channel, reply)
+        if reply is None:
+            return
+        if files and not text.strip():  # a file alone: the engine answered as to an empty message
+            t = translator(reply.language)
+            reply = Reply(blocks=[replies.text(t.gettext("I do not read files, only what you type.")), *reply.blocks],
+                          language=reply.language)
+        self.post(channel, reply, thread_ts=thread)
 
     def mention(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
                 thread: str) -> None:
