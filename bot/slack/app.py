@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 # DM messages a person wrote: plain, with a file, or a thread reply also sent to the conversation. Not answered:
 # edits and deletions (message_changed, message_deleted), joins, a thread's bookkeeping, apps' posts.
 WRITTEN = frozenset({None, "file_share", "thread_broadcast"})
-MENTION = re.compile(r"<@[A-Z0-9]+>")
 MAX_ERROR = 150  # what Slack shows of a modal field's error message
 
 
@@ -137,9 +136,9 @@ class SlackCoach:
                     channel=event["channel"], text=event.get("text", ""), thread=event.get("thread_ts"),
                     files=len(event.get("files") or ()))
 
-    async def on_mention(self, body: dict, event: dict) -> None:
+    async def on_mention(self, body: dict, event: dict, context: AsyncBoltContext) -> None:
         self.submit("mention", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"],
-                    channel=event["channel"], text=MENTION.sub("", event.get("text", "")).strip() or "help",
+                    channel=event["channel"], text=said_to(event.get("text", ""), context.bot_user_id),
                     thread=event.get("thread_ts") or event["ts"])
 
     async def on_home_opened(self, body: dict, event: dict) -> None:
@@ -182,6 +181,13 @@ class SlackCoach:
 
     def _form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
         return {name: message[:MAX_ERROR] for name, message in self.coach.form_errors(who, scope, values).items()}
+
+
+def said_to(text: str, coach: str) -> str:
+    """What an @-mention says to the coach (user id `coach`): the words after its mention (the last one), else
+    the words before it; "help" for a bare mention. Other users' mentions are words like any other."""
+    *before, after = re.split(rf"<@{re.escape(coach)}(?:\|[^>]*)?>", text)
+    return after.lstrip(" :,").strip() or " ".join(before).strip(" :,") or "help"
 
 
 def replay_key(request: AsyncBoltRequest) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.runtime import Runtime
-from tests.bot.slack_standin import SlackStandIn, dm_of
+from tests.bot.slack_standin import BOT_USER, SlackStandIn, dm_of
 from tests.bot.web_app import WebApp
 
 USER = "U0ALICE"
@@ -116,3 +116,30 @@ def test_a_reply_in_a_dm_thread_is_answered_in_the_thread_and_so_are_the_turns_a
     server.event(dm_event("help", "1700000005.000100"), "Ev232")
     server.settle()
     assert slack.of("chat.postMessage")[-1].args.get("thread_ts") is None
+
+
+@pytest.mark.parametrize("said", [
+    f"hey <@{BOT_USER}> help",
+    f"<@{BOT_USER}> help",
+    f"<@{BOT_USER}>: help",
+    f"help <@{BOT_USER}>",
+    f"<@U0BOB> pipeline? <@{BOT_USER}> help",  # another user's mention is not the coach's
+])
+def test_the_command_after_the_coachs_mention_is_answered_in_the_thread(server: WebApp, slack: SlackStandIn,
+                                                                        said: str) -> None:
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": said, "ts": "1700000001.000100",
+                  "event_ts": "1700000001.000100", "team": "T0TEAM"}, "Ev240")
+    server.settle()
+    [post] = slack.of("chat.postMessage")
+    assert (post.args["channel"], post.args["thread_ts"]) == ("C0SALES", "1700000001.000100")
+    assert "What I can do" in text_of(post)
+
+
+def test_a_personal_command_after_the_mention_goes_to_the_dm(server: WebApp, slack: SlackStandIn) -> None:
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "ts": "1700000001.000100",
+                  "text": f"<@U0BOB> look, <@{BOT_USER}> pipeline", "thread_ts": "1700000000.000100"}, "Ev250")
+    server.settle()
+    answer, pointer = sorted(slack.of("chat.postMessage"), key=lambda c: c.args["channel"] != USER)
+    assert answer.args["channel"] == USER and "You have no open deals yet" in text_of(answer)
+    assert (pointer.args["channel"], pointer.args["thread_ts"]) == ("C0SALES", "1700000000.000100")
+    assert "direct messages" in pointer.args["text"]
