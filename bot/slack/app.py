@@ -125,7 +125,7 @@ class SlackCoach:
         await ack()
         self.submit("command", team=command.get("team_id"), user=command["user_id"], text=command.get("text", ""),
                     channel_name=command.get("channel_name"), response_url=command.get("response_url"),
-                    event_id=replay_key(request))
+                    event_id=replay_key(request), channel=command.get("channel_id"))
 
     async def on_message(self, body: dict, event: dict) -> None:
         """A message in the user's DM with the coach; one in a thread is answered in that thread."""

@@ -59,6 +59,7 @@ class SlackWork:
     coach: Coach
     client: WebClient
     known: set[str] = field(default_factory=set)  # identities seen here: no users.info look-up needed
+    dms: dict[str, str] = field(default_factory=dict)  # user id → the id of the coach's DM with them
     home_pending: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,6 +78,20 @@ class SlackWork:
                 self.known.add(identity)
         return Who(identity=identity, conversation_key=f"slack:{team or '-'}:{user}", language=language,
                    timezone=timezone)
+
+    def dm_of(self, user: str) -> str | None:
+        """The id of the coach's DM with `user` (None if Slack does not say); asked once per user and process."""
+        if user not in self.dms:
+            try:
+                dm = self.client.conversations_open(users=user)["channel"]["id"]
+            except Exception:
+                log.warning("conversations.open failed", exc_info=True)
+                return None
+            with self.lock:
+                if len(self.dms) < 100_000:
+                    self.dms[user] = dm
+            return dm
+        return self.dms[user]
 
     def language(self, who: Who) -> str:
         return self.coach.language_of(who.identity) or self.runtime.settings.coach_language
@@ -120,13 +135,15 @@ class SlackWork:
 
     # jobs: one per kind of interaction -----------------------------------------------------
     def command(self, team: str | None, user: str, text: str, channel_name: str | None,
-                response_url: str | None, event_id: str | None = None) -> None:
+                response_url: str | None, event_id: str | None = None, channel: str | None = None) -> None:
+        """The answer goes to the user's DM with the coach; typed anywhere else (a channel, a group DM, a DM with
+        a colleague), the user also sees a pointer to it there, only to them."""
         who = self.who(team, user)
         reply = self.turn(who, Inbound(command=text.strip() or "help"), event_id)
         if reply is None:  # a replay of a command already answered
             return
         self.post(user, reply)  # a user id as channel: the DM
-        if channel_name != "directmessage" and response_url:
+        if response_url and not (channel_name == "directmessage" and channel == self.dm_of(user)):
             t = translator(self.language(who))
             try:
                 WebhookClient(response_url).send(text=t.gettext("I have answered you in our direct messages."),

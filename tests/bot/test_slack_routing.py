@@ -143,3 +143,27 @@ def test_a_personal_command_after_the_mention_goes_to_the_dm(server: WebApp, sla
     assert answer.args["channel"] == USER and "You have no open deals yet" in text_of(answer)
     assert (pointer.args["channel"], pointer.args["thread_ts"]) == ("C0SALES", "1700000000.000100")
     assert "direct messages" in pointer.args["text"]
+
+
+def test_a_slash_command_typed_outside_the_coachs_dm_gets_a_pointer_where_it_was_typed(
+        server: WebApp, slack: SlackStandIn) -> None:
+    """The answer goes to the coach's DM; wherever else the command was typed (a DM with a colleague, a group
+    DM, a channel) the user sees an ephemeral pointer there, in their language."""
+    slack.users["U0BRAM"] = {"locale": "nl-NL"}
+    typed = [
+        (USER, "D0ALICEBOB", "directmessage"),  # Alice's DM with Bob
+        (USER, "C0GROUP", "mpdm-alice--bob--carol-1"),
+        (USER, "C0SALES", "sales"),
+        ("U0BRAM", "D0BRAMALICE", "directmessage"),  # Bram's DM with Alice
+        (USER, DM, "directmessage"),  # the coach's own DM: no pointer
+    ]
+    for user, channel, name in typed:
+        assert server.slash(user, "help", channel=channel, channel_name=name,
+                            response_url=slack.response_url).status == 200
+        server.settle()
+    answers = slack.of("chat.postMessage")
+    assert [a.args["channel"] for a in answers] == [USER, USER, USER, "U0BRAM", USER]
+    pointers = [c.args for c in slack.of("response_url")]
+    assert [p["text"] for p in pointers] == ["I have answered you in our direct messages."] * 3 + [
+        "Ik heb je geantwoord in onze directe berichten."]
+    assert all(p["response_type"] == "ephemeral" for p in pointers)
