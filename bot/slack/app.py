@@ -23,7 +23,6 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import request_id
 from bot.runtime import Runtime
@@ -62,12 +61,15 @@ class SlackCoach:
         settings = runtime.settings
         logger = logging.getLogger("salescoach.slack_bolt")
         logger.addFilter(_NoBodies())
+        # The token alone: given a client too, Bolt also reads SLACK_BOT_TOKEN from the environment and warns
+        # that this token goes unused. Its constructor takes no base URL, so the client it made is pointed at ours.
         self.app = AsyncApp(
-            client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),
+            token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
             logger=logger,
             request_verification_enabled=not settings.slack_app_token,
         )
+        self.app.client.base_url = settings.slack_api_url
         self.verifier = None if settings.slack_app_token else SignatureVerifier(settings.slack_signing_secret or "")
         self._jobs: Executor | None = None
         self._register()

@@ -164,6 +164,23 @@ def test_app_home_is_published(server: WebApp, slack: SlackStandIn) -> None:
     assert call.args["user_id"] == USER and call.args["view"]["type"] == "home"
 
 
+def test_bolt_is_given_the_token_once_and_talks_to_the_configured_api(runtime: Runtime, slack: SlackStandIn,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """SLACK_BOT_TOKEN in the environment, as a deployment sets it: Bolt does not warn that a token goes unused,
+    and its own calls (auth.test) go to SLACK_API_URL."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    caplog.set_level(logging.WARNING)
+    app = WebApp(runtime, slack.url)
+    try:
+        assert app.dm(USER, "help", "Ev030").status == 200
+        app.settle()
+    finally:
+        app.close()
+    assert "will be unused" not in caplog.text
+    assert slack.of("auth.test") and slack.of("chat.postMessage")
+
+
 def test_without_slack_settings_the_endpoint_says_what_is_missing(runtime: Runtime) -> None:
     app = WebApp(runtime, slack_bot_token=None, slack_signing_secret=None)
     try:
@@ -253,6 +270,7 @@ def test_signed_http_end_to_end_with_a_worker_process(database_url: str, slack: 
         assert "Slack: HTTP on /slack/events" in log
         assert "Teams: off (missing MicrosoftAppId, MicrosoftAppPassword)" in log
         assert "Invalid request signature detected (request refused)" in log and "SECRET-BODY-MARKER" not in log
+        assert "will be unused" not in log  # Bolt is given the token once (SLACK_BOT_TOKEN is in the environment)
     finally:
         proc.stop()
 
