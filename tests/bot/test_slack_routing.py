@@ -99,15 +99,32 @@ def test_a_reply_in_a_dm_thread_is_answered_in_the_thread_and_so_are_the_turns_a
     assert question.args["channel"] == DM and question.args["thread_ts"] == root
     assert "What kind of visit" in text_of(question)
 
-    # A button of the question in the thread: the next question follows in the thread.
-    message = {"ts": "1700000003.000100", "thread_ts": root, "text": question.args.get("text", ""),
-               "blocks": question.args["blocks"]}
-    block = next(b for b in message["blocks"] if b.get("type") == "actions")
-    element = next(e for e in block["elements"] if e.get("text", {}).get("text") == "First / orientation visit")
-    assert server.click(USER, message, block, element, DM).status == 200
-    server.settle()
+    def in_thread(call) -> dict:
+        """The posted message as Slack shows it in the thread, for a click on it."""
+        return {"ts": f"1700000100.{len(slack.calls):06d}", "thread_ts": root, "text": call.args.get("text", ""),
+                "blocks": call.args["blocks"]}
+
+    def click(call, matches) -> None:
+        message = in_thread(call)
+        block, element = next((b, e) for b in message["blocks"] if b.get("type") == "actions"
+                              for e in b["elements"] if matches(e))
+        assert server.click(USER, message, block, element, DM).status == 200
+        server.settle()
+
+    # Buttons and a form of questions in the thread: the next questions follow in the thread.
+    click(question, lambda e: e.get("text", {}).get("text") == "First / orientation visit")
     step = slack.of("chat.postMessage")[-1]
     assert "1/10" in text_of(step) and step.args["thread_ts"] == root
+    click(step, lambda e: e.get("text", {}).get("text") == "Skip the rest")
+    step = slack.of("chat.postMessage")[-1]
+    assert "Internal objective" in text_of(step) and step.args["thread_ts"] == root
+    click(step, lambda e: e["action_id"] == "open_form")
+    view = slack.of("views.open")[-1].args["view"]
+    assert server.submit_view(USER, view, {"items": {"value": {
+        "type": "multi_static_select", "selected_options": [{"value": "dmu"}]}}}).status == 200
+    server.settle()
+    step = slack.of("chat.postMessage")[-1]
+    assert "External objective" in text_of(step) and step.args["thread_ts"] == root
 
     # Typed in the thread: answered there; typed in the DM itself: answered there.
     server.event(dm_event("cancel", "1700000004.000100", thread_ts=root, parent_user_id=USER), "Ev231")
