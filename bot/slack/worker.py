@@ -81,7 +81,8 @@ class SlackWork:
 
     def dm_of(self, user: str) -> str | None:
         """The id of the coach's DM with `user` (None if Slack does not say); asked once per user and process."""
-        if user not in self.dms:
+        dm = self.dms.get(user)
+        if dm is None:
             try:
                 dm = self.client.conversations_open(users=user)["channel"]["id"]
             except Exception:
@@ -90,8 +91,7 @@ class SlackWork:
             with self.lock:
                 if len(self.dms) < 100_000:
                     self.dms[user] = dm
-            return dm
-        return self.dms[user]
+        return dm
 
     def language(self, who: Who) -> str:
         return self.coach.language_of(who.identity) or self.runtime.settings.coach_language

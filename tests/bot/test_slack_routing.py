@@ -184,3 +184,14 @@ def test_a_slash_command_typed_outside_the_coachs_dm_gets_a_pointer_where_it_was
     assert [p["text"] for p in pointers] == ["I have answered you in our direct messages."] * 3 + [
         "Ik heb je geantwoord in onze directe berichten."]
     assert all(p["response_type"] == "ephemeral" for p in pointers)
+
+
+def test_when_slack_does_not_say_which_dm_is_the_coachs_the_pointer_is_given(server: WebApp, slack: SlackStandIn,
+                                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """A redundant note in the coach's own DM is better than none in a colleague's."""
+    slack.errors["conversations.open"] = "missing_scope"
+    assert server.slash(USER, "help", channel=DM, response_url=slack.response_url).status == 200
+    server.settle()
+    assert [c.args["channel"] for c in slack.of("chat.postMessage")] == [USER]
+    assert len(slack.of("response_url")) == 1
+    assert "conversations.open failed" in caplog.text
