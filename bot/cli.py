@@ -143,6 +143,9 @@ def team_update(
             typer.echo(f"team {team.name!r}: {team.timezone}, {team.working_hours}, holidays "
                        f"{team.country or 'none'}, preparation {team.prep_days} working day(s) before a visit, "
                        f"channel {team.channel or 'none'}, weekly digest {team.digest_at}")
+            if channel and team.channel.startswith("slack:"):
+                typer.echo(f"invite the coach to Slack channel {team.channel[6:]} (/invite @coach in the channel), "
+                           "or it cannot post the weekly overview there")
 
 
 @team_app.command("add-member")

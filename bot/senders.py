@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -51,7 +52,14 @@ def slack_sender(client: AsyncWebClient) -> Sender:
             channel = opened["channel"]["id"]  # the DM's own id: file uploads need it, a user id will not do
         thread = None
         for part in slack_render.render_message(message.reply, language=message.reply.language):
-            posted = await client.chat_postMessage(channel=channel, unfurl_links=False, **part)
+            try:
+                posted = await client.chat_postMessage(channel=channel, unfurl_links=False, **part)
+            except SlackApiError as exc:
+                if exc.response.get("error") == "not_in_channel":  # a team's channel the bot was not invited to
+                    log.error("Slack channel %s: not_in_channel, the coach cannot post the %s there until it is "
+                              "invited (in the channel: /invite @coach, or the name you gave the app); it is tried "
+                              "again", channel, message.kind)
+                raise
             thread = thread or posted["ts"]
 
         async def chart() -> None:

@@ -20,10 +20,9 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import request_id
 from bot.runtime import Runtime
@@ -31,7 +30,9 @@ from bot.slack import render, worker
 from coach.engine import Coach, Who
 
 log = logging.getLogger(__name__)
-MENTION = re.compile(r"<@[A-Z0-9]+>")
+# DM messages a person wrote: plain, with a file, or a thread reply also sent to the conversation. Not answered:
+# edits and deletions (message_changed, message_deleted), joins, a thread's bookkeeping, apps' posts.
+WRITTEN = frozenset({None, "file_share", "thread_broadcast"})
 MAX_ERROR = 150  # what Slack shows of a modal field's error message
 
 
@@ -60,12 +61,15 @@ class SlackCoach:
         settings = runtime.settings
         logger = logging.getLogger("salescoach.slack_bolt")
         logger.addFilter(_NoBodies())
+        # The token alone: given a client too, Bolt also reads SLACK_BOT_TOKEN from the environment and warns
+        # that this token goes unused. Its constructor takes no base URL, so the client it made is pointed at ours.
         self.app = AsyncApp(
-            client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),
+            token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
             logger=logger,
             request_verification_enabled=not settings.slack_app_token,
         )
+        self.app.client.base_url = settings.slack_api_url
         self.verifier = None if settings.slack_app_token else SignatureVerifier(settings.slack_signing_secret or "")
         self._jobs: Executor | None = None
         self._register()
@@ -123,17 +127,20 @@ class SlackCoach:
         await ack()
         self.submit("command", team=command.get("team_id"), user=command["user_id"], text=command.get("text", ""),
                     channel_name=command.get("channel_name"), response_url=command.get("response_url"),
-                    event_id=replay_key(request))
+                    event_id=replay_key(request), channel=command.get("channel_id"))
 
     async def on_message(self, body: dict, event: dict) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        """A message in the user's DM with the coach; one in a thread is answered in that thread."""
+        if (event.get("channel_type") != "im" or event.get("subtype") not in WRITTEN or event.get("bot_id")
+                or not event.get("user")):
             return
         self.submit("message", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"],
-                    channel=event["channel"], text=event.get("text", ""))
+                    channel=event["channel"], text=event.get("text", ""), thread=event.get("thread_ts"),
+                    files=len(event.get("files") or ()))
 
-    async def on_mention(self, body: dict, event: dict) -> None:
+    async def on_mention(self, body: dict, event: dict, context: AsyncBoltContext) -> None:
         self.submit("mention", event_id=body.get("event_id"), team=body.get("team_id"), user=event["user"],
-                    channel=event["channel"], text=MENTION.sub("", event.get("text", "")).strip() or "help",
+                    channel=event["channel"], text=said_to(event.get("text", ""), context.bot_user_id),
                     thread=event.get("thread_ts") or event["ts"])
 
     async def on_home_opened(self, body: dict, event: dict) -> None:
@@ -176,6 +183,13 @@ class SlackCoach:
 
     def _form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
         return {name: message[:MAX_ERROR] for name, message in self.coach.form_errors(who, scope, values).items()}
+
+
+def said_to(text: str, coach: str) -> str:
+    """What an @-mention says to the coach (user id `coach`): the words after its mention (the last one), else
+    the words before it; "help" for a bare mention. Other users' mentions are words like any other."""
+    *before, after = re.split(rf"<@{re.escape(coach)}(?:\|[^>]*)?>", text)
+    return after.lstrip(" :,").strip() or " ".join(before).strip(" :,") or "help"
 
 
 def replay_key(request: AsyncBoltRequest) -> str:

@@ -27,6 +27,7 @@ from bot.logs import configure_logging, request_id, settings_secrets
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import render
+from coach import replies
 from coach.commands import split
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
@@ -58,6 +59,7 @@ class SlackWork:
     coach: Coach
     client: WebClient
     known: set[str] = field(default_factory=set)  # identities seen here: no users.info look-up needed
+    dms: dict[str, str] = field(default_factory=dict)  # user id → the id of the coach's DM with them
     home_pending: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -76,6 +78,20 @@ class SlackWork:
                 self.known.add(identity)
         return Who(identity=identity, conversation_key=f"slack:{team or '-'}:{user}", language=language,
                    timezone=timezone)
+
+    def dm_of(self, user: str) -> str | None:
+        """The id of the coach's DM with `user` (None if Slack does not say); asked once per user and process."""
+        dm = self.dms.get(user)
+        if dm is None:
+            try:
+                dm = self.client.conversations_open(users=user)["channel"]["id"]
+            except Exception:
+                log.warning("conversations.open failed", exc_info=True)
+                return None
+            with self.lock:
+                if len(self.dms) < 100_000:
+                    self.dms[user] = dm
+        return dm
 
     def language(self, who: Who) -> str:
         return self.coach.language_of(who.identity) or self.runtime.settings.coach_language
@@ -119,13 +135,15 @@ class SlackWork:
 
     # jobs: one per kind of interaction -----------------------------------------------------
     def command(self, team: str | None, user: str, text: str, channel_name: str | None,
-                response_url: str | None, event_id: str | None = None) -> None:
+                response_url: str | None, event_id: str | None = None, channel: str | None = None) -> None:
+        """The answer goes to the user's DM with the coach; typed anywhere else (a channel, a group DM, a DM with
+        a colleague), the user also sees a pointer to it there, only to them."""
         who = self.who(team, user)
         reply = self.turn(who, Inbound(command=text.strip() or "help"), event_id)
         if reply is None:  # a replay of a command already answered
             return
         self.post(user, reply)  # a user id as channel: the DM
-        if channel_name != "directmessage" and response_url:
+        if response_url and not (channel_name == "directmessage" and channel == self.dm_of(user)):
             t = translator(self.language(who))
             try:
                 WebhookClient(response_url).send(text=t.gettext("I have answered you in our direct messages."),
@@ -133,11 +151,17 @@ class SlackWork:
             except Exception:
                 log.warning("could not answer on the slash command's response_url", exc_info=True)
 
-    def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str) -> None:
+    def message(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
+                thread: str | None = None, files: int = 0) -> None:
         who = self.who(team, user)
         reply = self.turn(who, Inbound(text=text), event_id)
-        if reply is not None:
-            self.post(channel, reply)
+        if reply is None:
+            return
+        if files and not text.strip():  # a file alone: the engine answered as to an empty message
+            t = translator(reply.language)
+            reply = Reply(blocks=[replies.text(t.gettext("I do not read files, only what you type.")), *reply.blocks],
+                          language=reply.language)
+        self.post(channel, reply, thread_ts=thread)
 
     def mention(self, event_id: str | None, team: str | None, user: str, channel: str, text: str,
                 thread: str) -> None:

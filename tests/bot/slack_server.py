@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.bot.slack_standin import dm_of
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-signing-secret"
 TEAM = "T0TEAM"
@@ -60,10 +62,11 @@ class CoachServer:
             "X-Slack-Signature": sign(body, ts, secret), **(headers or {})})
 
     # Slack payload shapes --------------------------------------------------------------------
-    def slash(self, user: str, text: str, channel: str = "D0DM", channel_name: str = "directmessage",
-              **kw) -> Response:
-        form = {"command": "/coach", "text": text, "user_id": user, "team_id": TEAM, "channel_id": channel,
-                "channel_name": channel_name, "response_url": "http://127.0.0.1:9/respond",
+    def slash(self, user: str, text: str, channel: str | None = None, channel_name: str = "directmessage",
+              response_url: str = "http://127.0.0.1:9/respond", **kw) -> Response:
+        """`/coach text` typed by `user` in `channel`, by default in their DM with the coach."""
+        form = {"command": "/coach", "text": text, "user_id": user, "team_id": TEAM,
+                "channel_id": channel or dm_of(user), "channel_name": channel_name, "response_url": response_url,
                 "trigger_id": "trig", "token": "x"}
         return self.post_signed(urlencode(form).encode(), "application/x-www-form-urlencoded", **kw)
 
@@ -73,7 +76,7 @@ class CoachServer:
         return self.post_signed(json.dumps(body).encode(), "application/json", **kw)
 
     def dm(self, user: str, text: str, event_id: str, **kw) -> Response:
-        return self.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
+        return self.event({"type": "message", "channel_type": "im", "channel": dm_of(user), "user": user,
                            "text": text, "ts": f"{time.time():.6f}"}, event_id, **kw)
 
     def interaction(self, payload: dict, **kw) -> Response:

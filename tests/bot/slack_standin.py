@@ -1,4 +1,6 @@
-"""A local stand-in for Slack's Web API: answers like Slack, records every call, can answer 429 once."""
+"""A local stand-in for Slack's Web API: answers like Slack, records every call, can answer 429 once.
+
+It also takes what an app posts to a slash command's `response_url` (recorded as calls of "response_url")."""
 
 from __future__ import annotations
 
@@ -16,6 +18,14 @@ from aiohttp import web
 class Call:
     method: str
     args: dict[str, Any]
+
+
+BOT_USER = "U0COACH"  # the coach's own user id, as auth.test tells the app
+
+
+def dm_of(user: str) -> str:
+    """The id of the coach's DM with `user`: a D… id, not the user's U… id."""
+    return "D" + user[1:]
 
 
 @dataclass
@@ -37,6 +47,11 @@ class SlackStandIn:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
+
+    @property
+    def response_url(self) -> str:
+        """A slash command's response_url, as Slack hands one out with each command."""
+        return f"http://127.0.0.1:{self.port}/respond/T0TEAM/1/hook"
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -71,6 +86,9 @@ class SlackStandIn:
             ts = f"{self._ts}.000100"
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": BOT_USER, "user": "coach", "bot_id": "B0COACH",
+                                      "team_id": "T0TEAM", "team": "Test", "url": "https://test.slack.com/"})
         if method == "users.info":
             profile = self.users.get(args.get("user", ""), {})
             return web.json_response({"ok": True, "user": {"id": args.get("user"), "locale": profile.get(
@@ -78,7 +96,7 @@ class SlackStandIn:
         if method in ("chat.postMessage", "chat.update"):
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
         if method == "conversations.open":  # a DM's id is not the user's id: D… for U…
-            return web.json_response({"ok": True, "channel": {"id": "D" + args.get("users", "")[1:]}})
+            return web.json_response({"ok": True, "channel": {"id": dm_of(args.get("users", ""))}})
         if method == "files.getUploadURLExternal":
             file_id = f"F{ts.replace('.', '')}"
             return web.json_response({"ok": True, "file_id": file_id,
@@ -88,6 +106,13 @@ class SlackStandIn:
             files = json.loads(files) if isinstance(files, str) else files or []
             return web.json_response({"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]})
         return web.json_response({"ok": True})
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        """A slash command's response_url: Slack answers a JSON post with a plain "ok"."""
+        args = json.loads(await request.read() or b"{}")
+        with self._lock:
+            self.calls.append(Call("response_url", args))
+        return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         """The upload URL files.getUploadURLExternal hands out: keeps the bytes, answers as Slack does."""
@@ -121,6 +146,7 @@ class SlackStandIn:
             app.router.add_get("/api/{method}", self._handle)
             app.router.add_get("/socket", self._socket)
             app.router.add_post("/upload/{file_id}", self._upload)
+            app.router.add_post("/respond/{path:.*}", self._respond)
             runner = web.AppRunner(app)
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -119,6 +119,7 @@ def test_team_update_sets_channel_prep_days_and_country_and_refuses_nonsense(dat
              database_url)
     assert ok.returncode == 0, ok.stderr
     assert "holidays NL, preparation 2 working day(s) before a visit, channel slack:C0SALES" in ok.stdout
+    assert "invite the coach to Slack channel C0SALES (/invite @coach in the channel)" in ok.stdout
     for args, says in ((["--channel", "#sales"], "channel '#sales' not understood"),
                        (["--prep-days", "30"], "prep days must be 0 to 10"),
                        (["--country", "XX"], "no public holidays known"),

@@ -24,7 +24,7 @@ from bot.runtime import Runtime
 from coach.clock import SetClock
 from storage.models import FollowUp, ProcessedEvent, User, Visit
 from tests.bot.slack_server import ServeProcess
-from tests.bot.slack_standin import SlackStandIn
+from tests.bot.slack_standin import BOT_USER, SlackStandIn, dm_of
 from tests.bot.web_app import WebApp
 from tests.conftest import TEST_NOW
 
@@ -145,12 +145,12 @@ def mrkdwn_texts(node) -> list[str]:
 
 
 def test_mention_answers_help_in_a_thread_and_personal_coaching_in_a_dm(server: WebApp, slack: SlackStandIn) -> None:
-    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> help",
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": f"<@{BOT_USER}> help",
                   "ts": "111.222"}, "Ev010")
     server.settle()
     [first] = slack.of("chat.postMessage")
     assert first.args["channel"] == "C0SALES" and first.args["thread_ts"] == "111.222"
-    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": "<@U0BOT> pipeline",
+    server.event({"type": "app_mention", "channel": "C0SALES", "user": USER, "text": f"<@{BOT_USER}> pipeline",
                   "ts": "111.333"}, "Ev011")
     server.settle()
     calls = slack.of("chat.postMessage")
@@ -162,6 +162,23 @@ def test_app_home_is_published(server: WebApp, slack: SlackStandIn) -> None:
     server.settle()
     [call] = slack.of("views.publish")
     assert call.args["user_id"] == USER and call.args["view"]["type"] == "home"
+
+
+def test_bolt_is_given_the_token_once_and_talks_to_the_configured_api(runtime: Runtime, slack: SlackStandIn,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """SLACK_BOT_TOKEN in the environment, as a deployment sets it: Bolt does not warn that a token goes unused,
+    and its own calls (auth.test) go to SLACK_API_URL."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    caplog.set_level(logging.WARNING)
+    app = WebApp(runtime, slack.url)
+    try:
+        assert app.dm(USER, "help", "Ev030").status == 200
+        app.settle()
+    finally:
+        app.close()
+    assert "will be unused" not in caplog.text
+    assert slack.of("auth.test") and slack.of("chat.postMessage")
 
 
 def test_without_slack_settings_the_endpoint_says_what_is_missing(runtime: Runtime) -> None:
@@ -253,6 +270,7 @@ def test_signed_http_end_to_end_with_a_worker_process(database_url: str, slack: 
         assert "Slack: HTTP on /slack/events" in log
         assert "Teams: off (missing MicrosoftAppId, MicrosoftAppPassword)" in log
         assert "Invalid request signature detected (request refused)" in log and "SECRET-BODY-MARKER" not in log
+        assert "will be unused" not in log  # Bolt is given the token once (SLACK_BOT_TOKEN is in the environment)
     finally:
         proc.stop()
 
@@ -274,7 +292,7 @@ def test_socket_mode_takes_a_slash_command_without_a_public_url(database_url: st
     slack.socket_envelopes.append({
         "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
         "payload": {"command": "/coach", "text": "help", "user_id": USER, "team_id": "T0TEAM",
-                    "channel_id": "D0DM", "channel_name": "directmessage", "trigger_id": "t",
+                    "channel_id": dm_of(USER), "channel_name": "directmessage", "trigger_id": "t",
                     "response_url": "http://127.0.0.1:9/respond"}})
     proc = ServeProcess(database_url, slack.url, clock=TEST_NOW,
                         extra_env={"SLACK_APP_TOKEN": "xapp-test", "SLACK_SIGNING_SECRET": "", "COACH_WORKERS": "0"})
