@@ -101,8 +101,8 @@ class TeamsCoach(ActivityHandler):
         except web.HTTPException:
             raise
         except Exception as exc:
-            if _raised_in_authentication(exc):  # the token could not be checked (e.g. signing keys unreachable)
-                log.error("Teams activity could not be authenticated: %s", type(exc).__name__)
+            if _raised_in_authentication(exc):  # a token that does not check out: the sender's problem, not ours
+                log.warning("Teams activity refused: its token could not be checked (%s)", type(exc).__name__)
                 return web.json_response({"error": "unauthorized"}, status=401)
             log.exception("Teams activity failed after authentication")  # ours: the traceback goes to the log
             return web.json_response({"error": "internal error"}, status=500)
