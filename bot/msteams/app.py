@@ -20,6 +20,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationReference
 
 from bot.msteams import render
+from bot.msteams.openid_keys import KeysUnavailable, SigningKeys
 from bot.msteams.retry import with_retries
 from bot.runtime import Runtime
 from bot.senders import Unreachable
@@ -86,6 +87,7 @@ class TeamsCoach(ActivityHandler):
                            s.microsoft_app_tenant_id)
         self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
         self.adapter.on_turn_error = self._on_error
+        self.keys = SigningKeys(runtime.clock)  # the library's own fetch blocks the event loop
         self.tenants = s.teams_tenants()
 
     # HTTP --------------------------------------------------------------------------------
@@ -94,15 +96,19 @@ class TeamsCoach(ActivityHandler):
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected an application/json Bot Framework activity"}, status=415)
         try:
-            return await self.adapter.process(request, self) or web.Response(status=201)
+            with self.keys.in_use():
+                return await self.adapter.process(request, self) or web.Response(status=201)
+        except KeysUnavailable:  # said once per failed fetch (openid_keys), not for each request refused meanwhile
+            log.info("Teams activity refused: the Bot Framework's signing keys are unavailable")
+            return web.json_response({"error": "unauthorized"}, status=401)
         except (web.HTTPUnauthorized, PermissionError):
             log.warning("Teams activity refused: missing or invalid token")
             return web.json_response({"error": "unauthorized"}, status=401)
         except web.HTTPException:
             raise
         except Exception as exc:
-            if _raised_in_authentication(exc):  # the token could not be checked (e.g. signing keys unreachable)
-                log.error("Teams activity could not be authenticated: %s", type(exc).__name__)
+            if _raised_in_authentication(exc):  # a token that does not check out: the sender's problem, not ours
+                log.warning("Teams activity refused: its token could not be checked (%s)", type(exc).__name__)
                 return web.json_response({"error": "unauthorized"}, status=401)
             log.exception("Teams activity failed after authentication")  # ours: the traceback goes to the log
             return web.json_response({"error": "internal error"}, status=500)

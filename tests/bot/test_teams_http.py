@@ -235,6 +235,8 @@ def test_missing_or_bad_tokens_get_401_and_nothing_happens(authenticated: WebApp
     with runtime.sessions() as s:
         assert s.scalar(select(User).where(User.identity.like("teams:%"))) is None
     assert "Teams activity" in caplog.text and "app-password-value" not in caplog.text
+    # the sender's problem, not ours: a warning without a traceback
+    assert [(r.levelname, r.exc_info) for r in caplog.records if r.levelno >= logging.WARNING] == [("WARNING", None)]
 
 
 # The whole way: prep, call plan, debrief, follow-up, and the follow-up's reminder ------------------------------
