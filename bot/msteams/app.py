@@ -99,8 +99,10 @@ class TeamsCoach(ActivityHandler):
             with self.keys.in_use():
                 return await self.adapter.process(request, self) or web.Response(status=201)
         except KeysUnavailable:  # said once per failed fetch (openid_keys), not for each request refused meanwhile
-            log.info("Teams activity refused: the Bot Framework's signing keys are unavailable")
-            return web.json_response({"error": "unauthorized"}, status=401)
+            # not the sender's fault: 503 says "try again", where a 401 would have a genuine message given up on
+            log.info("Teams activity not taken: the Bot Framework's signing keys are unavailable")
+            return web.json_response({"error": "cannot check tokens now; try again later"}, status=503,
+                                     headers={"Retry-After": "30"})
         except (web.HTTPUnauthorized, PermissionError):
             log.warning("Teams activity refused: missing or invalid token")
             return web.json_response({"error": "unauthorized"}, status=401)

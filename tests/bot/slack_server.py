@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,6 +39,7 @@ def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
 class Response:
     status: int
     body: str
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self):
         return json.loads(self.body)

@@ -149,7 +149,7 @@ class Direct(CoachServer):
         try:
             connection.request(method, path, body=data, headers=headers or {})
             response = connection.getresponse()
-            return Response(response.status, response.read().decode())
+            return Response(response.status, response.read().decode(), dict(response.getheaders()))
         finally:
             connection.close()
 
@@ -194,6 +194,11 @@ def refused(response: Response) -> bool:
     return response.status == 401 and response.json() == {"error": "unauthorized"}
 
 
+def not_taken(response: Response) -> bool:
+    """No keys to check the token with: neither accepted nor called forged; the sender is to try again."""
+    return response.status == 503 and response.headers.get("Retry-After") == "30"
+
+
 @pytest.mark.parametrize("where", ["microsoft-https", "stand-in-http"])
 def test_a_forged_token_while_the_key_endpoint_hangs_holds_up_nothing_else(
         where: str, proxy: HoldingProxy, runtime: Runtime, slack: SlackStandIn, connector: TeamsStandIn,
@@ -213,9 +218,9 @@ def test_a_forged_token_while_the_key_endpoint_hangs_holds_up_nothing_else(
                              connector.token(APP_ID, key=other_key()))
         assert not first.done()  # still waiting for the keys
         proxy.set("drop")
-        assert refused(first.result(ANSWER)) and refused(second.result(ANSWER))
+        assert not_taken(first.result(ANSWER)) and not_taken(second.result(ANSWER))
         valid = post_activity(direct, activity(USER, connector.url, text="help"), connector.token(APP_ID))
-        assert refused(valid)  # within the backoff after the failure: at once, without a fetch
+        assert not_taken(valid)  # within the backoff after the failure: at once, without a fetch
         assert proxy.seen() == [first_request(metadata_url)]  # one fetch for all three
     finally:
         proxy.set("drop")
@@ -239,13 +244,13 @@ def test_after_failed_fetches_the_keys_are_tried_again_with_a_growing_backoff_an
 
     try:
         proxy.set("drop")  # the key endpoint is down
-        assert refused(forged()) and len(proxy.seen()) == 1
+        assert not_taken(forged()) and len(proxy.seen()) == 1
         clock.advance(BACKOFF - timedelta(seconds=1))
-        assert refused(forged()) and len(proxy.seen()) == 1
+        assert not_taken(forged()) and len(proxy.seen()) == 1
         clock.advance(timedelta(seconds=2))
-        assert refused(forged()) and len(proxy.seen()) == 2  # tried again, failed again: now twice as long
+        assert not_taken(forged()) and len(proxy.seen()) == 2  # tried again, failed again: now twice as long
         clock.advance(BACKOFF + timedelta(seconds=1))
-        assert refused(forged()) and len(proxy.seen()) == 2
+        assert not_taken(forged()) and len(proxy.seen()) == 2
         proxy.set("forward")  # it is back
         clock.advance(BACKOFF)
         answered = post_activity(direct, activity(USER, connector.url, text="help"), connector.token(APP_ID))
@@ -273,7 +278,7 @@ def test_a_fetch_the_proxy_never_answers_ends_at_the_timeout(
     try:
         response = post_activity(Direct(app), activity(USER, connector.url, text="help"),
                                  connector.token(APP_ID, key=other_key()))
-        assert refused(response)
+        assert not_taken(response)
         assert proxy.wait_for(1) == [first_request(None)] and proxy.mode == "hold"  # the proxy never let go: we did
     finally:
         app.close()
