@@ -65,6 +65,12 @@ def client_timezone(activity: Activity) -> str | None:
     return None
 
 
+def identity_of(activity: Activity) -> str:
+    """The sender as the coach knows them: their Entra ID (AAD) object id, else their Teams user id."""
+    user = activity.from_property
+    return "teams:" + (getattr(user, "aad_object_id", None) or getattr(user, "id", None) or "").lower()
+
+
 def shared(activity: Activity) -> bool:
     """Whether others read along: a channel or a group chat, not the personal chat with the coach."""
     return getattr(activity.conversation, "conversation_type", None) not in (None, "personal")
@@ -118,7 +124,11 @@ class TeamsCoach(ActivityHandler):
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
         try:
-            await context.send_activity(translator(normalize_language(context.activity.locale)).gettext(
+            language = await asyncio.to_thread(self.coach.language_of, identity_of(context.activity))
+        except Exception:  # the failure may be the database's: then the client's language will do
+            language = None
+        try:
+            await context.send_activity(translator(language or normalize_language(context.activity.locale)).gettext(
                 "Something went wrong on my side. Please try again."))
         except Exception:
             log.warning("could not tell the user about the failure", exc_info=True)
@@ -137,8 +147,8 @@ class TeamsCoach(ActivityHandler):
     async def _who(self, context: TurnContext) -> Who:
         activity = context.activity
         user = activity.from_property
-        aad = (getattr(user, "aad_object_id", None) or user.id or "").lower()
-        identity = f"teams:{aad}"
+        identity = identity_of(activity)
+        aad = identity.removeprefix("teams:")
         reference = TurnContext.get_conversation_reference(activity).serialize()
         # where to reach the user is their personal chat: a channel or group chat is no place for their reminders
         references = [] if shared(activity) else [(identity, reference)]

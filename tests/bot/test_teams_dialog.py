@@ -174,3 +174,20 @@ def test_the_served_tenants_must_be_named(settings: dict[str, str], missing: lis
     assert configured.teams_missing() == missing
     if not missing:
         assert configured.teams_tenants() and all(t == t.lower() for t in configured.teams_tenants())
+
+
+def test_a_failed_turn_is_reported_in_the_language_the_user_chose(bot: TeamsCoach, runtime: Runtime,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Teams sends its own UI locale with every activity; a user who chose Dutch with the coach hears Dutch."""
+    chat = Conversation(bot)  # Teams in English
+    chat.adapter.on_turn_error = bot._on_error
+    chat.send(text="help")
+    with runtime.sessions() as s:
+        s.scalars(select(User).where(User.identity == f"teams:{AAD}")).one().language = "nl"
+        s.commit()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr(bot.coach, "handle", broken)
+    assert [a.text for a in chat.send(text="pipeline")] == ["Er ging bij mij iets mis. Probeer het nog eens."]
