@@ -5,16 +5,17 @@ Run from the repository root:
     python bench/coach_quality.py            # always exits 0
     python bench/coach_quality.py --strict   # exits 1 when any figure is below the target, in any set
 
-Sets, all with the same columns: five development sets (data/quality/*.csv, data/quality/dev2/*.csv,
-data/quality/dev3/*.csv, data/quality/dev4/*.csv and data/quality/dev5/*.csv), which the rules were tuned on,
-and, when its files are present, the held-out set (data/quality/holdout/*.csv), written by someone else and
-never used for tuning, so it shows how well the rules generalise. For each set this prints accuracy per language
-and overall for the SPIN kind, for open/closed, and for each SMART criterion, each next to the target. A development
-set's misclassified rows follow its table; the held-out set's rows are only counted unless ``--holdout-misses`` is
-given, so that it stays held out. A set whose directory holds neither file is skipped with a note; a set whose
-files cannot be read (say, half written) is reported as such and, with ``--strict``, fails the run.
-``--strict`` fails on any figure below the target in any set. ``evaluate(directory)`` returns the
-figures of one set as a dict for tests.
+Sets, all with the same columns: five development sets (data/quality/*.csv, data/quality/dev2/*.csv …
+data/quality/dev5/*.csv), which the rules were tuned on, and, when their files are present, the held-out sets
+(data/quality/holdout/*.csv and data/quality/holdout6/*.csv), written before the tuning they measure and never
+used for it, so they show how well the rules generalise. For each set this prints accuracy per language and
+overall for the SPIN kind (in all and per kind), for open/closed, for telling questions from statements, and for
+each SMART criterion, each next to the target; a summary then puts the development sets together next to each
+held-out set. A development set's misclassified rows follow its table; a held-out set's rows are only counted
+unless ``--holdout-misses`` is given, so that it stays held out. A set whose directory holds neither file is
+skipped with a note; a set whose files cannot be read (say, half written) is reported as such and, with
+``--strict``, fails the run. ``--strict`` fails on any figure below the target in any set.
+``evaluate(directory)`` returns the figures of one set as a dict for tests.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ DEV3_DIR = DATA_DIR / "dev3"
 DEV4_DIR = DATA_DIR / "dev4"
 DEV5_DIR = DATA_DIR / "dev5"
 HOLDOUT_DIR = DATA_DIR / "holdout"
+HOLDOUT6_DIR = DATA_DIR / "holdout6"
 # (title, directory, held out?) in the order they are reported.
 SETS = (
     ("development set 1 (used for tuning)", DATA_DIR, False),
@@ -42,7 +44,8 @@ SETS = (
     ("development set 3 (used for tuning)", DEV3_DIR, False),
     ("development set 4 (used for tuning)", DEV4_DIR, False),
     ("development set 5 (used for tuning)", DEV5_DIR, False),
-    ("held-out set", HOLDOUT_DIR, True),
+    ("held-out set 5 (never used for tuning)", HOLDOUT_DIR, True),
+    ("held-out set 6 (issue 13; never used for tuning)", HOLDOUT6_DIR, True),
 )
 SPIN_FILE = "spin_questions.csv"
 SMART_FILE = "smart_goals.csv"
@@ -52,6 +55,7 @@ SMART_CSV = DATA_DIR / SMART_FILE
 TARGET = 0.90
 LANGS = ("en", "nl")
 SPIN_KINDS = ("situation", "problem", "implication", "need-payoff")
+STATEMENT = "statement"  # a row that is not a question (a pasted goal, a claim): it must not be filed as one
 VISIT_TYPES = ("first", "followup", "quote", "aftersales")
 CRITERIA = ("specific", "measurable", "acceptable", "realistic", "time_bound")
 
@@ -63,8 +67,8 @@ CRITERIA = ("specific", "measurable", "acceptable", "realistic", "time_bound")
 class SpinCase:
     lang: str
     question: str
-    kind: str
-    is_open: bool
+    kind: str  # one of SPIN_KINDS, or STATEMENT
+    is_open: bool | None  # None for a statement
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,14 @@ def load_spin(path: Path = SPIN_CSV) -> list[SpinCase]:
     with path.open(encoding="utf-8", newline="") as fh:
         for line_no, row in enumerate(csv.DictReader(fh), start=2):
             where = f"{path.parent.name}/{path.name}:{line_no}"
+            kind = _check(row["kind"].strip(), (*SPIN_KINDS, STATEMENT), where)
+            is_open = None if kind == STATEMENT and not row["open"].strip() else _bool(row["open"], where)
             cases.append(
                 SpinCase(
                     lang=_check(row["lang"].strip(), LANGS, where),
                     question=row["question"].strip(),
-                    kind=_check(row["kind"].strip(), SPIN_KINDS, where),
-                    is_open=_bool(row["open"], where),
+                    kind=kind,
+                    is_open=is_open,
                 )
             )
     return cases
@@ -193,13 +199,27 @@ def evaluate(directory: Path | str = DATA_DIR) -> dict:
 
     for case in load_spin(spin_csv) if spin_csv.is_file() else []:
         try:
+            got_question = bool(spin.is_question(case.question))
+        except Exception as exc:  # a crash counts as a miss; the run goes on
+            got_question = f"error: {exc!r}"
+        tally.add("spin.question", case.lang, got_question == (case.kind != STATEMENT))
+        if case.kind == STATEMENT:
+            if got_question is not False:
+                misses.append({"set": "spin", "lang": case.lang, "text": case.question,
+                               "expected": "not a question", "got": str(got_question).replace("True", "a question")})
+            continue
+        try:
             result = spin.classify(case.question, t, lang=case.lang)
             got_kind, got_open = _kind_value(result.kind), bool(result.is_open)
         except Exception as exc:  # a crash counts as a miss; the run goes on
             got_kind = got_open = f"error: {exc!r}"
         tally.add("spin.kind", case.lang, got_kind == case.kind)
+        tally.add(f"spin.kind.{case.kind}", case.lang, got_kind == case.kind)
         tally.add("spin.open", case.lang, got_open == case.is_open)
         wrong_expected, wrong_got = [], []
+        if got_question is not True:
+            wrong_expected.append("a question")
+            wrong_got.append("not a question" if got_question is False else str(got_question))
         if got_kind != case.kind:
             wrong_expected.append(case.kind)
             wrong_got.append(str(got_kind))
@@ -265,13 +285,41 @@ def evaluate(directory: Path | str = DATA_DIR) -> dict:
 
 METRIC_LABELS = {
     "spin.kind": "SPIN kind",
+    **{f"spin.kind.{k}": f"  {k}" for k in SPIN_KINDS},
     "spin.open": "SPIN open/closed",
+    "spin.question": "question/statement",
     **{f"smart.{c}": f"SMART {c.replace('_', '-')}" for c in CRITERIA},
 }
 
 
 def _pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{value:6.1%}"
+
+
+def _in_order(figures: dict[str, dict]) -> list[tuple[str, dict]]:
+    """The figures in the order of METRIC_LABELS (a set may lack some of them)."""
+    order = list(METRIC_LABELS)
+    return sorted(figures.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
+def print_summary(named: list[tuple[str, dict]]) -> None:
+    """One table: the development sets pooled next to each held-out set, per metric and language."""
+    dev = [result for title, result in named if not title.startswith("held-out")]
+    held = [(title.split(" (")[0], result) for title, result in named if title.startswith("held-out")]
+    columns = [("development", dev)] + [(title, [result]) for title, result in held]
+    header = f"{'metric':<20} {'lang':<4} " + " ".join(f"{name:>16}" for name, _ in columns)
+    print(header)
+    print("-" * len(header))
+    metrics = dict(_in_order({m: None for _, result in named for m in result["figures"]}))
+    for metric in metrics:
+        for lang in (*LANGS, "all"):
+            cells = []
+            for _, results in columns:
+                counts = [r["figures"][metric][lang] for r in results if metric in r["figures"]]
+                correct, total = sum(c["correct"] for c in counts), sum(c["total"] for c in counts)
+                cells.append(f"{correct:>4}/{total:<4} {_pct(correct / total if total else None)}")
+            print(f"{METRIC_LABELS.get(metric, metric):<20} {lang:<4} " + " ".join(f"{c:>16}" for c in cells))
+        print()
 
 
 def print_report(result: dict, *, show_misses: bool = True) -> None:
@@ -282,7 +330,7 @@ def print_report(result: dict, *, show_misses: bool = True) -> None:
     header = f"{'metric':<20} {'lang':<4} {'correct':>9} {'accuracy':>8} {'target':>7}  result"
     print(header)
     print("-" * len(header))
-    for metric, per_lang in result["figures"].items():
+    for metric, per_lang in _in_order(result["figures"]):
         for lang, f in per_lang.items():
             status = "PASS" if f["pass"] else "FAIL"
             print(
@@ -319,9 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when any figure is below the target, in any set")
     parser.add_argument("--holdout-misses", action="store_true",
-                        help="also list the held-out set's misclassified rows (not for tuning the rules)")
+                        help="also list the held-out sets' misclassified rows (not for tuning the rules)")
     args = parser.parse_args(argv)
     results, unreadable = [], False
+    named: list[tuple[str, dict]] = []
     for n, (title, directory, held_out) in enumerate(SETS):
         if n:
             print()
@@ -339,7 +388,11 @@ def main(argv: list[str] | None = None) -> int:
             unreadable = True
             continue
         results.append(result)
+        named.append((title, result))
         print_report(result, show_misses=not held_out or args.holdout_misses)
+    print()
+    _heading("summary: development sets together, and each held-out set")
+    print_summary(named)
     all_pass = not unreadable and all(result["all_pass"] for result in results)
     return 1 if args.strict and not all_pass else 0
 
