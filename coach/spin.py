@@ -100,7 +100,11 @@ _BAD = {
         # records that are wrong or incomplete, equipment that malfunctions
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
-        r"over budget",
+        r"over budget|reject(s|ed|ion|ions)?",
+        # doing nothing is the status quo's cost: "what would happen if you did nothing"
+        r"(do|does|did|doing|done) nothing|nothing (changes|changed|is done|gets done|happens)|status quo",
+        r"(leave|leaves|left|keep|keeps) (it|things|everything|that|this) (as (it is|they are)"
+        r"|the way (it is|they are))",
         # work done twice or for nothing
         r"redo(ne)?|re-?do(ing)?|re-?ent(er|ered|ering)|re-?key\w*|double (work|entry|data entry)|in vain|for nothing",
         r"wasted (trip|journey|visit|effort)",
@@ -129,7 +133,9 @@ _BAD = {
         # participles also as attributive adjectives: "een vertraagde zending", "uitgestelde leveringen"
         r"hapert|haperen|hapering\w*|vertraagde?n?|uitgestelde?n?|uitloop\w*|faal\w*|falen|gefaalde?n?",
         r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
-        r"overschrijd\w*|overschreden|over de deadline|over het budget",
+        r"overschrijd\w*|overschreden|over de deadline|over het budget|afgekeurd\w*|afkeur\w*",
+        r"(niets|niks) (doet|doen|deed|deden|onderneemt|ondernemen|verandert|veranderen|gebeurt)|status quo",
+        r"(alles )?(bij het oude|blijft zoals het is|laat zoals het is|zo laat)",
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
         # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
         r"opnieuw (\w+ )?(plannen|doen|maken|invoeren|leveren|versturen|printen|drukken|rijden|inpakken)|overdoen",
@@ -164,6 +170,10 @@ _PROBLEM = {
         r"fall(s|ing)? short|fell short|let(s|ting)? (you|them|your \w+) down|run(s|ning)? into|ran into",
         r"(come|comes|came|coming) up against|in the way|hinder\w*|hamper\w*|irk\w*|hiccups?|snags?",
         r"too (much|many|long|slow|few|little|expensive|complex|often|high)",
+        # more than it should be: "takes longer than it should", "costs more than planned"
+        r"(longer|more|slower|later|harder|costlier|more often|more expensive)\b(\s+\S+){0,2}\s+than"
+        r" (it |they |you |we |i )?(should|ought|needs?|necessary|needed|expected|planned|hoped|agreed|promised"
+        r"|would like|want|wanted|like)",
         # how hard something is, effort that should not be needed, what holds them back
         r"hard ((is|was) it |it is )?(for (you|them|us|him|her|your \w+|the \w+) )?to",
         r"(so|too|very|quite|really|rather|pretty|that) hard|tough(er|est)?|trick(y|ier|iest)|awkward",
@@ -190,6 +200,10 @@ _PROBLEM = {
         r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen",
         r"tegenaan|knelt|last van|teleurgest\w*|tegenval\w*|vastlo\w*|loopt vast|stroef|druk|stress",
         r"te (veel|lang|duur|weinig|ingewikkeld|complex|vaak|hoog|groot|klein)",
+        # more than it should be: "duurt langer dan nodig", "kost meer dan gepland"
+        r"(langer|meer|trager|later|vaker|duurder|moeilijker|lastiger)\b(\s+\S+){0,3}\s+dan (nodig|gewenst|verwacht"
+        r"|gepland|gehoopt|afgesproken|beloofd|de bedoeling|het zou moeten|zou moeten|(u|je|jullie|we|wij) "
+        r"(\S+ )?(wil|wilt|willen|wenst|zou|zouden))",
         r"(willen|wilt|wil)\b.*\bveranderen|zou (u|je|jullie)\b.*\bveranderen",
         r"niet (goed|lekker|soepel|tevreden|optimaal|ideaal)|(werkt|werken|loopt|lopen) (\w+ )?niet",
         r"kan (er )?beter|beter kan|beter kunnen",
@@ -590,6 +604,33 @@ def is_open_question(text: str) -> bool:
     return False
 
 
+# Said by the rep, a question is embedded after a wish to hear: "I'd like to understand how…", "ik vraag me af of…".
+_CURIOUS = re.compile(r"^(\S+ ){1,5}?(wonder\w*|curious|(like|want|love) to (know|understand|hear|learn)|understand"
+                      r"|benieuwd|vraag (me|mij) af|(hoor|hoort|horen) (\S+ )?graag|graag (weten|horen|begrijpen)"
+                      r"|(weten|horen|begrijpen) graag|begrijpen|willen weten) (whether|if|of|hoe|wat|welke|welk|wie"
+                      r"|waar|wanneer|waarom|hoeveel|in hoeverre|how|what|which|who|where|when|why|to what)\b")
+_SUBJECTS = frozenset("you your they their there it this that these those he she we i the".split()) | _DUTCH_SUBJECTS
+
+
+def is_question(text: str) -> bool:
+    """A question, also without its question mark, or an invitation ("Vertelt u eens…"); not a statement such
+    as a pasted goal ("Know who decides by the end of the visit") or a claim ("We deliver within a day")."""
+    s = normalize(text)
+    if "?" in s:
+        return True
+    toks = words(s)
+    while toks and toks[0] in _FILLERS:
+        toks = toks[1:]
+    if not toks:
+        return False
+    if toks[0] in ("i", "i'd", "i'm", "ik", "we", "wij", "we'd"):  # "I wonder what…", not "we deliver within…"
+        return bool(_CURIOUS.match(" ".join(toks)))
+    if toks[0] == "help" and toks[1:2] not in (["me"], ["us"]):  # "help them choose…" is a goal, "help me see…" asks
+        return False
+    # a closed question typed without its mark: "Do you lease your cars", "Heeft u last van storingen"
+    return is_open_question(text) or (toks[0] in _AUXILIARIES and toks[1:2] != [] and toks[1] in _SUBJECTS)
+
+
 # --- classification ---------------------------------------------------------------------------
 
 
@@ -606,8 +647,11 @@ class SpinVerdict:
 def _find(patterns: dict[str, re.Pattern[str]], lang: str, s: str) -> str | None:
     """The first match; only its ``cue...`` group when the pattern names one (the subject around it is evidence)."""
     m = patterns[lang].search(s)
-    if not m:
-        return None
+    return _cue(m) if m else None
+
+
+def _cue(m: re.Match[str]) -> str:
+    """The match, or only its ``cue...`` group when the pattern names one."""
     cue = next((text for name, text in m.groupdict().items() if name.startswith("cue") and text), None)
     return (cue or m.group(0)).strip()
 
@@ -680,9 +724,13 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
         return SpinKind.IMPLICATION, held_up.group(0)
     frequency = _FREQUENCY.search(s)
     rest = s.replace(frequency.group(0), " ") if frequency else s
-    cue = _find(_IMPLICATION_IF_PROBLEM, lang, rest) or (_find(_YIELD, lang, rest) if bad else None)
     refers_back = _REFERS_BACK[lang].search(rest) or (_ELLIPSIS.match(s) and not _AUXILIARIES.intersection(words(s)))
-    if cue and (_names_bad(rest.replace(cue, " "), lang) or refers_back):
+    # Each consequence cue in turn: in "what does a lost hour cost you" the loss is the problem and "cost" the cue.
+    cues = [_cue(m) for m in _IMPLICATION_IF_PROBLEM[lang].finditer(rest)]
+    cues += [_find(_YIELD, lang, rest)] if bad and _YIELD[lang].search(rest) else []
+    cue = next((c for c in cues if _names_bad(rest.replace(c, " "), lang)), None) or (cues[0] if refers_back and cues
+                                                                                        else None)
+    if cue:
         return SpinKind.IMPLICATION, cue
     if frequency and _REFERS_BACK[lang].search(s):  # "how often does that happen": the problem's size
         return SpinKind.PROBLEM, frequency.group(0)

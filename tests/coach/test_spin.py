@@ -12,6 +12,7 @@ from coach.spin import (
     balance_feedback,
     classify,
     detect_language,
+    is_question,
     suggestions,
 )
 
@@ -81,6 +82,50 @@ def test_classify_english(kind: SpinKind, question: str) -> None:
 def test_classify_dutch(kind: SpinKind, question: str) -> None:
     verdict = classify(question, EN)
     assert (verdict.kind, verdict.lang) == (kind, "nl")
+
+
+# Issue 13, item 9: the trainer's examples, and their counterparts in the other language.
+@pytest.mark.parametrize(("kind", "question"), [
+    (IM, "What does a lost hour of picking cost you?"),
+    (IM, "Wat kost een verloren uur orderpicken u?"),
+    (IM, "Wat kost het u per jaar aan afgekeurde producten?"),
+    (IM, "How much do the rejected batches cost you per year?"),
+    (IM, "Hoeveel kosten de afgekeurde partijen u per jaar?"),
+    (IM, "What would happen if you did nothing?"),
+    (IM, "Wat zou er gebeuren als u niets doet?"),
+    (P, "Which part of the order process takes longer than it should?"),
+    (P, "Welk deel van het orderproces duurt langer dan nodig?"),
+    # the price of what they buy is a fact, not the cost of a problem
+    (S, "What does your current lease cost per month?"),
+    (S, "Wat kost uw huidige leasecontract per maand?"),
+])
+def test_issue_13_examples(kind: SpinKind, question: str) -> None:
+    assert classify(question, EN).kind is kind
+
+
+@pytest.mark.parametrize("question", [
+    "How many sites do you have?",
+    "Do you lease your company cars",
+    "Heeft u last van storingen",
+    "Tell me how an order reaches your warehouse.",
+    "Vertelt u eens hoe een bestelling door het magazijn gaat.",
+    "I'd like to understand how the planning is done today.",
+    "Ik vraag me af of jullie al met een vaste transporteur werken.",
+])
+def test_questions_and_invitations_are_questions(question: str) -> None:
+    assert is_question(question)
+
+
+@pytest.mark.parametrize("statement", [
+    "Get the contract end date and the name of the decision maker during this visit.",
+    "At the end of the visit I know who decides on the new fleet.",
+    "Aan het eind van het bezoek weet ik wie er beslist over de nieuwe vloot.",
+    "De einddatum van het huidige contract achterhalen.",
+    "We deliver within 24 hours anywhere in the Benelux.",
+    "Help them choose the right forklift",
+])
+def test_a_statement_is_not_a_question(statement: str) -> None:
+    assert not is_question(statement)
 
 
 def test_good_news_in_a_hypothetical_is_payoff_bad_news_is_implication() -> None:
