@@ -57,7 +57,7 @@ _UNITS = r"hours?|days?|weeks?|months?|working days|uur|dagen|dag|weken|week|maa
 _COUNT = r"\d+|a|an|one|two|three|four|five|six|ten|a few|een|twee|drie|vier|vijf|zes|tien|paar|enkele"
 _TIME = _rx(
     rf"\b({_MONTHS}|{_DAYS})\b", r"\bmay \d|\b(by|before|in|until|end of|on) may\b",
-    rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTH_ABBR})\b|\b({_MONTH_ABBR})\.? \d",
+    rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTH_ABBR}|may)\b|\b({_MONTH_ABBR})\.? \d",
     r"\b\d{1,2}[-/.]\d{1,2}([-/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b20\d\d\b|\bq[1-4]\b|\bweek \d+\b",
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm|uur)\b",
     r"\b(today|tomorrow|tonight|this (morning|afternoon)|eod|vandaag|morgen|overmorgen|vanavond|vanmiddag)\b",
@@ -154,7 +154,8 @@ _OUTCOME = _rx(
 _PURPOSE = _rx(r"(,\s*|\s)(so that|so we can|so i can|in order to|zodat|om later)\b[^,;]*")  # up to the next clause
 _AUDIENCE = _rx(r"\b(with|to|for|met|aan|voor) (the|their|our|de|het|hun|onze) (\S+ ){0,2}(dmu|team|board"
                 r"|management|directie|managementteam)\b")
-_KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|achterhalen"
+_KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|ken|kent|kennen"
+            r"|achterhalen"
             r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen|inventor(y|ise|ize)\w*|take stock"
             r"|inventaris\w*|opvragen|uitvragen|vragen naar|hear|horen"
             # the customer tells it: "get them to tell us their budget", "de prijzen laten noemen"
@@ -166,7 +167,7 @@ _KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|
 _MORE = _rx(r"\b(learn|find out|know|hear|understand|discover|read up)( a (bit|little|lot))? more\b"
             r"|\bmore (about|insight|information|info)\b|\bbetter (understanding|idea|picture|insight)\b",
             r"\bmeer (te )?(weten|horen|leren|begrijpen|inzicht|informatie|info|zicht)\b",
-            r"\bbeter (beeld|inzicht|begrip)\b")
+            r"\bbeter (beeld|inzicht|begrip)\b|\b(leren|beter|goed) kennen\b")
 _FACT = _rx(
     r"\b(suppliers?|contracts?|dates?|dmu|decides|decision|budgets?|volumes?|needs|requirements|wishes|prices?|costs?",
     r"competitors?|names?|number|who|when|which|what|how many|how much|potential|timeline|criteria|process",
@@ -345,7 +346,7 @@ _VAGUE = frozenset(
     check going went hear listen ask questions look around catch up update touch base whether if there
     interest interested interesting fun relaxed enjoy together next steps options possibilities potential
     warm constructive effective happy satisfied picture bond network connect sound inform strengthen deepen
-    discover hold conduct run push hard pushen
+    discover hold conduct run push hard pushen moving move moves forward ahead rolling ball further progress
     de het een en of van voor met in op aan bij over om te naar uit door onze ons hun hen ze zij wij we ik
     mijn hem haar het dit dat deze die er wat hoe wel ook eens even maar nog meer veel heel echt gewoon
     misschien hopelijk hebben krijgen maken zien weten gaan gaat praten kletsen bespreken ontmoeten
@@ -364,7 +365,7 @@ _VAGUE = frozenset(
     software range assortment portfolio catalogue catalog offering offerings line-up lineup
     assortiment aanbod portfolio catalogus productaanbod
     upsell upselling cross-sell cross-selling sell more extra possible maximum max
-    upsellen bijverkopen bijverkoop maximaal
+    upsellen bijverkopen bijverkoop maximaal beweging bewegen gang brengen verder voortgang vooruitgang
     are was were been being will can could should shall may might must does did done things thing going
     zijn was waren wordt worden werd kan kunnen zal zullen moet moeten mag dingen""".split()
 )
@@ -417,7 +418,14 @@ def _before(pattern: re.Pattern[str], s: str) -> list[str]:
     return [s[: m.start()] for m in pattern.finditer(s)]
 
 
+_DAY_OF_MONTH = _rx(rf"\b\d{{1,2}}(st|nd|rd|th|e)? (of )?({_MONTHS}|may)\b",
+                    rf"\b({_MONTHS}|may) \d{{1,2}}(st|nd|rd|th)?\b")
+# A percentage of nothing named ("50% further", "100% committed") is no concrete subject.
+_PERCENT = _rx(r"\b\d+([.,]\d+)? ?(%|percent\b|procent\b)")
+
+
 def _specific(rest: str) -> bool:
+    rest = _PERCENT.sub(" ", rest)
     return bool(_NUMBER.search(rest)) or any(w not in _VAGUE and len(w) > 2 for w in words(rest))
 
 
@@ -501,10 +509,13 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     lang = lang or detect_language(goal)  # noqa: F841 - kept for the API; rules are bilingual
     s = normalize(goal).rstrip(".!")
     time_bound = bool(_TIME.search(s))
-    rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", s))  # what the goal is about, without its deadline
+    # what the goal is about, without its deadline (the day of a date too: "by 1 March" names no subject)
+    rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", _DAY_OF_MONTH.sub(" ", s)))
     specific = _specific(_RELATIONSHIP.sub(" ", rest))
     aim = _AUDIENCE.sub(" ", _PURPOSE.sub("", rest))  # what the visit itself achieves
-    measurable = bool(_NUMBER.search(aim) or _DELIVERABLE.search(aim) or _CLOSE.search(aim) or _OFFER.search(aim)
+    # a number counts only for a goal about something: "get things moving, 50% further" has nothing to count
+    counted = _NUMBER.search(aim if specific else _PERCENT.sub(" ", aim))
+    measurable = bool(counted or _DELIVERABLE.search(aim) or _CLOSE.search(aim) or _OFFER.search(aim)
                       or _OUTCOME.search(aim)
                       or (_KNOW.search(aim) and _FACT.search(aim) and not _MORE.search(aim)))
     # "Close the deal at some point": with no moment and no concrete outcome there is nothing to check. A named
@@ -516,36 +527,37 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     acceptable, why_not_acceptable = _acceptable(s)
     realistic, why_not_realistic = _realistic(s, visit_type)
 
-    example = _('For example: "{example}"').format(example=t.gettext(_EXAMPLE[visit_type]))
-    feedback = []
-    if not specific:
-        feedback.append(_("Make it specific: say what you want to know or agree, and with whom (a person, the "
-                          "DMU, a product or a number).") + " " + example)
-    if not measurable:
-        feedback.append(_("Make it measurable: name something you can check afterwards, such as a number, a "
-                          "date, a list of needs or a booked appointment.") + " " + example)
-    if why_not_acceptable == "pushy":
-        feedback.append(_("Not acceptable: a goal that forces or pressures the customer is one-sided. Aim for "
-                          "an outcome in both parties' interest.") + " " + example)
-    elif why_not_acceptable == "discount":
-        feedback.append(_("Discount is never an objective: aim for value in both parties' interest, and keep "
-                          "price for the closing phase.") + " " + example)
-    elif acceptable is None:
-        feedback.append(_("Make sure the goal is acceptable: in both your interest and the customer's. What "
-                          "does the customer gain from it?"))
-    if why_not_realistic == "absurd":
-        feedback.append(_("Not realistic: aim for a first step that one visit can achieve.") + " " + example)
-    elif why_not_realistic and visit_type is VisitType.FIRST:
-        feedback.append(_("Not realistic in a first visit: you don't yet know their needs, the budget, the "
-                          "contract end date or who decides (DMU), so an order or a quote comes too early.")
-                        + " " + example)
-    elif why_not_realistic:
-        feedback.append(_("A signed order is not realistic in a follow-up visit: first propose a solution that "
-                          "fits their requirements.") + " " + example)
-    if not time_bound:
-        feedback.append(_("Make it time-bound: add a moment, such as 'at the end of the visit' or a date.")
-                        + " " + example)
-    if not feedback:
-        feedback.append(_("This objective is SMART: afterwards you can tell whether you reached it."))
+    feedback = _feedback(t, visit_type, specific=specific, measurable=measurable, time_bound=time_bound,
+                         why_not_acceptable=why_not_acceptable, why_not_realistic=why_not_realistic)
     return SmartVerdict(specific=specific, measurable=measurable, acceptable=acceptable, realistic=realistic,
                         time_bound=time_bound, feedback=feedback)
+
+
+def _feedback(t: Translator, visit_type: VisitType, *, specific: bool, measurable: bool, time_bound: bool,
+              why_not_acceptable: str | None, why_not_realistic: str | None) -> list[str]:
+    """One short line per failed criterion, then one example; acceptable only when the goal is one-sided."""
+    _ = t.gettext
+    lines = []
+    if not specific:
+        lines.append(_("Specific: say what you want to know or agree, and with whom."))
+    if not measurable:
+        lines.append(_("Measurable: name what you can check afterwards, such as a fact known or an appointment "
+                       "booked."))
+    if why_not_acceptable == "pushy":
+        lines.append(_("Acceptable: pressure is one-sided; aim for an outcome in both parties' interest."))
+    elif why_not_acceptable == "discount":
+        lines.append(_("Acceptable: discount is never an objective; aim for value to both sides."))
+    if why_not_realistic == "absurd":
+        lines.append(_("Realistic: aim for a step one visit can achieve."))
+    elif why_not_realistic and visit_type is VisitType.FIRST:
+        lines.append(_("Realistic: an order or a quote comes too early in a first visit; first learn their "
+                       "needs, budget and DMU."))
+    elif why_not_realistic:
+        lines.append(_("Realistic: in a follow-up visit, propose a solution that fits their requirements; the "
+                       "signed order comes later."))
+    if not time_bound:
+        lines.append(_("Time-bound: add a moment, such as 'at the end of the visit' or a date."))
+    if not lines:
+        return [_("This objective is SMART: afterwards you can tell whether you reached it.")]
+    lines.append(_('For example: "{example}"').format(example=t.gettext(_EXAMPLE[visit_type])))
+    return lines

@@ -17,10 +17,8 @@ def verdict_blocks(ctx: Ctx, verdict: smart.SmartVerdict) -> list[Block]:
     _ = ctx.gettext
     names = {"specific": _("Specific"), "measurable": _("Measurable"), "acceptable": _("Acceptable"),
              "realistic": _("Realistic"), "time_bound": _("Time-bound")}
-    marks = []
-    for key in smart.CRITERIA:
-        value = getattr(verdict, key)
-        marks.append((bold(names[key]), ": " + ("✓" if value else "?" if value is None else "✗")))
+    # Acceptable is flagged only for a one-sided goal: undecided (None) is not a fault.
+    marks = [(bold(names[key]), ": " + ("✗" if getattr(verdict, key) is False else "✓")) for key in smart.CRITERIA]
     blocks: list[Block] = [bullets(marks)]
     if verdict.feedback:
         blocks.append(bullets(list(verdict.feedback)))

@@ -107,10 +107,13 @@ def test_discount_is_fine_when_the_goal_rules_it_out() -> None:
     assert check("Agree on price and delivery terms without any discount today", QUOTE, EN).acceptable is True
 
 
-def test_unknown_acceptability_asks_to_check_both_interests() -> None:
+def test_acceptable_is_flagged_only_for_a_one_sided_goal() -> None:
     verdict = check("Know the contract end date by Friday", FIRST, EN)
     assert verdict.acceptable is None and "acceptable" not in verdict.failing
-    assert any("interest" in line for line in verdict.feedback)
+    assert verdict.feedback == ["This objective is SMART: afterwards you can tell whether you reached it."]
+    pushy = check("Pressure the buyer to book a demo with their director before Friday", FOLLOWUP, EN)
+    assert pushy.failing == ["acceptable"]
+    assert pushy.feedback[0].startswith("Acceptable: pressure is one-sided")
 
 
 ORDER = "Get the signed order for the 20 scanners at the end of the visit"
@@ -138,9 +141,9 @@ def test_realistic_depends_on_the_visit_type(goal: str, visit_type: VisitType, r
 def test_first_visit_feedback_explains_why_an_order_is_too_early() -> None:
     verdict = check(ORDER, FIRST, EN)
     assert verdict.failing == ["realistic"]
-    (line,) = [line for line in verdict.feedback if "realistic" in line]
-    assert "first visit" in line and "DMU" in line and "budget" in line
-    assert "For example:" in line
+    line, example = verdict.feedback
+    assert line.startswith("Realistic:") and "first visit" in line and "DMU" in line and "budget" in line
+    assert example.startswith("For example:")
 
 
 def test_followup_feedback_points_to_a_proposal() -> None:
@@ -149,11 +152,39 @@ def test_followup_feedback_points_to_a_proposal() -> None:
     assert any("propose a solution" in line for line in verdict.feedback)
 
 
-def test_one_advice_per_failing_criterion() -> None:
+def test_one_short_line_per_failing_criterion_and_the_example_once() -> None:
     verdict = check("Push them hard", FIRST, EN)
     assert set(verdict.failing) == {"specific", "measurable", "acceptable", "time_bound"}
-    assert len(verdict.feedback) == 4
+    *lines, example = verdict.feedback
+    assert [line.split(":")[0] for line in lines] == ["Specific", "Measurable", "Acceptable", "Time-bound"]
+    assert all(len(line) <= 110 and "For example" not in line for line in lines)
+    assert example.startswith("For example:")
+    assert sum("For example" in line for line in verdict.feedback) == 1
     assert not verdict.passed
+
+
+# Issue 13, item 9: "ken ik" is measurable like "weet ik"; a goal that names no concrete subject, person or outcome
+# is not specific, however many dates or percentages it carries.
+@pytest.mark.parametrize("goal", [
+    "Aan het eind van het bezoek ken ik de huidige leverancier.",
+    "Aan het eind van het gesprek ken ik hun budget voor de verbouwing.",
+])
+def test_ken_ik_is_measurable_like_weet_ik(goal: str) -> None:
+    verdict = check(goal, FIRST, EN)
+    assert verdict.measurable and verdict.passed
+    assert check(goal.replace(" ken ik ", " weet ik "), FIRST, EN).measurable
+
+
+@pytest.mark.parametrize("goal", [
+    "Get things moving with them",
+    "Get things moving with them by 1 March, 50% further",
+    "Een beter beeld krijgen van de klant",
+    "Vóór 1 maart een beter beeld krijgen van de klant, 80% verder",
+])
+def test_a_goal_without_a_concrete_subject_is_not_specific(goal: str) -> None:
+    verdict = check(goal, FIRST, EN)
+    assert not verdict.specific and not verdict.measurable
+    assert verdict.feedback[0].startswith("Specific:")
 
 
 @pytest.mark.parametrize("visit_type", list(VisitType))
