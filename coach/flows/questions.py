@@ -67,12 +67,20 @@ def add_question(ctx: Ctx, data: dict[str, Any], question: str) -> Stay:
     planned = data.setdefault("questions", [])
     if len(planned) >= MAX_QUESTIONS:
         return Stay([text(_("That is plenty of questions. Type “done” to continue."))])
+    if not spin.is_question(question):
+        return Stay([not_a_question(ctx)])
     verdict = spin.classify(question[:500], ctx.t)
     planned.append({"q": question[:500], "kind": verdict.kind.value, "open": verdict.is_open})
     openness = _("open") if verdict.is_open else _("closed")
     say: list[Block] = [text(bold(kind_label(ctx, verdict.kind.value).capitalize()),
                              " · " + openness + " — " + verdict.tip)]
     return Stay(say)
+
+
+def not_a_question(ctx: Ctx) -> Block:
+    """Said instead of filing a statement (a pasted goal, a note) as a SPIN question."""
+    return text(ctx.gettext("That reads as a statement, not a question: it is not filed as a SPIN question. Type it as "
+                            "you would ask the customer, for example: “Which supplier do you use now?”"))
 
 
 def add_suggestions(ctx: Ctx, data: dict[str, Any]) -> Stay:

@@ -36,6 +36,8 @@ class SpinPractice(common.AccountSteps, Flow):
             if len(words) > 1:
                 return self.choose(ctx, data, " ".join(words[1:]))
             return Goto("questions", questions.intro(ctx, data))
+        if args.strip() and not spin.is_question(args):
+            return Finish([questions.not_a_question(ctx)])
         if args.strip():
             return Finish(verdict_blocks(ctx, spin.classify(args.strip()[:500], ctx.t)))
         return Goto("questions", questions.intro(ctx, data))
