@@ -21,7 +21,8 @@ from coach.ports import StoreUnavailable
 from storage.db import default_database_url, make_engine, make_sessionmaker, pending_migrations, upgrade
 from storage.store import SqlStore, store_factory
 
-if TYPE_CHECKING:  # loaded where used: a Slack worker process needs neither
+if TYPE_CHECKING:  # loaded where used: a Slack worker process needs only the inbox
+    from storage.inbox import Inbox
     from storage.job_store import JobStore
     from storage.unit_of_work import UnitOfWork
 
@@ -100,6 +101,12 @@ class Runtime:
         from storage.job_store import JobStore
 
         return JobStore(self.sessions)
+
+    def inbox(self, source: str) -> Inbox:
+        """What a chat platform delivered and a worker has not handled yet, a transaction per call."""
+        from storage.inbox import Inbox
+
+        return Inbox(self.sessions, source)
 
     def upgrade(self) -> None:
         """Migrate the schema to the newest version."""
