@@ -2,10 +2,12 @@
 kept until a worker has handled it, so that nothing acknowledged is lost to a database outage or a worker that died.
 
 The instance that acknowledges an item stores it `taken`: held under its lease (`storage.leases`, shared with the
-outbox), handed to its workers at once and renewed while it has the item. A worker deletes the item once it is
-handled. An item whose turn could not reach the database stays with its instance, which tries it again; an item
-whose instance died, or lost the database for longer than the lease, is taken over by any instance once its lease
-ran out, as is a `pending` one (handed back at a shutdown).
+outbox), handed to its workers at once and renewed while it has the item, and forgotten once a worker handled it
+(with the next items stored: one write for both). An item whose turn could not reach the database stays with its
+instance, which tries it again; an item whose instance died, or lost the database for longer than the lease, is
+taken over by any instance once its lease ran out, as is a `pending` one (handed back at a shutdown). An instance
+that died after an item was handled and before it was forgotten leaves it to be run again: the turn's record of
+its delivery makes that run change and answer nothing.
 
 A redelivery (Slack's retry of an event, the same signed request again) carries the same dedupe key: while the
 first is still here it adds nothing; once that was handled, the turn's own record of the delivery
@@ -44,17 +46,24 @@ class Inbox:
         self.sessions = sessions
         self.source = source
 
-    def add(self, deliveries: list[tuple[str, dict[str, Any], str | None]], now: datetime, token: str,
-            until: datetime) -> list[int | None]:
-        """Store (job, payload, dedupe key) deliveries, taken by `token` until `until`, all or none; each one's id,
-        or None when its key is here already (a redelivery of one not handled yet)."""
+    def add(self, deliveries: list[tuple[str, dict[str, Any], str]], now: datetime, token: str, until: datetime,
+            forget: Collection[int] = ()) -> list[int | None]:
+        """Store (job, payload, dedupe key) deliveries, taken by `token` until `until`, and forget the handled
+        items of `forget` that `token` holds: one transaction. Each delivery's id, or None when its key is here
+        already (a redelivery of one not handled yet)."""
+        keys = [f"{self.source}:{key}"[:300] for _job, _payload, key in deliveries]
         with self.sessions.begin() as session:
-            return [session.scalar(upsert(session, Row).values(
-                source=self.source, dedupe_key=f"{self.source}:{key}"[:300] if key else None, job=job,
-                payload=payload, state=LEASES.held, not_before=now, attempts=1, lease_until=until,
-                lease_token=token, created_at=now,
-            ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Row.id))
-                for job, payload, key in deliveries]
+            if forget:
+                session.execute(delete(Row).where(LEASES.mine(forget, token)).execution_options(
+                    synchronize_session=False))
+            if not deliveries:
+                return []
+            add = upsert(session, Row).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            added = dict(session.execute(add.returning(Row.dedupe_key, Row.id), [  # many rows: one statement
+                {"source": self.source, "dedupe_key": key, "job": job, "payload": payload, "state": LEASES.held,
+                 "not_before": now, "attempts": 1, "lease_until": until, "lease_token": token, "created_at": now}
+                for key, (job, payload, _key) in zip(keys, deliveries, strict=True)]).all())
+        return [added.pop(key, None) for key in keys]  # a key twice in one call is stored once
 
     def claim(self, now: datetime, token: str, until: datetime) -> Item | None:
         """Take the longest waiting item that is due (handed back, or its lease ran out)."""
@@ -67,13 +76,6 @@ class Inbox:
         """Extend the leases `token` still holds among `ids`; those ids (the others were handled or taken over)."""
         with self.sessions.begin() as session:
             return LEASES.update(session, ids, token, lease_until=until)
-
-    def done(self, item_id: int, token: str) -> bool:
-        """Forget a handled item; False when `token` no longer held it (another instance took it over)."""
-        with self.sessions.begin() as session:
-            gone = session.execute(delete(Row).where(LEASES.mine([item_id], token))
-                                   .execution_options(synchronize_session=False))
-            return (gone.rowcount or 0) == 1
 
     def hand_back(self, ids: Collection[int], token: str, now: datetime) -> list[int]:
         """Let any instance take these items from `now` (this one stops); the ids it still held."""

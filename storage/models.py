@@ -241,7 +241,7 @@ class InboxItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(20))  # "slack"
-    dedupe_key: Mapped[str | None] = mapped_column(String(300), unique=True)  # "slack:<event id>"; None: no id
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)  # "slack:<event id>", or one of its own
     job: Mapped[str] = mapped_column(String(30))  # what to do with it, e.g. "message"
     payload: Mapped[dict[str, Any]] = mapped_column()
     state: Mapped[str] = mapped_column(String(10))  # pending | taken (a worker of one instance has it)

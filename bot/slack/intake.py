@@ -1,10 +1,13 @@
 """Slack's deliveries on their way from the acknowledgement to a worker, none lost on the way.
 
 The web process acknowledges only what it has stored in the inbox (`record`; what it could not store is answered
-so that Slack or the user tries again, see bot.slack.app). It hands each stored item to a worker at once and holds
-the item's lease while a worker has it or while it waits for another try. Every few seconds a pass renews those
-leases, hands the items whose turn could not reach the database to a worker again (5, 10, 20 … seconds after the
-last try, at most a minute apart), and takes over the items of other instances whose lease ran out (they died).
+so that Slack or the user tries again, see bot.slack.app). Deliveries that arrive while a write is under way are
+stored together by the next one, which also forgets the items handled meanwhile: one write, and one wait for the
+database's lock (SQLite has one for all writers), for many acknowledgements. It hands each stored item to a worker
+at once and holds the item's lease while a worker has it or while it waits for another try. Every few seconds a
+pass renews those leases, hands the items whose turn could not reach the database to a worker again (5, 10, 20 …
+seconds after the last try, at most a minute apart), and takes over the items of other instances whose lease ran
+out (they died).
 Workers are processes (`COACH_WORKERS`) or threads of this process (`COACH_WORKERS=0`); a process pool that broke
 (a worker was killed) is started anew, and what it was running is tried again.
 """
@@ -60,9 +63,12 @@ class Held:
 class Intake:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.inbox = runtime.inbox(worker.INBOX)
+        self.inbox = runtime.inbox("slack")
         self.token = str(uuid.uuid4())  # this instance's leases
-        self.held: dict[int, Held] = {}  # touched on the event loop only
+        self.held: dict[int, Held] = {}  # all of this is touched on the event loop only
+        self.handled: set[int] = set()  # to be forgotten with the next write
+        self._to_store: list[tuple[list[tuple[str, dict[str, Any], str]], asyncio.Future]] = []
+        self._writing: asyncio.Task | None = None
         self._jobs: Executor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = asyncio.Event()
@@ -76,13 +82,14 @@ class Intake:
         self._passes = asyncio.create_task(self._every_few_seconds())
 
     async def stop(self) -> None:
-        """Jobs already handed over finish; items waiting for another try are handed back for any instance (if the
-        database is away, they stay held here until their leases run out)."""
+        """Jobs already handed over finish and are forgotten; items waiting for another try are handed back for any
+        instance (while the database is away, both stay as they are until their leases run out)."""
         self._stopping.set()
         if self._passes is not None:
             await self._passes
         if self._jobs is not None:
             await asyncio.to_thread(self._jobs.shutdown, wait=True)
+        await self._write_soon()
         if self.held:
             try:
                 await asyncio.to_thread(self.inbox.hand_back, list(self.held), self.token, self.runtime.clock())
@@ -93,28 +100,60 @@ class Intake:
 
     async def record(self, deliveries: list[tuple[str, dict[str, Any], str]]) -> bool:
         """Store (job, payload, request id) deliveries and hand them to the workers; False when they could not be
-        stored (nothing was kept: the caller must not acknowledge them). A delivery whose dedupe key (its event
-        id) is stored already is not handed over again."""
-        now = self.runtime.clock()
-        rows = [(job, payload, payload.get("event_id")) for job, payload, _request in deliveries]
+        stored within RECORD_TIMEOUT (the caller must not acknowledge them). One whose dedupe key (its event id)
+        is stored already is not handed over again."""
+        stored = asyncio.get_running_loop().create_future()
+        self._to_store.append((deliveries, stored))
         try:
-            ids = await asyncio.wait_for(asyncio.to_thread(self.inbox.add, rows, now, self.token, now + LEASE),
-                                         RECORD_TIMEOUT)
+            async with asyncio.timeout(RECORD_TIMEOUT):
+                await asyncio.shield(self._write_soon(stored))
+            return True
         except Exception as exc:
             log.warning("a Slack delivery could not be stored, so it is not acknowledged: %s", _reason(exc))
             return False
-        for item, (job, payload, request) in zip(ids, deliveries, strict=True):
-            if item is not None:
-                self.held[item] = Held(job, payload, request)
-                self._run(item)
-        return True
+
+    def _write_soon(self, stored: asyncio.Future | None = None) -> asyncio.Future:
+        """`stored` (or, without it, all that waits) once written."""
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write())
+        return stored if stored is not None else self._writing
+
+    async def _write(self) -> None:
+        """Write what waits, a transaction at a time: the deliveries that came in and the items handled meanwhile,
+        so the database takes one write for all of them (a group commit). What was stored is handed over, also
+        when its requester gave up waiting (Slack's retry of it then finds it stored, or handled)."""
+        while self._to_store or self.handled:
+            batch, self._to_store = self._to_store, []
+            handled = set(self.handled)
+            deliveries = [delivery for waiting, _stored in batch for delivery in waiting]
+            rows = [(job, payload, payload.get("event_id") or uuid.uuid4().hex)  # no id (open_form): a key of its own
+                    for job, payload, _request in deliveries]
+            now = self.runtime.clock()
+            try:
+                ids = await asyncio.to_thread(self.inbox.add, rows, now, self.token, now + LEASE, forget=handled)
+            except Exception as exc:
+                for _waiting, stored in batch:
+                    stored.set_exception(exc)
+                    stored.exception()  # retrieved: a requester that gave up waiting does not read it
+                if not self._to_store:  # the handled ones wait for the next write (or a pass)
+                    return
+                continue
+            self.handled -= handled
+            for item, (job, payload, request) in zip(ids, deliveries, strict=True):
+                if item is not None:
+                    self.held[item] = Held(job, payload, request)
+                    self._run(item)
+            for _waiting, stored in batch:
+                stored.set_result(None)
 
     async def run_once(self) -> None:
         """One pass: renew the leases held here, try again what is due, take over what another instance left."""
         async with self._pass_lock:
+            await self._write_soon()
             now = self.runtime.clock()
-            if self.held:
-                kept = set(await asyncio.to_thread(self.inbox.renew, list(self.held), self.token, now + LEASE))
+            if self.held or self.handled:
+                kept = set(await asyncio.to_thread(self.inbox.renew, [*self.held, *self.handled], self.token,
+                                                   now + LEASE))
                 for item in [i for i, held in self.held.items() if i not in kept and not held.running]:
                     del self.held[item]  # taken over by another instance after its lease ran out here
                 for item in [i for i, held in self.held.items() if not held.running and held.retry_at <= now]:
@@ -140,7 +179,7 @@ class Intake:
     def _run(self, item: int) -> None:
         held = self.held[item]
         held.running = True
-        work = (worker.run, held.job, held.payload, held.request, item, self.token)
+        work = (worker.run, held.job, held.payload, held.request)
         try:
             future = self._jobs.submit(*work)
         except BrokenProcessPool:  # a worker process died (killed, out of memory): start a new pool
@@ -157,27 +196,18 @@ class Intake:
             return
         held.running = False
         error = future.exception() if not future.cancelled() else asyncio.CancelledError()
-        if error is None and future.result() == worker.DONE:
-            del self.held[item]
-            return
         if error is not None:
             log.error("a Slack job could not be run", exc_info=error)
             held.crashes += 1
+        if (error is None and future.result() == worker.DONE) or held.crashes >= MAX_CRASHES:
             if held.crashes >= MAX_CRASHES:
                 log.error("a Slack %s job was given up after breaking the worker pool %d times", held.job,
                           held.crashes)
-                del self.held[item]
-                asyncio.ensure_future(self._forget(item))
-                return
+            del self.held[item]
+            self.handled.add(item)  # forgotten with the next deliveries stored, or by the next pass
+            return
         held.tries += 1
         held.retry_at = self.runtime.clock() + min(FIRST_RETRY * 2 ** (held.tries - 1), MAX_RETRY_DELAY)
-
-
-    async def _forget(self, item: int) -> None:
-        try:
-            await asyncio.to_thread(self.inbox.done, item, self.token)
-        except Exception as exc:
-            log.warning("a Slack delivery given up could not be removed from the inbox: %s", _reason(exc))
 
 
 def _reason(exc: BaseException) -> str:

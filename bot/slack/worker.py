@@ -1,7 +1,8 @@
 """The coach's Slack work, done after the acknowledgement, in worker processes.
 
-The web process only verifies, acknowledges and hands each interaction over as a small JSON-able
-job; a worker process runs the turn, renders Block Kit and calls the Web API. Acks never wait
+The web process only verifies, stores (bot.slack.intake), acknowledges and hands each interaction over
+as a small JSON-able job; a worker process runs the turn, renders Block Kit and calls the Web API, and
+says whether the job is to be tried again because the database could not be reached. Acks never wait
 behind coaching work, however busy the coach is. Workers run at a lower CPU priority, so under a
 burst Slack's acks come first and the replies follow as soon as there is room.
 """
@@ -238,32 +239,23 @@ def use_runtime(runtime: Runtime) -> None:
 
 
 JOBS = frozenset({"command", "message", "mention", "home_opened", "choice", "open_form", "form_submitted"})
-INBOX = "slack"  # the inbox's source name for Slack's deliveries
 DONE, RETRY = "done", "retry"
 
 
-def run(job: str, payload: dict[str, Any], request: str = "-", item: int | None = None,
-        token: str | None = None) -> str:
+def run(job: str, payload: dict[str, Any], request: str = "-") -> str:
     """Do one job in this worker, logging under the request id of the delivery it came from; failures are logged
-    here, where the traceback is. DONE: handled (a failure that is not the database's too) and its inbox `item`
-    removed; RETRY: the database could not be reached, so the item stays under `token`'s lease for another try."""
+    here, where the traceback is. DONE: handled (or failed for a reason other than the database); RETRY: the
+    database could not be reached, so the job is to be tried again."""
     if job not in JOBS:
         raise ValueError(f"unknown Slack job {job!r}")
-    logged_as = request_id.set(request)
+    token = request_id.set(request)
     try:
-        try:
-            getattr(_work, job)(**payload)
-        except StoreUnavailable as exc:
-            log.warning("Slack job %r could not reach the database (%s); it is tried again", job, exc)
-            return RETRY
-        except Exception:
-            log.exception("Slack job %r failed", job)
-        if item is not None:
-            try:
-                _work.runtime.inbox(INBOX).done(item, token)
-            except Exception as exc:  # handled, but still in the inbox: the next try finds it handled
-                log.warning("a handled Slack job could not be removed from the inbox: %s", type(exc).__name__)
-                return RETRY
-        return DONE
+        getattr(_work, job)(**payload)
+    except StoreUnavailable as exc:
+        log.warning("Slack job %r could not reach the database (%s); it is tried again", job, exc)
+        return RETRY
+    except Exception:
+        log.exception("Slack job %r failed", job)
     finally:
-        request_id.reset(logged_as)
+        request_id.reset(token)
+    return DONE

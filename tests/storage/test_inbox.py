@@ -24,11 +24,14 @@ def test_a_redelivery_of_an_item_not_handled_yet_adds_nothing(runtime: Runtime, 
     [first] = inbox.add([("message", {"text": "prep Acme"}, "Ev1")], now, "a", now + LEASE)
     assert first is not None
     assert inbox.add([("message", {"text": "prep Acme"}, "Ev1")], now, "b", now + LEASE) == [None]
-    assert None not in inbox.add([("open_form", {}, None), ("open_form", {}, None)], now, "a", now + LEASE)
+    twice = inbox.add([("message", {}, "Ev2"), ("message", {}, "Ev2"), ("open_form", {}, "own-key")], now, "a",
+                      now + LEASE)
+    assert twice[0] is not None and twice[1:] == [None, twice[2]] and twice[2] is not None
     assert runtime.inbox("teams").add([("message", {}, "Ev1")], now, "a", now + LEASE) != [None]  # another source
     assert count(runtime) == 4
-    assert inbox.done(first, "a") and count(runtime) == 3
-    assert inbox.add([("message", {"text": "prep Acme"}, "Ev1")], now, "a", now + LEASE) != [None]  # the turn dedupes
+    assert inbox.add([], now, "b", now + LEASE, forget=[first]) == [] and count(runtime) == 4  # not b's to forget
+    assert inbox.add([("message", {"text": "prep Acme"}, "Ev1")], now, "a", now + LEASE, forget=[first]) != [None]
+    assert count(runtime) == 4  # forgotten, and its redelivery stored again: the turn answers it as handled
 
 
 def test_an_item_is_taken_over_once_its_lease_ran_out_and_the_late_holder_cannot_settle_it(
@@ -41,10 +44,13 @@ def test_an_item_is_taken_over_once_its_lease_ran_out_and_the_late_holder_cannot
     assert taken is not None and (taken.id, taken.job, taken.payload, taken.attempts) == (
         item, "message", {"text": "help"}, 2)
     assert inbox.claim(now + LEASE + timedelta(seconds=1), "other", now + 3 * LEASE) is None  # once
-    assert inbox.renew([item], "dead", now + 4 * LEASE) == [] and not inbox.done(item, "dead")
+    assert inbox.renew([item], "dead", now + 4 * LEASE) == []
+    inbox.add([], now, "dead", now, forget=[item])
+    assert count(runtime) == 1  # too late: it is another's now
     assert inbox.renew([item], "alive", now + 4 * LEASE) == [item]
     assert inbox.claim(now + 3 * LEASE + timedelta(seconds=1), "other", now + 5 * LEASE) is None  # renewed
-    assert inbox.done(item, "alive") and count(runtime) == 0
+    inbox.add([], now, "alive", now, forget=[item])
+    assert count(runtime) == 0
 
 
 def test_an_item_handed_back_is_taken_at_once_by_any_instance(runtime: Runtime, clock: SetClock) -> None:

@@ -18,7 +18,7 @@ def upgrade() -> None:
     op.create_table('inbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
-    sa.Column('dedupe_key', sa.String(length=300), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=300), nullable=False),
     sa.Column('job', sa.String(length=30), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
