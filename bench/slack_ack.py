@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import subprocess
@@ -32,12 +33,15 @@ sys.path.insert(0, str(ROOT))
 from tests.bot.slack_server import SECRET, ServeProcess, free_port, sign  # noqa: E402
 
 TARGET_P99_MS = 100.0
+TRIGGERS = itertools.count()  # every request its own trigger id, the warm-up's too
 
 
 def body(i: int) -> bytes:
+    """Request `i`, typed in the user's DM with the coach (the stand-in's DM id for the user), with a trigger id of
+    its own as Slack gives every command (the same body signed in the same second would be a replay)."""
     return urlencode({"command": "/coach", "text": "help", "user_id": f"U{i % 50:04d}", "team_id": "T0",
-                      "channel_id": "D0", "channel_name": "directmessage", "token": "x",
-                      "response_url": "http://127.0.0.1:9/", "trigger_id": "t"}).encode()
+                      "channel_id": f"D{i % 50:04d}", "channel_name": "directmessage", "token": "x",
+                      "response_url": "http://127.0.0.1:9/", "trigger_id": f"t{next(TRIGGERS)}"}).encode()
 
 
 async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], float, int]:

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from coach.clock import WALL, Clock, SetClock
 from coach.engine import Coach
+from coach.ports import StoreUnavailable
 from storage.db import default_database_url, make_engine, make_sessionmaker, pending_migrations, upgrade
 from storage.store import SqlStore, store_factory
 
-if TYPE_CHECKING:  # loaded where used: a Slack worker process needs neither
+if TYPE_CHECKING:  # loaded where used: a Slack worker process needs only the inbox
+    from storage.inbox import Inbox
     from storage.job_store import JobStore
     from storage.unit_of_work import UnitOfWork
 
@@ -54,8 +56,11 @@ class Runtime:
     clock: Clock = WALL  # the process's one clock: turns, jobs, the CLI and stored timestamps read it
 
     @classmethod
-    def open(cls, settings: Settings | None = None, migrate: bool = True, clock: Clock | None = None) -> Runtime:
-        """`clock`: the wall clock, or a clock ticking from `COACH_CLOCK` when that is set."""
+    def open(cls, settings: Settings | None = None, migrate: bool = True, clock: Clock | None = None,
+             check: bool = True) -> Runtime:
+        """`clock`: the wall clock, or a clock ticking from `COACH_CLOCK` when that is set. Without `migrate`, the
+        database is only tried (SettingsError when it cannot be used), and with neither it is not touched: the
+        first use connects (a Slack worker process starts while the database is away and waits for it)."""
         settings = settings or load_settings()
         if clock is None:
             clock = SetClock(settings.coach_clock, ticking=True) if settings.coach_clock else WALL
@@ -64,8 +69,10 @@ class Runtime:
         try:
             if migrate:
                 upgrade(engine)
-            else:
+            elif check:
                 engine.connect().close()
+        except StoreUnavailable as exc:
+            raise SettingsError(f"DATABASE_URL: cannot use the database at {safe_url(url)}: {exc}") from None
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise SettingsError(f"DATABASE_URL: cannot use the database at {safe_url(url)}: {reason}") from None
@@ -94,6 +101,12 @@ class Runtime:
         from storage.job_store import JobStore
 
         return JobStore(self.sessions)
+
+    def inbox(self, source: str) -> Inbox:
+        """What a chat platform delivered and a worker has not handled yet, a transaction per call."""
+        from storage.inbox import Inbox
+
+        return Inbox(self.sessions, source)
 
     def upgrade(self) -> None:
         """Migrate the schema to the newest version."""

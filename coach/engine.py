@@ -36,7 +36,7 @@ from coach.flows import FLOWS
 from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
 from coach.home import home
 from coach.i18n import translator
-from coach.ports import StoreBusy, StoreFactory
+from coach.ports import StoreBusy, StoreFactory, StoreUnavailable
 from coach.replies import Block, Form, Reply, text
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Coach:
             ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
             try:
                 blocks = Turn(ctx, state).run(inbound)
-            except StoreBusy:
+            except (StoreBusy, StoreUnavailable):
                 raise
             except Exception:  # a bug must not reach the chat as a stack trace
                 log.exception("turn failed for %s", who.identity)

@@ -20,6 +20,11 @@ class StoreBusy(Exception):
     """The database could not take this write now (locked, a serialization conflict): try the turn again."""
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached (refused, or the connection broke): nothing of the turn was stored; try it
+    again once the database is back."""
+
+
 class Conversations(Protocol):
     """What the chat adapters remember between turns, kept in the same unit of work as the turn."""
 

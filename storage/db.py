@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.clock import WALL, Clock
-from coach.ports import StoreBusy
+from coach.ports import StoreBusy, StoreUnavailable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -36,16 +36,22 @@ def normalize_url(url: str) -> str:
 _TRANSIENT = ("database is locked", "could not serialize access", "deadlock detected")
 
 
-def _transient_as_busy(context) -> StoreBusy | None:
+def _as_port_error(context) -> StoreBusy | StoreUnavailable | None:
+    """The errors the store's callers act on, as the ports name them: StoreBusy (someone else is writing) and
+    StoreUnavailable (no connection could be made, or it broke). A failed pre-ping is left to the pool, which
+    then connects anew."""
     message = str(context.original_exception).lower()
     if any(marker in message for marker in _TRANSIENT):
         return StoreBusy(message)
+    if not context.is_pre_ping and (context.is_disconnect or context.connection is None):
+        reason = str(context.original_exception).strip().splitlines()
+        return StoreUnavailable(reason[0] if reason else type(context.original_exception).__name__)
     return None
 
 
 def make_engine(url: str) -> Engine:
     engine = _create(normalize_url(url))
-    event.listen(engine, "handle_error", _transient_as_busy)
+    event.listen(engine, "handle_error", _as_port_error)
     return engine
 
 

@@ -232,6 +232,26 @@ class OutboxMessage(Base):
     settled_at: Mapped[datetime | None] = mapped_column()  # sent or dropped
 
 
+class InboxItem(Base):
+    """What a chat platform delivered, stored before it is acknowledged and kept until it is handled; see
+    storage.inbox."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_state_not_before", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # "slack"
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)  # "slack:<event id>", or one of its own
+    job: Mapped[str] = mapped_column(String(30))  # what to do with it, e.g. "message"
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    state: Mapped[str] = mapped_column(String(10))  # pending | taken (a worker of one instance has it)
+    not_before: Mapped[datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()  # while taken: its instance renews it
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
+
+
 class ConversationRef(Base):
     """Where to reach a user proactively (Teams: the Bot Framework conversation reference, as JSON)."""
 

@@ -5,11 +5,10 @@ A message is `pending` when produced; `sending` while an instance holds it under
 cannot reach the recipient). A sent or dropped row keeps its dedupe key, so its occasion is not produced
 again, but not its message.
 
-The one claim: a single conditional UPDATE takes one row that is due (pending, or failed and waited long
-enough) or whose lease ran out (its instance died mid-send). On PostgreSQL the row is picked FOR UPDATE SKIP
-LOCKED, so instances take different rows without waiting; SQLite runs the statement under its one write
-lock. An instance holds one row at a time and renews its lease while it sends, so a crash leaves at most
-that one in doubt: it is sent again once the lease has run out.
+The one claim (`storage.leases`, shared with the inbox): a single conditional UPDATE takes one row that is due
+(pending, or failed and waited long enough) or whose lease ran out (its instance died mid-send). An instance holds
+one row at a time and renews its lease while it sends, so a crash leaves at most that one in doubt: it is sent
+again once the lease has run out.
 """
 
 from __future__ import annotations
@@ -22,10 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach.outgoing import LEASE, Claimed, Outgoing
 from coach.replies import Reply
+from storage.leases import Leases
 from storage.models import OutboxMessage as Row
 from storage.models import upsert
 
 WAITING, SETTLED = ("pending", "failed"), ("sent", "dropped")
+LEASES = Leases(Row, waiting=WAITING, held="sending")
 
 
 def enqueue(session: Session, messages: Iterable[Outgoing], now: datetime, replace_unsent: bool = False) -> list[str]:
@@ -66,20 +67,13 @@ def claim(sessions: sessionmaker[Session], now: datetime, platforms: tuple[str, 
     operator's "send now")."""
     if not platforms:
         return None
-    ready = Row.state.in_(WAITING) if keys is not None else and_(Row.state.in_(WAITING), Row.not_before <= now)
-    claimable = and_(or_(ready, and_(Row.state == "sending", Row.lease_until < now)),
+    claimable = and_(LEASES.due(now, wait=keys is None),
                      or_(*[Row.recipient.startswith(p, autoescape=True) for p in platforms]),
                      *([Row.kind == kind] if kind else []),
                      *([Row.dedupe_key.in_(list(keys))] if keys is not None else []))
     with sessions.begin() as session:
-        pick = select(Row.id).where(claimable).order_by(Row.not_before, Row.id).limit(1)
-        if session.get_bind().dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
-        taken = session.execute(
-            update(Row).where(Row.id == pick.scalar_subquery(), claimable)  # "=": PostgreSQL picks once, "IN" may not
-            .values(state="sending", lease_until=now + LEASE, lease_token=token, attempts=Row.attempts + 1)
-            .returning(Row.id, Row.kind, Row.recipient, Row.dedupe_key, Row.message, Row.expires_at, Row.attempts)
-            .execution_options(synchronize_session=False)).first()
+        taken = LEASES.claim(session, claimable, token, now + LEASE, Row.id, Row.kind, Row.recipient, Row.dedupe_key,
+                             Row.message, Row.expires_at, Row.attempts)
     if taken is None:
         return None
     message = Outgoing(kind=taken.kind, recipient=taken.recipient, dedupe_key=taken.dedupe_key,
@@ -91,7 +85,7 @@ def claim(sessions: sessionmaker[Session], now: datetime, platforms: tuple[str, 
 def renew(sessions: sessionmaker[Session], message_id: int, token: str, until: datetime) -> bool:
     """Extend a lease this token still holds; False when it was lost (taken over after running out)."""
     with sessions.begin() as session:
-        return _held(session, message_id, token, lease_until=until)
+        return bool(LEASES.update(session, [message_id], token, lease_until=until))
 
 
 def settle(sessions: sessionmaker[Session], message_id: int, token: str, state: str, now: datetime,
@@ -106,21 +100,14 @@ def settle(sessions: sessionmaker[Session], message_id: int, token: str, state: 
     if state == "pending":
         values["not_before"] = now
     with sessions.begin() as session:
-        return _held(session, message_id, token, **values)
-
-
-def _held(session: Session, message_id: int, token: str, **values) -> bool:
-    done = session.execute(update(Row).where(Row.id == message_id, Row.state == "sending", Row.lease_token == token)
-                           .values(**values).execution_options(synchronize_session=False))
-    return (done.rowcount or 0) == 1
+        return bool(LEASES.update(session, [message_id], token, **values))
 
 
 def drop_expired(sessions: sessionmaker[Session], now: datetime) -> int:
     """Drop what was not sent before it expired (nor is being sent now); returns how many."""
     with sessions.begin() as session:
         done = session.execute(
-            update(Row).where(Row.expires_at <= now, or_(Row.state.in_(WAITING),
-                                                         and_(Row.state == "sending", Row.lease_until < now)))
+            update(Row).where(Row.expires_at <= now, LEASES.due(now, wait=False))
             .values(state="dropped", message=None, settled_at=now, lease_until=None, lease_token=None,
                     last_error="expired").execution_options(synchronize_session=False))
         return done.rowcount or 0

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from coach.clock import SetClock
 from storage.db import make_engine, normalize_url, upgrade
 from storage.models import Base
+from tests.db_outage import Outage, database_outage
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam: within working hours
@@ -95,3 +96,10 @@ def runtime(database_url: str, clock: SetClock) -> Iterator[Runtime]:
     rt = Runtime.open(Settings(database_url=database_url), migrate=False, clock=clock)
     yield rt
     rt.engine.dispose()
+
+
+@pytest.fixture
+def outage(database_url: str, clock: SetClock, tmp_path) -> Iterator[Outage]:
+    """The test's database with a runtime on it that the test can take away (`cut`) and bring back (`restore`)."""
+    with database_outage(database_url, clock, tmp_path / "outage") as made:
+        yield made

@@ -1,9 +1,11 @@
 """The coach in Slack: slash command, direct messages, @-mentions, buttons, modals and App Home.
 
 Every entry point becomes one engine call for the same stored conversation (one per user and
-workspace). This web side verifies and acknowledges within Slack's three seconds and hands the
+workspace). This web side verifies, stores and acknowledges within Slack's three seconds and hands the
 interaction to `bot.slack.worker` as a job: in worker processes (`COACH_WORKERS`, default 1), or in
-threads of this process with `COACH_WORKERS=0`.
+threads of this process with `COACH_WORKERS=0` (see `bot.slack.intake`). What cannot be stored is not
+acknowledged: Slack delivers an event again after a 5xx; a slash command, click or form it never resends, so
+the user is told to try again.
 """
 
 from __future__ import annotations
@@ -12,28 +14,33 @@ import asyncio
 import hashlib
 import json
 import logging
-import multiprocessing
 import re
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.logs import request_id
 from bot.runtime import Runtime
-from bot.slack import render, worker
+from bot.slack import render
+from bot.slack.intake import Intake
 from coach.engine import Coach, Who
+from coach.i18n import translator
+from coach.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
 # DM messages a person wrote: plain, with a file, or a thread reply also sent to the conversation. Not answered:
 # edits and deletions (message_changed, message_deleted), joins, a thread's bookkeeping, apps' posts.
 WRITTEN = frozenset({None, "file_share", "thread_broadcast"})
 MAX_ERROR = 150  # what Slack shows of a modal field's error message
+_handed: ContextVar[list[tuple[str, dict[str, Any], str]]] = ContextVar("slack_handed")  # this delivery's jobs
 
 
 class _NoBodies(logging.Filter):
@@ -45,13 +52,15 @@ class _NoBodies(logging.Filter):
         return True
 
 
-def job_executor(runtime: Runtime) -> Executor:
-    settings = runtime.settings
-    if settings.coach_workers == 0:  # threads of this process do the work on its runtime: its engine, its clock
-        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-work", initializer=worker.use_runtime,
-                                  initargs=(runtime,))
-    return ProcessPoolExecutor(max_workers=settings.coach_workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=worker.start_worker, initargs=(settings,))
+class _StoredFirst(AsyncApp):
+    """Bolt, answering Slack (over HTTP and in Socket Mode) only once what its listeners handed over is stored."""
+
+    def __init__(self, take: Callable[[AsyncBoltRequest, Callable], Awaitable[BoltResponse]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._take = take
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        return await self._take(req, super().async_dispatch)
 
 
 class SlackCoach:
@@ -63,15 +72,18 @@ class SlackCoach:
         logger.addFilter(_NoBodies())
         # The token alone: given a client too, Bolt also reads SLACK_BOT_TOKEN from the environment and warns
         # that this token goes unused. Its constructor takes no base URL, so the client it made is pointed at ours.
-        self.app = AsyncApp(
+        self.app = _StoredFirst(
+            self.take,
             token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
             logger=logger,
             request_verification_enabled=not settings.slack_app_token,
+            process_before_response=True,  # the listeners only hand over (`submit`); the answer waits for `take`
         )
         self.app.client.base_url = settings.slack_api_url
         self.verifier = None if settings.slack_app_token else SignatureVerifier(settings.slack_signing_secret or "")
-        self._jobs: Executor | None = None
+        self.intake = Intake(runtime)
+        self._telling: set[asyncio.Task] = set()
         self._register()
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -92,22 +104,61 @@ class SlackCoach:
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def start(self, _app=None) -> None:
-        self._jobs = job_executor(self.runtime)
+        await self.intake.start()
 
     async def stop(self, _app=None) -> None:
         """Jobs already handed over finish before the process exits."""
-        if self._jobs is not None:
-            await asyncio.to_thread(self._jobs.shutdown, wait=True)
+        await self.intake.stop()
 
     def submit(self, job: str, **payload: Any) -> None:
+        """Hand one job of this delivery to the workers; it is stored before Slack gets its answer (`take`)."""
+        _handed.get().append((job, payload, request_id.get()))
+
+    async def take(self, request: AsyncBoltRequest, dispatch: Callable) -> BoltResponse:
+        """Bolt's listeners run and `submit` their jobs; Slack's answer (the acknowledgement) goes out once those
+        are stored, and says so when they could not be."""
+        handed: list[tuple[str, dict[str, Any], str]] = []
+        reset = _handed.set(handed)
         try:
-            future = self._jobs.submit(worker.run, job, payload, request_id.get())
-        except BrokenProcessPool:  # the worker process died (killed, out of memory): start a new pool
-            log.error("the Slack worker process died; starting a new one (jobs it was running are lost)")
-            self._jobs.shutdown(wait=False, cancel_futures=True)
-            self._jobs = job_executor(self.runtime)
-            future = self._jobs.submit(worker.run, job, payload, request_id.get())
-        future.add_done_callback(_log_failure)
+            response = await dispatch(request)
+        finally:
+            _handed.reset(reset)
+        if not handed or response.status != 200 or await self.intake.record(handed):
+            return response
+        return self._not_stored(request.body)
+
+    def _not_stored(self, body: dict) -> BoltResponse:
+        """An event is refused so that Slack delivers it again. A slash command, click or form Slack never resends:
+        it gets its usual 200 and the user is told, in the coach's default language (the user's own is in the
+        database), to try again."""
+        if body.get("type") == "event_callback":
+            return BoltResponse(status=503, body={"error": "the coach cannot store this event now; deliver it again"})
+        message = self._try_again()
+        if "command" in body:
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
+        fields = list(((body.get("view") or {}).get("state") or {}).get("values") or {})
+        if body.get("type") == "view_submission" and fields:  # the modal stays open with what was typed
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": {fields[0]: message}})
+        if body.get("type") == "block_actions":
+            task = asyncio.ensure_future(self._tell(body, message))
+            self._telling.add(task)
+            task.add_done_callback(self._telling.discard)
+        return BoltResponse(status=200, body="")
+
+    def _try_again(self) -> str:
+        return translator(self.runtime.settings.coach_language).gettext(
+            "Sorry, I cannot reach my database right now, so this did not get through. Please try again in a minute.")
+
+    async def _tell(self, body: dict, message: str) -> None:
+        """Say `message` where the click was: next to the clicked message, or in the DM for one in App Home."""
+        try:
+            if body.get("response_url"):
+                await AsyncWebhookClient(body["response_url"]).send(text=message, response_type="ephemeral",
+                                                                    replace_original=False)
+            else:
+                await self.app.client.chat_postMessage(channel=body["user"]["id"], text=message)
+        except Exception as exc:
+            log.warning("could not tell the user to try again: %s", type(exc).__name__)
 
     def _who(self, team: str | None, user: str) -> Who:
         return Who(identity=f"slack:{user}", conversation_key=f"slack:{team or '-'}:{user}")
@@ -169,7 +220,7 @@ class SlackCoach:
                     scope=action.get("value", ""), channel=channel, thread_ts=(message or {}).get("thread_ts"),
                     trigger_id=body["trigger_id"])
 
-    async def on_form_submitted(self, ack, body: dict, view: dict) -> None:
+    async def on_form_submitted(self, ack, body: dict, view: dict, request: AsyncBoltRequest) -> None:
         meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
         values = render.read_submission(view)
         team, user = (body.get("team") or {}).get("id"), body["user"]["id"]
@@ -179,10 +230,14 @@ class SlackCoach:
             return
         await ack()
         self.submit("form_submitted", team=team, user=user, values=values, scope=meta.get("scope"),
-                    channel=meta.get("channel"), thread_ts=meta.get("thread_ts"))
+                    channel=meta.get("channel"), thread_ts=meta.get("thread_ts"), event_id=replay_key(request))
 
     def _form_errors(self, who: Who, scope: str, values: dict) -> dict[str, str]:
-        return {name: message[:MAX_ERROR] for name, message in self.coach.form_errors(who, scope, values).items()}
+        try:
+            errors = self.coach.form_errors(who, scope, values)
+        except StoreUnavailable:  # the modal stays open with what was typed
+            errors = dict.fromkeys(list(values)[:1], self._try_again())
+        return {name: message[:MAX_ERROR] for name, message in errors.items()}
 
 
 def said_to(text: str, coach: str) -> str:
@@ -193,12 +248,7 @@ def said_to(text: str, coach: str) -> str:
 
 
 def replay_key(request: AsyncBoltRequest) -> str:
-    """What identifies one signed request: Slack sends a slash command or a click once, with no event id, so
-    the same timestamp and body again is a replay (within the five minutes a signature is accepted)."""
+    """What identifies one signed request: Slack sends a slash command, a click or a form once, with no event id,
+    so the same timestamp and body again is a replay (within the five minutes a signature is accepted)."""
     timestamp = (request.headers.get("x-slack-request-timestamp") or [""])[0]
     return "request:" + hashlib.sha256(f"{timestamp}:{request.raw_body}".encode()).hexdigest()
-
-
-def _log_failure(future: Future) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        log.error("a Slack job could not be run", exc_info=future.exception())

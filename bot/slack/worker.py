@@ -1,7 +1,8 @@
 """The coach's Slack work, done after the acknowledgement, in worker processes.
 
-The web process only verifies, acknowledges and hands each interaction over as a small JSON-able
-job; a worker process runs the turn, renders Block Kit and calls the Web API. Acks never wait
+The web process only verifies, stores (bot.slack.intake), acknowledges and hands each interaction over
+as a small JSON-able job; a worker process runs the turn, renders Block Kit and calls the Web API, and
+says whether the job is to be tried again because the database could not be reached. Acks never wait
 behind coaching work, however busy the coach is. Workers run at a lower CPU priority, so under a
 burst Slack's acks come first and the replies follow as soon as there is room.
 """
@@ -33,6 +34,7 @@ from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import normalize_language, translator
 from coach.identity import Identity
+from coach.ports import StoreUnavailable
 from coach.registry import is_public
 from coach.replies import Reply
 
@@ -130,6 +132,10 @@ class SlackWork:
                 return
             self.client.views_publish(user_id=Identity.parse(who.identity).id,
                                       view=render.render_home(home.blocks, language=home.language))
+        except StoreUnavailable:
+            if event_id:  # the app_home_opened delivery is tried again
+                raise
+            log.warning("could not refresh App Home: the database cannot be reached")
         except Exception:
             log.warning("could not refresh App Home", exc_info=True)
 
@@ -205,9 +211,11 @@ class SlackWork:
         self.client.views_open(trigger_id=trigger_id, view=render.render_modal(form, meta, language=self.language(who)))
 
     def form_submitted(self, team: str | None, user: str, values: dict[str, Any], scope: str | None,
-                       channel: str | None, thread_ts: str | None) -> None:
+                       channel: str | None, thread_ts: str | None, event_id: str | None = None) -> None:
         who = self.who(team, user)
-        self.post(channel or user, self.turn(who, Inbound(form=values, scope=scope)), thread_ts=thread_ts)
+        reply = self.turn(who, Inbound(form=values, scope=scope), event_id)
+        if reply is not None:  # None: this form was handled already (tried again after the database came back)
+            self.post(channel or user, reply, thread_ts=thread_ts)
 
 
 _work: SlackWork | None = None  # this process's worker, set by use_runtime
@@ -219,7 +227,7 @@ def start_worker(settings: Settings) -> None:
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     configure_logging(settings_secrets(settings))
-    use_runtime(Runtime.open(settings, migrate=False))
+    use_runtime(Runtime.open(settings, migrate=False, check=False))  # the database may be away: turns are retried
 
 
 def use_runtime(runtime: Runtime) -> None:
@@ -231,18 +239,23 @@ def use_runtime(runtime: Runtime) -> None:
 
 
 JOBS = frozenset({"command", "message", "mention", "home_opened", "choice", "open_form", "form_submitted"})
+DONE, RETRY = "done", "retry"
 
 
-def run(job: str, payload: dict[str, Any], request: str = "-") -> None:
-    """Do one job in this worker, logging under the request id of the event it came from; failures are
-    logged here, where the traceback is."""
+def run(job: str, payload: dict[str, Any], request: str = "-") -> str:
+    """Do one job in this worker, logging under the request id of the delivery it came from; failures are logged
+    here, where the traceback is. DONE: handled (or failed for a reason other than the database); RETRY: the
+    database could not be reached, so the job is to be tried again."""
     if job not in JOBS:
         raise ValueError(f"unknown Slack job {job!r}")
     token = request_id.set(request)
     try:
         getattr(_work, job)(**payload)
+    except StoreUnavailable as exc:
+        log.warning("Slack job %r could not reach the database (%s); it is tried again", job, exc)
+        return RETRY
     except Exception:
         log.exception("Slack job %r failed", job)
     finally:
         request_id.reset(token)
-
+    return DONE

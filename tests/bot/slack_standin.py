@@ -39,6 +39,7 @@ class SlackStandIn:
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
     errors: dict[str, str] = field(default_factory=dict)  # method -> the error Slack answers it with (ok: false)
     latency: float = 0.0  # seconds each call takes to answer, as over a real network
+    hold: dict[str, threading.Event] = field(default_factory=dict)  # method -> answered once the event is set
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -84,6 +85,8 @@ class SlackStandIn:
             self.calls.append(Call(method, args))
             self._ts += 1
             ts = f"{self._ts}.000100"
+        if method in self.hold:
+            await asyncio.to_thread(self.hold[method].wait, 60)
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
         if method == "auth.test":
