@@ -16,9 +16,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from coach.deal_csv import RowError, parse_deals_csv
+from coach.deal_maps import MapFileError, read_stage_map
 from coach.errors import InputError
 from coach.i18n import translator
 from coach.pipeline import Forecast, forecast, forecasts_by_currency
+
+
+def _read(file: Path) -> bytes:
+    from bot.cli import BadInput
+
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(escape(f"no such file: {file}")) from None
+    except OSError as exc:
+        raise BadInput(escape(f"cannot read {file}: {exc.strerror or exc}")) from None
 
 
 def _refuse(file: Path, errors: list[RowError], what: str) -> None:
@@ -35,18 +47,21 @@ def import_deals_command(
         "--owner", help="Owner of rows without one: console:alice, slack:U0123 or an e-mail.")] = None,
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Import the valid rows and report the invalid ones as skipped.")] = False,
+    stage_map: Annotated[Path | None, typer.Option(
+        "--stage-map", help="CSV with the columns crm stage, stage, probability: your CRM's stages mapped onto "
+                            "ours, with their chance.")] = None,
 ) -> None:
     """Import deals from a CSV export; all-or-nothing unless --skip-invalid."""
     from bot.cli import BadInput, cli_errors, open_runtime
 
     with cli_errors():
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise BadInput(escape(f"no such file: {file}")) from None
-        except OSError as exc:
-            raise BadInput(escape(f"cannot read {file}: {exc.strerror or exc}")) from None
-        parsed = parse_deals_csv(data)
+        stages = None
+        if stage_map is not None:
+            try:
+                stages = read_stage_map(_read(stage_map))
+            except MapFileError as exc:
+                _refuse(stage_map, exc.errors, "nothing was imported")
+        parsed = parse_deals_csv(_read(file), stages)
         if parsed.header_errors:
             _refuse(file, parsed.header_errors, "nothing was imported")
         rt = open_runtime()

@@ -8,8 +8,12 @@
   column, the one listed first in `COLUMNS` is used (e-mail before name for the owner).
 - Probability is a percentage; a column whose values are all fractions 0–1 with at least one
   strictly between (HubSpot's "Deal probability" exports 0.35) is read as fractions.
-- A missing stage is "quote" when the row has a quote_ref, else "prospect". Common HubSpot and
-  Salesforce pipeline stages map onto ours (`CRM_STAGES`).
+- A missing stage is "quote" when the row has a quote_ref, else "prospect". HubSpot's and
+  Salesforce's default stages, and those of a stage map, map onto ours with a default chance
+  (`coach.crm_stages`); an empty probability takes the stage's chance, so an export may have a
+  stage column instead of a probability column.
+- A CRM's own deal id (HubSpot's `Record ID`, Salesforce's `Opportunity ID`) identifies the deal
+  when the file has no quote_ref (`DealRow.ref`).
 - Errors carry the physical line number (the header is line 1); a row with any error is left out.
 """
 
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from coach.domain import Stage, parse_stage
+from coach.crm_stages import StageInfo, stage_info
+from coach.domain import Stage
 from coach.money import CURRENCY_SIGNS, parse_decimal, parse_money, parse_percent
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -43,6 +48,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_date": ("decision date", "decision month", "close date", "expected close date",
                       "closing date", "beslisdatum", "beslismaand", "besluitdatum",
                       "verwachte beslisdatum", "sluitingsdatum"),
+    "record_id": ("record id", "opportunity id"),
     "quote_ref": ("quote ref", "quote number", "quote", "quote no", "quote id", "offertenummer",
                   "offerte nummer", "offerte nr", "offertenr"),
     "quote_date": ("quote date", "quote sent", "quote sent date", "quote sent on", "date quote sent",
@@ -53,24 +59,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "opportunity currency", "deal currency", "deal currency code",
                  "currency code", "valuta", "munteenheid"),
 }
-REQUIRED = ("account", "amount", "probability")
+REQUIRED = ("account", "amount")  # and probability, or a stage column whose stages give the chance
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
 
-CRM_STAGES = {  # HubSpot's default pipeline, then Salesforce's
-    "appointment scheduled": Stage.PROSPECT,
-    "qualified to buy": Stage.PROSPECT,
-    "presentation scheduled": Stage.HOT_PROSPECT,
-    "decision maker bought in": Stage.HOT_PROSPECT,
-    "contract sent": Stage.QUOTE,
-    "prospecting": Stage.SUSPECT,
-    "qualification": Stage.PROSPECT,
-    "needs analysis": Stage.PROSPECT,
-    "value proposition": Stage.HOT_PROSPECT,
-    "id decision makers": Stage.HOT_PROSPECT,
-    "perception analysis": Stage.HOT_PROSPECT,
-    "proposal price quote": Stage.QUOTE,
-    "negotiation review": Stage.QUOTE,
-}
 STAGE_HINT = "use suspect, prospect, hot prospect, quote, won or lost (Dutch: offerte, gewonnen, verloren)"
 DATE_HINT = "write YYYY-MM-DD or DD-MM-YYYY"
 _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -107,6 +98,12 @@ class DealRow:
     follow_up_date: date | None = None
     currency: str | None = None  # None: the owner's team currency
     quote_date: date | None = None  # when the quote was sent; None: unknown
+    record_id: str | None = None  # the CRM's id of the deal
+
+    @property
+    def ref(self) -> str | None:
+        """What identifies the deal within its account: the quote number, else the CRM's record id."""
+        return self.quote_ref or self.record_id
 
 
 @dataclass
@@ -160,11 +157,6 @@ def parse_date(text: str, month_end: bool = True) -> date:
     raise ValueError(f"{text.strip()!r} is not a date; {hint}")
 
 
-def _stage(text: str) -> Stage | None:
-    key = " ".join(re.sub(r"[_\-./]", " ", text.casefold()).split())
-    return parse_stage(text) or CRM_STAGES.get(key)
-
-
 def _currency(text: str) -> str:
     code = CURRENCY_SIGNS.get(text.strip(), text.strip().upper())
     if not re.fullmatch(r"[A-Z]{3}", code):
@@ -213,11 +205,11 @@ class _Row:
             return None
 
 
-def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
+def _parse_row(row: _Row, fraction: bool, stage_map: dict[str, StageInfo] | None) -> DealRow | None:
     account = row.text("account", 200)
     if account is None:
         row.fail("account", "empty; every deal needs the customer or prospect name")
-    quote_ref = row.text("quote_ref", 80)
+    quote_ref, record_id = row.text("quote_ref", 80), row.text("record_id", 80)
     title, owner, next_step = row.text("title", 200), row.text("owner", 200), row.text("next_step")
     money = row.value("amount", parse_money)
     if money is None and not row.cells.get("amount", "").strip():
@@ -226,15 +218,19 @@ def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
     if money and money[1] and currency and money[1] != currency:
         row.fail("currency", f"the amount is in {money[1]} but the currency column says {currency}")
     stage_text = row.cells.get("stage", "").strip()
-    stage = _stage(stage_text) if stage_text else (Stage.QUOTE if quote_ref else Stage.PROSPECT)
-    if stage is None:
-        row.fail("stage", f"unknown stage {stage_text!r}; {STAGE_HINT}")
+    info = (stage_info(stage_text, stage_map) if stage_text
+            else StageInfo(Stage.QUOTE if quote_ref else Stage.PROSPECT, None))
+    stage = info.stage if info else None
+    if info is None:
+        row.fail("stage", f"unknown stage {stage_text!r}; {STAGE_HINT}, or map your CRM's stages onto ours "
+                          "with --stage-map FILE (see README, Importing deals)")
     probability = row.value("probability", _probability, fraction)
     if probability is None and not row.cells.get("probability", "").strip():
-        if stage in (Stage.WON, Stage.LOST):
-            probability = 100 if stage is Stage.WON else 0
-        else:
-            row.fail("probability", "empty; write the chance of the order in percent")
+        probability = info.probability if info else None
+        if info and probability is None:
+            row.fail("probability", "empty; write the chance of the order in percent" if "probability" in row.headers
+                     else f"no probability column, and stage {stage_text or stage.value!r} has no default chance; "
+                          "add a probability column, or give the stage a probability in a --stage-map file")
     elif probability is not None and not 0 <= probability <= 100:
         row.fail("probability", "a percentage is between 0 and 100")
     decision = row.value("decision_date", parse_date)
@@ -249,7 +245,7 @@ def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
     return DealRow(line=row.line, account=account, amount=money[0], probability=probability,
                    stage=stage.value, decision_date=decision, title=title, owner=owner, units=units,
                    quote_ref=quote_ref, next_step=next_step, follow_up_date=follow_up,
-                   currency=currency or money[1], quote_date=quote_date)
+                   currency=currency or money[1], quote_date=quote_date, record_id=record_id)
 
 
 def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
@@ -262,13 +258,14 @@ def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     return {i: n for n, (_, i) in best.items()}, {n: header[i].strip() for n, (_, i) in best.items()}
 
 
-def _duplicates(rows: list[DealRow]) -> list[RowError]:
+def _duplicates(rows: list[DealRow], columns: dict[str, str]) -> list[RowError]:
     errors, seen = [], {}
     for r in rows:
         fold = " ".join(r.account.casefold().split())
-        key = ("q", fold, r.quote_ref) if r.quote_ref else ("t", fold, (r.owner or "").casefold(), r.title)
+        key = ("q", fold, r.ref) if r.ref else ("t", fold, (r.owner or "").casefold(), r.title)
         if key in seen:
-            what = (f"quote {r.quote_ref!r} for {r.account!r}" if r.quote_ref
+            name = "quote" if r.quote_ref else columns.get("record_id")
+            what = (f"{name} {r.ref!r} for {r.account!r}" if r.ref
                     else f"a deal for {r.account!r} with the same owner and title and no quote_ref")
             errors.append(RowError(r.line, f"{what} appears twice (first on line {seen[key]})"))
         else:
@@ -276,8 +273,10 @@ def _duplicates(rows: list[DealRow]) -> list[RowError]:
     return errors
 
 
-def parse_deals_csv(data: bytes | str) -> DealCsv:
-    """Parse a deals export. Rows with errors are left out of `rows`; header errors stop parsing."""
+def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None) -> DealCsv:
+    """Parse a deals export. Rows with errors are left out of `rows`; header errors stop parsing.
+
+    `stage_map` (`coach.deal_maps.read_stage_map`) adds stage labels to the built-in ones."""
     text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines, offset = text.split("\n", 1), 0
@@ -302,10 +301,12 @@ def parse_deals_csv(data: bytes | str) -> DealCsv:
         return result
     index, result.columns = _map_headers(header)
     missing = [n for n in REQUIRED if n not in result.columns]
+    if "probability" not in result.columns and "stage" not in result.columns:
+        missing.append("probability")
     if missing:
         result.errors.append(RowError(1 + offset, f"missing column {', '.join(missing)} (found: "
-                                      f"{', '.join(h.strip() for h in header)}); "
-                                      "required are account, amount and probability"))
+                                      f"{', '.join(h.strip() for h in header)}); required are account, amount, "
+                                      "and probability or a stage column whose stages give the chance"))
         return result
     raw_rows, end = [], reader.line_num
     try:
@@ -326,7 +327,7 @@ def parse_deals_csv(data: bytes | str) -> DealCsv:
         if extra:
             row.errors.append(RowError(line, f"{extra} fields but the header has {len(header)}; "
                                        f"put values that contain {delimiter!r} in quotes"))
-        deal = _parse_row(row, fraction)
+        deal = _parse_row(row, fraction, stage_map)
         result.errors.extend(row.errors)
         if deal:
             result.rows.append(deal)
@@ -334,7 +335,7 @@ def parse_deals_csv(data: bytes | str) -> DealCsv:
             e.message.startswith("decision_date:") for e in result.errors):
         message = "missing column decision_date (or Close Date); open deals need the expected decision date"
         return DealCsv(errors=[RowError(1 + offset, message)], columns=result.columns, header_line=1 + offset)
-    dupes = _duplicates(result.rows)
+    dupes = _duplicates(result.rows, result.columns)
     bad = {e.line for e in dupes}
     result.rows = [r for r in result.rows if r.line not in bad]
     result.errors = sorted(result.errors + dupes, key=lambda e: e.line)

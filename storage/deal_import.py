@@ -1,7 +1,9 @@
 """Write parsed deal rows (`coach.deal_csv`) to the database: `salescoach import deals`.
 
-A deal is identified by (account, quote_ref) when the row has a quote_ref, else by (account, owner,
-title) among deals without one, so importing the same file again changes nothing. Empty optional
+A deal is identified by (account, reference) when the row has one (its quote_ref, else the CRM's record
+id, stored as quote_ref), else by (account, owner, title) among deals without one, so importing the
+same file again changes nothing. A deal without a reference (imported before its export had one) takes
+the reference of a row with the same account, owner and title. Empty optional
 cells (title, units, next step, decision date, currency) leave the stored value alone. Accounts
 live in the owner's team, or with the owner while they have no team. By default the import is
 all-or-nothing: any error means nothing is written. The caller commits.
@@ -93,16 +95,23 @@ def _resolve_owner(session: Session, row: DealRow, default: User | None, default
     return cache[row.owner]
 
 
-def _find_deal(session: Session, account: Account, owner: User | None, row: DealRow) -> Deal | None | str:
-    if row.quote_ref:
-        return session.scalar(select(Deal).where(Deal.account_id == account.id,
-                                                 Deal.quote_ref == row.quote_ref))
+def _find_deal(session: Session, account: Account, owner: User | None, row: DealRow,
+               claimed: set[int]) -> Deal | None | str:
+    """The stored deal this row updates, None for a new one, or an error message. `claimed`: the deals
+    earlier rows of this import update, which a row without their reference does not take."""
+    if row.ref:
+        found = session.scalar(select(Deal).where(Deal.account_id == account.id, Deal.quote_ref == row.ref))
+        if found is not None:
+            return found
     if owner is None:
         return None
     title = Deal.title.is_(None) if row.title is None else Deal.title == row.title
-    found = session.scalars(select(Deal).where(Deal.account_id == account.id, Deal.owner_id == owner.id,
-                                               Deal.quote_ref.is_(None), title).limit(2)).all()
+    found = [d for d in session.scalars(select(Deal).where(
+        Deal.account_id == account.id, Deal.owner_id == owner.id, Deal.quote_ref.is_(None), title))
+        if d.id not in claimed]
     if len(found) > 1:
+        if row.ref:  # which of them is the one to take this reference cannot be told
+            return None
         return (f"{account.name!r} has several deals titled {row.title!r} of this owner and without a "
                 "quote_ref; add a quote_ref column to tell them apart")
     return found[0] if found else None
@@ -110,7 +119,7 @@ def _find_deal(session: Session, account: Account, owner: User | None, row: Deal
 
 def _plan(session: Session, rows: Sequence[DealRow], default: User | None, default_identity: str | None,
           errors: list[RowError]) -> list[_Plan]:
-    plans, owners, seen = [], {}, {}
+    plans, owners, seen, claimed = [], {}, {}, set()
     accounts: dict[tuple[str, str], Account | None] = {}
     for row in rows:
         owner = _resolve_owner(session, row, default, default_identity, owners)
@@ -119,9 +128,9 @@ def _plan(session: Session, rows: Sequence[DealRow], default: User | None, defau
             continue
         identity = owner.identity if owner else default_identity
         scope, key = _scope(owner, identity or ""), account_key(row.account)
-        deal_key = (scope, key, row.quote_ref) if row.quote_ref else (scope, key, identity, row.title)
+        deal_key = (scope, key, row.ref) if row.ref else (scope, key, identity, row.title)
         if deal_key in seen:
-            same = f"quote {row.quote_ref}" if row.quote_ref else "owner and title"
+            same = f"quote {row.quote_ref}" if row.quote_ref else f"record {row.ref}" if row.ref else "owner and title"
             errors.append(RowError(row.line, f"the same deal as line {seen[deal_key]} "
                                    f"(account {row.account!r}, {same})"))
             continue
@@ -130,10 +139,12 @@ def _plan(session: Session, rows: Sequence[DealRow], default: User | None, defau
             accounts[scope, key] = None if owner is None else session.scalar(
                 select(Account).where(Account.scope == scope, Account.name_key == key))
         account = accounts[scope, key]
-        deal = _find_deal(session, account, owner, row) if account else None
+        deal = _find_deal(session, account, owner, row, claimed) if account else None
         if isinstance(deal, str):
             errors.append(RowError(row.line, deal))
             continue
+        if deal is not None:
+            claimed.add(deal.id)
         plans.append(_Plan(row, owner, account, deal))
     return plans
 
@@ -147,7 +158,7 @@ def _apply(session: Session, plan: _Plan, owner: User, account: Account, today: 
     """Create or update one deal and its follow-up; returns created, updated or unchanged."""
     row, deal = plan.row, plan.deal
     values = {"owner_id": owner.id, "amount": row.amount, "probability": row.probability,
-              "stage": row.stage, "quote_ref": row.quote_ref}
+              "stage": row.stage, "quote_ref": row.ref}
     optional = {"title": row.title, "units": row.units, "next_step": row.next_step,
                 "decision_date": row.decision_date, "currency": row.currency}
     values.update({k: v for k, v in optional.items() if v is not None})

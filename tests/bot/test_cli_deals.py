@@ -87,7 +87,8 @@ def test_one_invalid_row_imports_nothing(database_url: str, runtime, tmp_path: P
     assert lines[1:] == [
         "  line 3: amount: 'lots' is not a valid amount; write it like 4630.50 or 4.630,50",
         "  line 5: stage: unknown stage 'maybe'; use suspect, prospect, hot prospect, quote, won or lost "
-        "(Dutch: offerte, gewonnen, verloren)",
+        "(Dutch: offerte, gewonnen, verloren), or map your CRM's stages onto ours with --stage-map FILE "
+        "(see README, Importing deals)",
         "  line 5: probability: '150': a percentage is between 0 and 100",
     ]
     assert result.stdout == ""
@@ -198,3 +199,71 @@ def test_bad_input_exits_2(database_url: str, tmp_path: Path) -> None:
     assert team.returncode == 2 and "no team named 'Nope'" in team.stderr
     user = salescoach(database_url, tmp_path, "forecast", "--owner", "console:ghost")
     assert user.returncode == 2 and "no user 'console:ghost'" in user.stderr
+
+
+def add_anna(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        session.add(User(identity="slack:U0ANNA", display_name="Anna de Vries", email="anna@example.com"))
+
+
+def test_hubspot_default_export_without_probability(database_url: str, runtime, tmp_path: Path) -> None:
+    """HubSpot's default deals export: the chance comes from each stage of its default pipeline."""
+    add_anna(runtime)
+    first = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "hubspot_deals_export.csv"))
+    assert first.returncode == 0, first.stderr
+    assert "7 created, 0 updated, 0 unchanged, 0 skipped" in first.stdout
+    rows = deals_table(runtime)
+    assert [(r[0], r[1], r[4], r[5], r[7]) for r in rows] == [
+        ("Bakkerij De Vries", "Oven DV-200", 90, "quote", "15678901234"),
+        ("Jansen Koeltechniek B.V.", "Koelcel", 60, "hot prospect", "15678901235"),
+        ("Café 't Hoekje", "Vaatwasser", 20, "prospect", "15678901236"),
+        ("Jansen Koeltechniek B.V.", "Koelcel", 40, "prospect", "15678901237"),
+        ("Drukkerij Smit", "Snijmachine", 80, "hot prospect", "15678901238"),
+        ("Van Dijk Logistiek", "Heftruck", 100, "won", "15678901239"),
+        ("Van Dijk Logistiek", "Stapelaar", 0, "lost", "15678901240"),
+    ]
+    again = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "hubspot_deals_export.csv"))
+    assert again.returncode == 0, again.stderr
+    assert "0 created, 0 updated, 7 unchanged, 0 skipped" in again.stdout
+    assert deals_table(runtime) == rows
+    # December: 4630.50 × 90% + 1250 × 20% = 4167.45 + 250; January: 12000 × 60% + 8000 × 80%; February: 3000 × 40%
+    (fc,) = forecast_json(database_url, tmp_path)
+    assert [(m["month"], m["weighted_amount"], m["deals"]) for m in fc["months"]] == [
+        ("2026-12", "4417.45", 2), ("2027-01", "13600.00", 2), ("2027-02", "1200.00", 1)]
+
+
+def test_custom_pipeline_needs_a_stage_map(database_url: str, runtime, tmp_path: Path) -> None:
+    add_anna(runtime)
+    export = str(DATA / "hubspot_deals_custom_pipeline.csv")
+    refused = salescoach(database_url, tmp_path, "import", "deals", export)
+    assert refused.returncode == 2
+    assert "3 errors, nothing was imported" in refused.stderr
+    assert ("line 2: Deal Stage: unknown stage 'Demo booked'; use suspect, prospect, hot prospect, quote, won or "
+            "lost (Dutch: offerte, gewonnen, verloren), or map your CRM's stages onto ours with --stage-map FILE"
+            in refused.stderr)
+    assert deals_table(runtime) == []
+
+    mapped = salescoach(database_url, tmp_path, "import", "deals", export, "--stage-map", str(DATA / "stage_map.csv"))
+    assert mapped.returncode == 0, mapped.stderr
+    assert "6 created" in mapped.stdout
+    assert [(r[1], r[4], r[5]) for r in deals_table(runtime)] == [
+        ("Oven DV-200", 25, "prospect"), ("Koelcel", 50, "quote"), ("Vaatwasser", 70, "quote"),
+        ("Snijmachine", 85, "hot prospect"), ("Heftruck", 100, "won"), ("Stapelaar", 0, "lost")]
+
+
+def test_a_bad_stage_map_imports_nothing(database_url: str, runtime, tmp_path: Path) -> None:
+    stages = tmp_path / "stages.csv"
+    stages.write_text("crm stage,stage,probability\nDemo booked,demo,25\nProposal sent,quote,lots\n")
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "hubspot_deals_custom_pipeline.csv"),
+                        "--stage-map", str(stages))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {stages}: 2 errors, nothing was imported",
+        "  line 2: stage: 'demo' is not one of ours; use suspect, prospect, hot prospect, quote, won or lost "
+        "(Dutch: offerte, gewonnen, verloren)",
+        "  line 3: probability: 'lots' is not a percentage; write it like 35 or 35%",
+    ]
+    missing = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "hubspot_deals_custom_pipeline.csv"),
+                         "--stage-map", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert deals_table(runtime) == []

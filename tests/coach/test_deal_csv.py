@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.deal_csv import DealRow, detect_delimiter, parse_date, parse_deals_csv
+from coach.deal_maps import MapFileError, read_stage_map
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -110,7 +111,8 @@ def test_every_error_with_its_physical_line() -> None:
         "line 4: account: empty; every deal needs the customer or prospect name",
         "line 5: currency: 'XX1' is not a currency; use an ISO code like EUR",
         "line 5: stage: unknown stage 'maybe'; use suspect, prospect, hot prospect, quote, won or lost "
-        "(Dutch: offerte, gewonnen, verloren)",
+        "(Dutch: offerte, gewonnen, verloren), or map your CRM's stages onto ours with --stage-map FILE "
+        "(see README, Importing deals)",
         "line 5: probability: '150': a percentage is between 0 and 100",
         "line 5: decision_date: '2025-13-01' is not a real date",
         "line 5: follow_up_date: '2025-06' is not a date; write YYYY-MM-DD or DD-MM-YYYY",
@@ -126,6 +128,7 @@ def test_missing_required_column_is_a_line_one_error() -> None:
     assert result.rows == []
     assert [e.line for e in result.errors] == [1]
     assert "missing column account, probability" in result.errors[0].message
+    assert "probability or a stage column" in result.errors[0].message
     assert result.header_errors == result.errors
 
 
@@ -184,3 +187,98 @@ def test_broken_quotes_and_binary_files_stop_the_import() -> None:
     workbook = parse_deals_csv(b"PK\x03\x04\x00\x00\x08\x00")
     assert [e.line for e in workbook.header_errors] == [1]
     assert "save or export it as CSV" in workbook.errors[0].message
+
+
+def test_hubspot_default_export_takes_the_chance_from_the_stage() -> None:
+    """HubSpot's default deals export has no probability column: each stage of its default pipeline gives it."""
+    result = parse_deals_csv((DATA / "hubspot_deals_export.csv").read_bytes())
+    assert result.errors == []
+    assert [(r.title, r.stage, r.probability, r.record_id, r.ref) for r in result.rows] == [
+        ("Oven DV-200", "quote", 90, "15678901234", "15678901234"),
+        ("Koelcel", "hot prospect", 60, "15678901235", "15678901235"),
+        ("Vaatwasser", "prospect", 20, "15678901236", "15678901236"),
+        ("Koelcel", "prospect", 40, "15678901237", "15678901237"),  # same name, same company: another deal
+        ("Snijmachine", "hot prospect", 80, "15678901238", "15678901238"),
+        ("Heftruck", "won", 100, "15678901239", "15678901239"),
+        ("Stapelaar", "lost", 0, "15678901240", "15678901240"),
+    ]
+    first = result.rows[0]
+    assert (first.account, first.owner, first.amount, first.decision_date, first.quote_ref) == (
+        "Bakkerij De Vries", "Anna de Vries", Decimal("4630.50"), date(2026, 12, 31), None)
+
+
+@pytest.mark.parametrize(("stage", "chance"), [
+    ("appointmentscheduled", 20), ("decisionmakerboughtin", 80), ("CLOSED WON", 100),  # HubSpot's internal names
+    ("Prospecting", 10), ("Qualification", 10), ("Needs Analysis", 20), ("Value Proposition", 50),
+    ("Id. Decision Makers", 60), ("Perception Analysis", 70), ("Proposal/Price Quote", 75),
+    ("Negotiation/Review", 90), ("Closed Lost", 0),  # Salesforce's defaults
+])
+def test_crm_default_stages_give_their_chance(stage: str, chance: int) -> None:
+    (row,) = parse_deals_csv(f"account,amount,stage,close date\nAcme,100,{stage},2027-01-31\n").rows
+    assert row.probability == chance
+
+
+def test_a_probability_column_wins_over_the_stage_and_an_empty_cell_takes_the_stage() -> None:
+    text = ("Deal Name,Associated Company,Amount,Deal Stage,Deal probability,Close Date\n"
+            "A,Acme,100,Contract sent,0.35,2027-01-31\n"
+            "B,Acme,100,Contract sent,,2027-01-31\n"
+            "C,Acme,100,quote,,2027-01-31\n")
+    result = parse_deals_csv(text)
+    assert [r.probability for r in result.rows] == [35, 90]
+    assert messages(result) == ["line 4: Deal probability: empty; write the chance of the order in percent"]
+
+
+def test_an_unknown_stage_names_the_stage_and_points_to_the_stage_map() -> None:
+    result = parse_deals_csv("account,amount,stage,decision date\nAcme,100,Demo booked,2027-01-31\n")
+    assert messages(result) == [
+        "line 2: stage: unknown stage 'Demo booked'; use suspect, prospect, hot prospect, quote, won or lost "
+        "(Dutch: offerte, gewonnen, verloren), or map your CRM's stages onto ours with --stage-map FILE "
+        "(see README, Importing deals)"]
+
+
+def test_our_own_stages_need_a_probability_when_the_file_has_no_column() -> None:
+    result = parse_deals_csv("account,amount,stage,decision date\nAcme,100,offerte,2027-01-31\nBeta,5,won,\n")
+    assert [(r.account, r.probability) for r in result.rows] == [("Beta", 100)]
+    assert messages(result) == [
+        "line 2: probability: no probability column, and stage 'offerte' has no default chance; add a probability "
+        "column, or give the stage a probability in a --stage-map file"]
+
+
+def test_a_stage_map_adds_custom_stages_and_overrides_the_defaults() -> None:
+    stages = read_stage_map((DATA / "stage_map.csv").read_bytes())
+    result = parse_deals_csv((DATA / "hubspot_deals_custom_pipeline.csv").read_bytes(), stages)
+    assert result.errors == []
+    assert [(r.title, r.stage, r.probability) for r in result.rows] == [
+        ("Oven DV-200", "prospect", 25), ("Koelcel", "quote", 50), ("Vaatwasser", "quote", 70),
+        ("Snijmachine", "hot prospect", 85), ("Heftruck", "won", 100), ("Stapelaar", "lost", 0)]
+
+
+def test_a_stage_without_a_chance_in_the_map_takes_the_rows_probability() -> None:
+    stages = read_stage_map(b"CRM stage;Stage;Probability\nVerbal yes;hete prospect;\n")
+    text = ("account,amount,stage,probability,decision date\n"
+            "Acme,100,Verbal yes,65,2027-01-31\nB,1,verbal  YES,,2027-01-31\n")
+    result = parse_deals_csv(text, stages)
+    assert [(r.stage, r.probability) for r in result.rows] == [("hot prospect", 65)]
+    assert messages(result) == ["line 3: probability: empty; write the chance of the order in percent"]
+
+
+def test_stage_map_errors_are_listed_with_their_lines() -> None:
+    data = (b"crm stage,stage,probability\n"
+            b"Demo booked,prospect,25\n"
+            b",quote,50\n"
+            b"Proposal sent,maybe,50\n"
+            b"Verbal yes,hot prospect,120\n"
+            b"demo-booked,prospect,30\n")
+    with pytest.raises(MapFileError) as caught:
+        read_stage_map(data)
+    assert [str(e) for e in caught.value.errors] == [
+        "line 3: crm stage: empty; write the stage as the export names it",
+        "line 4: stage: 'maybe' is not one of ours; use suspect, prospect, hot prospect, quote, won or lost "
+        "(Dutch: offerte, gewonnen, verloren)",
+        "line 5: probability: '120': a percentage is between 0 and 100",
+        "line 6: crm stage 'demo-booked' is already mapped on line 2",
+    ]
+    with pytest.raises(MapFileError, match="the header needs the columns crm stage, stage, probability"):
+        read_stage_map(b"Demo booked,prospect,25\n")
+    with pytest.raises(MapFileError, match="no stages in the file"):
+        read_stage_map(b"crm stage,stage\n")

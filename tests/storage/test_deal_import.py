@@ -179,3 +179,39 @@ def test_a_quote_date_column_sets_when_the_quote_was_sent(runtime) -> None:
     assert counts(run(runtime, again)) == (0, 1, 1, 0)  # a corrected date is an update
     bad = run(runtime, header + "Acme,D,100,50,quote,2025-06-01,someday\n")
     assert not bad.written and bad.errors[0].message.startswith("quote date: 'someday' is not a date")
+
+
+def test_a_crm_record_id_identifies_the_deal_across_renames(runtime) -> None:
+    """HubSpot's Record ID is the deal's reference: a renamed deal is updated, two deals of one name stay two."""
+    header = "Record ID,Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+    second = "102,Koelcel,Jansen,3000,Qualified to buy,2027-02-28\n"
+    text = header + "101,Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n" + second
+    assert counts(run(runtime, text)) == (2, 0, 0, 0)
+    assert counts(run(runtime, text)) == (0, 0, 2, 0)
+    renamed = header + "101,Koelcel XL,Jansen,12000,Presentation scheduled,2027-01-15\n" + second
+    assert counts(run(runtime, renamed)) == (0, 1, 1, 0)
+    assert [(r[1], r[6], r[9]) for r in table(runtime)] == [("Koelcel XL", 60, "101"), ("Koelcel", 40, "102")]
+
+
+def test_deals_imported_without_their_record_id_take_it_instead_of_being_duplicated(runtime) -> None:
+    """An earlier import ignored HubSpot's Record ID: its deals (no reference, same owner and title) take it."""
+    before = ("Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+              "Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n")
+    assert counts(run(runtime, before)) == (1, 0, 0, 0)
+    now = ("Record ID,Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+           "101,Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n"
+           "102,Koelcel,Jansen,3000,Qualified to buy,2027-02-28\n")
+    assert counts(run(runtime, now)) == (1, 1, 0, 0)
+    assert counts(run(runtime, now)) == (0, 0, 2, 0)
+    assert [(r[1], r[3], r[9]) for r in table(runtime)] == [
+        ("Koelcel", Decimal("12000.00"), "101"), ("Koelcel", Decimal("3000.00"), "102")]
+
+
+def test_a_row_without_reference_does_not_take_a_deal_another_row_took(runtime) -> None:
+    run(runtime, "account,title,amount,probability,decision_date\nAcme,W,100,50,2027-01-31\n")
+    text = ("account,title,amount,probability,decision_date,quote_ref\n"
+            "Acme,W,200,50,2027-01-31,Q1\n"  # takes the stored deal and its reference
+            "Acme,W,300,50,2027-01-31,\n")  # a deal without reference of that title: a new one
+    assert counts(run(runtime, text)) == (1, 1, 0, 0)
+    assert counts(run(runtime, text)) == (0, 0, 2, 0)
+    assert [(r[3], r[9]) for r in table(runtime)] == [(Decimal("200.00"), "Q1"), (Decimal("300.00"), None)]
