@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from coach.deal_csv import RowError, parse_deals_csv
+from coach.deal_dates import DateOrder
 from coach.deal_maps import MapFileError, read_stage_map
 from coach.errors import InputError
 from coach.i18n import translator
@@ -50,6 +51,9 @@ def import_deals_command(
     stage_map: Annotated[Path | None, typer.Option(
         "--stage-map", help="CSV with the columns crm stage, stage, probability: your CRM's stages mapped onto "
                             "ours, with their chance.")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read dates like 05/06/2026: dmy (day first) or mdy (month first); by default "
+                             "each date column's own values tell.")] = None,
 ) -> None:
     """Import deals from a CSV export; all-or-nothing unless --skip-invalid."""
     from bot.cli import BadInput, cli_errors, open_runtime
@@ -61,7 +65,7 @@ def import_deals_command(
                 stages = read_stage_map(_read(stage_map))
             except MapFileError as exc:
                 _refuse(stage_map, exc.errors, "nothing was imported")
-        parsed = parse_deals_csv(_read(file), stages)
+        parsed = parse_deals_csv(_read(file), stages, date_order)
         if parsed.header_errors:
             _refuse(file, parsed.header_errors, "nothing was imported")
         rt = open_runtime()

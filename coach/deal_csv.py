@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import csv
 import io
@@ -29,6 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from coach.crm_stages import StageInfo, stage_info
+from coach.deal_dates import DATE_HINT, DateColumn, DateOrder, parse_date
 from coach.domain import Stage
 from coach.money import CURRENCY_SIGNS, parse_decimal, parse_money, parse_percent
 
@@ -63,16 +63,6 @@ REQUIRED = ("account", "amount")  # and probability, or a stage column whose sta
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
 
 STAGE_HINT = "use suspect, prospect, hot prospect, quote, won or lost (Dutch: offerte, gewonnen, verloren)"
-DATE_HINT = "write YYYY-MM-DD or DD-MM-YYYY"
-_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-_FULL_DATES = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
-    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (3, 2, 1)),
-)
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-
-
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -139,24 +129,6 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_date(text: str, month_end: bool = True) -> date:
-    """`YYYY-MM-DD`, `DD-MM-YYYY` or `DD.MM.YYYY` (a time after it is ignored); `YYYY-MM` → last day."""
-    s = _TIME.sub("", text.strip())
-    for pattern, (y, m, d) in _FULL_DATES:
-        match = pattern.fullmatch(s)
-        if match:
-            try:
-                return date(int(match[y]), int(match[m]), int(match[d]))
-            except ValueError:
-                raise ValueError(f"{text.strip()!r} is not a real date") from None
-    match = _MONTH.fullmatch(s)
-    if match and month_end and 1 <= int(match[2]) <= 12:
-        year, month = int(match[1]), int(match[2])
-        return date(year, month, calendar.monthrange(year, month)[1])
-    hint = DATE_HINT + (" (or YYYY-MM for a month)" if month_end else "")
-    raise ValueError(f"{text.strip()!r} is not a date; {hint}")
-
-
 def _currency(text: str) -> str:
     code = CURRENCY_SIGNS.get(text.strip(), text.strip().upper())
     if not re.fullmatch(r"[A-Z]{3}", code):
@@ -205,7 +177,34 @@ class _Row:
             return None
 
 
-def _parse_row(row: _Row, fraction: bool, stage_map: dict[str, StageInfo] | None) -> DealRow | None:
+@dataclass(frozen=True)
+class _Readings:
+    """How the whole file says its rows are read."""
+
+    fraction: bool  # the probabilities are fractions 0–1
+    orders: dict[str, DateOrder]  # date column -> its order
+    stage_map: dict[str, StageInfo] | None
+
+
+DATE_COLUMNS = ("decision_date", "follow_up_date", "quote_date")
+
+
+def _date_orders(raw_rows, columns: dict[str, str], chosen: DateOrder | None) -> tuple[dict[str, DateOrder], list[str]]:
+    """Each date column's order, from all its values; and the columns whose values cannot tell."""
+    orders, errors = {}, []
+    for name in DATE_COLUMNS:
+        if name in columns:
+            column = DateColumn(columns[name])
+            for line, cells, _ in raw_rows:
+                column.see(line, cells.get(name, ""))
+            try:
+                orders[name] = column.order(chosen)
+            except ValueError as exc:
+                errors.append(str(exc))
+    return orders, errors
+
+
+def _parse_row(row: _Row, readings: _Readings) -> DealRow | None:
     account = row.text("account", 200)
     if account is None:
         row.fail("account", "empty; every deal needs the customer or prospect name")
@@ -218,13 +217,13 @@ def _parse_row(row: _Row, fraction: bool, stage_map: dict[str, StageInfo] | None
     if money and money[1] and currency and money[1] != currency:
         row.fail("currency", f"the amount is in {money[1]} but the currency column says {currency}")
     stage_text = row.cells.get("stage", "").strip()
-    info = (stage_info(stage_text, stage_map) if stage_text
+    info = (stage_info(stage_text, readings.stage_map) if stage_text
             else StageInfo(Stage.QUOTE if quote_ref else Stage.PROSPECT, None))
     stage = info.stage if info else None
     if info is None:
         row.fail("stage", f"unknown stage {stage_text!r}; {STAGE_HINT}, or map your CRM's stages onto ours "
                           "with --stage-map FILE (see README, Importing deals)")
-    probability = row.value("probability", _probability, fraction)
+    probability = row.value("probability", _probability, readings.fraction)
     if probability is None and not row.cells.get("probability", "").strip():
         probability = info.probability if info else None
         if info and probability is None:
@@ -233,11 +232,12 @@ def _parse_row(row: _Row, fraction: bool, stage_map: dict[str, StageInfo] | None
                           "add a probability column, or give the stage a probability in a --stage-map file")
     elif probability is not None and not 0 <= probability <= 100:
         row.fail("probability", "a percentage is between 0 and 100")
-    decision = row.value("decision_date", parse_date)
+    orders = readings.orders
+    decision = row.value("decision_date", parse_date, True, orders.get("decision_date", DateOrder.DMY))
     if decision is None and not row.cells.get("decision_date", "").strip() and stage and stage.is_open:
         row.fail("decision_date", f"empty; open deals need the expected decision date ({DATE_HINT})")
-    follow_up = row.value("follow_up_date", parse_date, False)
-    quote_date = row.value("quote_date", parse_date, False)
+    follow_up = row.value("follow_up_date", parse_date, False, orders.get("follow_up_date", DateOrder.DMY))
+    quote_date = row.value("quote_date", parse_date, False, orders.get("quote_date", DateOrder.DMY))
     units = row.value("units", parse_decimal, "number of units")
     if row.errors:
         return None
@@ -273,10 +273,12 @@ def _duplicates(rows: list[DealRow], columns: dict[str, str]) -> list[RowError]:
     return errors
 
 
-def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None) -> DealCsv:
+def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None,
+                    date_order: DateOrder | None = None) -> DealCsv:
     """Parse a deals export. Rows with errors are left out of `rows`; header errors stop parsing.
 
-    `stage_map` (`coach.deal_maps.read_stage_map`) adds stage labels to the built-in ones."""
+    `stage_map` (`coach.deal_maps.read_stage_map`) adds stage labels to the built-in ones; `date_order`
+    (--date-order) says how to read `01/02/2026`-like dates instead of each column's values."""
     text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines, offset = text.split("\n", 1), 0
@@ -322,12 +324,17 @@ def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = 
                        columns=result.columns, header_line=line)
     fraction = _fraction_probabilities([c["probability"] for _, c, _ in raw_rows
                                         if c.get("probability", "").strip()])
+    orders, order_errors = _date_orders(raw_rows, result.columns, date_order)
+    if order_errors:
+        return DealCsv(errors=[RowError(1 + offset, e) for e in order_errors], columns=result.columns,
+                       header_line=1 + offset)
+    readings = _Readings(fraction, orders, stage_map)
     for line, cells, extra in raw_rows:
         row = _Row(line, cells, result.columns)
         if extra:
             row.errors.append(RowError(line, f"{extra} fields but the header has {len(header)}; "
                                        f"put values that contain {delimiter!r} in quotes"))
-        deal = _parse_row(row, fraction, stage_map)
+        deal = _parse_row(row, readings)
         result.errors.extend(row.errors)
         if deal:
             result.rows.append(deal)

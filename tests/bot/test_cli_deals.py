@@ -267,3 +267,26 @@ def test_a_bad_stage_map_imports_nothing(database_url: str, runtime, tmp_path: P
                          "--stage-map", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert deals_table(runtime) == []
+
+
+def test_us_dates_and_date_order(database_url: str, runtime, tmp_path: Path) -> None:
+    """Month-first dates import when a value shows the order; when none does, --date-order says it."""
+    us = tmp_path / "us.csv"
+    us.write_text("Account Name,Amount,Probability (%),Close Date\nAcme,100,50,12/31/2026\nBeta,200,50,01/02/2027\n")
+    done = salescoach(database_url, tmp_path, "import", "deals", str(us), "--owner", "console:anna")
+    assert done.returncode == 0, done.stderr
+    assert [(r[0], r[6]) for r in deals_table(runtime)] == [("Acme", date(2026, 12, 31)), ("Beta", date(2027, 1, 2))]
+
+    unclear = tmp_path / "unclear.csv"
+    unclear.write_text("Account Name,Amount,Probability (%),Close Date\nGamma,100,50,05/06/2027\n")
+    refused = salescoach(database_url, tmp_path, "import", "deals", str(unclear), "--owner", "console:anna")
+    assert refused.returncode == 2
+    assert "pass --date-order dmy (31/12/2026) or --date-order mdy (12/31/2026)" in refused.stderr
+    assert len(deals_table(runtime)) == 2
+    for order, expected in (("mdy", date(2027, 5, 6)), ("dmy", date(2027, 6, 5))):
+        chosen = salescoach(database_url, tmp_path, "import", "deals", str(unclear), "--owner", "console:anna",
+                            "--date-order", order)
+        assert chosen.returncode == 0, chosen.stderr
+        assert deals_table(runtime)[-1][6] == expected
+    bad = salescoach(database_url, tmp_path, "import", "deals", str(unclear), "--date-order", "ymd")
+    assert bad.returncode == 2 and "'ymd' is not one of 'dmy', 'mdy'" in bad.stderr

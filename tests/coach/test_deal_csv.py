@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.deal_csv import DealRow, detect_delimiter, parse_date, parse_deals_csv
+from coach.deal_csv import DealRow, detect_delimiter, parse_deals_csv
+from coach.deal_dates import DateOrder, parse_date
 from coach.deal_maps import MapFileError, read_stage_map
 
 DATA = Path(__file__).parent.parent / "data"
@@ -282,3 +283,70 @@ def test_stage_map_errors_are_listed_with_their_lines() -> None:
         read_stage_map(b"Demo booked,prospect,25\n")
     with pytest.raises(MapFileError, match="no stages in the file"):
         read_stage_map(b"crm stage,stage\n")
+
+
+US = "account,amount,probability,close date\n"
+
+
+def decisions(text: str, order: DateOrder | None = None) -> list[date]:
+    result = parse_deals_csv(text, date_order=order)
+    assert result.errors == []
+    return [r.decision_date for r in result.rows]
+
+
+def test_month_first_dates_are_read_when_a_value_shows_the_order() -> None:
+    text = US + "A,1,50,12/31/2026\nB,1,50,6/5/2027\nC,1,50,2027-03-01\nD,1,50,01/15/2027 2:15 PM\n"
+    assert decisions(text) == [date(2026, 12, 31), date(2027, 6, 5), date(2027, 3, 1), date(2027, 1, 15)]
+
+
+def test_day_first_dates_are_read_when_a_value_shows_the_order() -> None:
+    assert decisions(US + "A,1,50,31/12/2026\nB,1,50,6/5/2027\n") == [date(2026, 12, 31), date(2027, 5, 6)]
+
+
+def test_each_date_column_decides_its_own_order() -> None:
+    text = ("account,amount,probability,close date,follow up date\n"
+            "A,1,50,12/31/2026,13/01/2027\nB,1,50,01/02/2027,02/03/2027\n")
+    result = parse_deals_csv(text)
+    assert result.errors == []
+    assert [(r.decision_date, r.follow_up_date) for r in result.rows] == [
+        (date(2026, 12, 31), date(2027, 1, 13)), (date(2027, 1, 2), date(2027, 3, 2))]
+
+
+def test_slashed_dates_that_fit_both_orders_ask_for_date_order() -> None:
+    text = US + "A,1,50,05/06/2027\nB,1,50,2027-01-31\nC,1,50,01/02/2027\n"
+    result = parse_deals_csv(text)
+    assert result.rows == [] and result.header_errors == result.errors
+    assert messages(result) == [
+        "line 1: close date: dates such as '05/06/2027' (line 2) can be day first or month first, and no date in "
+        "the column tells which; pass --date-order dmy (31/12/2026) or --date-order mdy (12/31/2026)"]
+    assert decisions(text, DateOrder.MDY) == [date(2027, 5, 6), date(2027, 1, 31), date(2027, 1, 2)]
+    assert decisions(text, DateOrder.DMY) == [date(2027, 6, 5), date(2027, 1, 31), date(2027, 2, 1)]
+
+
+def test_mixed_orders_are_an_error_and_the_option_wins() -> None:
+    text = US + "A,1,50,31/12/2026\nB,1,50,05/06/2027\nC,1,50,12/31/2026\n"
+    result = parse_deals_csv(text)
+    assert result.rows == []
+    assert messages(result) == [
+        "line 1: close date: line 2 has '31/12/2026', which can only be day first, and line 4 has '12/31/2026', "
+        "which can only be month first; write the column one way, or pass --date-order dmy or --date-order mdy "
+        "to say which is meant"]
+    chosen = parse_deals_csv(text, date_order=DateOrder.MDY)
+    assert [r.decision_date for r in chosen.rows] == [date(2027, 5, 6), date(2026, 12, 31)]
+    assert messages(chosen) == ["line 2: close date: '31/12/2026' is not a real date read month first"]
+
+
+def test_dashes_and_dots_are_day_first_unless_the_column_shows_otherwise() -> None:
+    assert decisions(US + "A,1,50,05-06-2027\nB,1,50,01.02.2027\n") == [date(2027, 6, 5), date(2027, 2, 1)]
+    assert decisions(US + "A,1,50,05-06-2027\nB,1,50,12-31-2026\n") == [date(2027, 5, 6), date(2026, 12, 31)]
+    assert decisions(US + "A,1,50,05-06-2027\n", DateOrder.MDY) == [date(2027, 5, 6)]
+
+
+@pytest.mark.parametrize(("text", "order", "expected"), [
+    ("12/31/2026", DateOrder.MDY, date(2026, 12, 31)), ("31/12/2026", DateOrder.DMY, date(2026, 12, 31)),
+    ("2026/12/31", DateOrder.MDY, date(2026, 12, 31)), ("2026.12.31", DateOrder.DMY, date(2026, 12, 31)),
+    ("6/30/2026, 2:15:33 PM", DateOrder.MDY, date(2026, 6, 30)),
+    ("2026-12-31 00:00", DateOrder.MDY, date(2026, 12, 31)),
+])
+def test_parse_date_in_an_order(text: str, order: DateOrder, expected: date) -> None:
+    assert parse_date(text, order=order) == expected
