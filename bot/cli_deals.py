@@ -7,8 +7,9 @@ the two modules do not import each other at load time.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,10 +18,12 @@ from rich.table import Table
 
 from coach.deal_csv import RowError, parse_deals_csv
 from coach.deal_dates import DateOrder
-from coach.deal_maps import MapFileError, read_stage_map
+from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
 from coach.errors import InputError
 from coach.i18n import translator
 from coach.pipeline import Forecast, forecast, forecasts_by_currency
+
+T = TypeVar("T")
 
 
 def _read(file: Path) -> bytes:
@@ -34,7 +37,17 @@ def _read(file: Path) -> bytes:
         raise BadInput(escape(f"cannot read {file}: {exc.strerror or exc}")) from None
 
 
-def _refuse(file: Path, errors: list[RowError], what: str) -> None:
+def _read_map(file: Path | None, read: Callable[[bytes], T]) -> T | None:
+    """A stage or owner map; every problem in it is listed and nothing is imported."""
+    if file is None:
+        return None
+    try:
+        return read(_read(file))
+    except MapFileError as exc:
+        _refuse(file, exc.errors, "nothing was imported")
+
+
+def _refuse(file: Path, errors: list[RowError], what: str) -> NoReturn:
     """Print every error with its line on stderr and exit 2."""
     typer.echo(f"error: {file}: {len(errors)} error{'s' if len(errors) != 1 else ''}, {what}", err=True)
     for e in errors:
@@ -54,17 +67,17 @@ def import_deals_command(
     date_order: Annotated[DateOrder | None, typer.Option(
         "--date-order", help="How to read dates like 05/06/2026: dmy (day first) or mdy (month first); by default "
                              "each date column's own values tell.")] = None,
+    owner_map: Annotated[Path | None, typer.Option(
+        "--owner-map", help="CSV with the columns owner, user: an owner as the export names them (name or "
+                            "e-mail) and the known user they are (slack:U0123, console:alice or an e-mail).")] = None,
+    unknown_owners_to_owner: Annotated[bool, typer.Option(
+        "--unknown-owners-to-owner", help="Give rows whose owner is not a known user to --owner.")] = False,
 ) -> None:
     """Import deals from a CSV export; all-or-nothing unless --skip-invalid."""
     from bot.cli import BadInput, cli_errors, open_runtime
 
     with cli_errors():
-        stages = None
-        if stage_map is not None:
-            try:
-                stages = read_stage_map(_read(stage_map))
-            except MapFileError as exc:
-                _refuse(stage_map, exc.errors, "nothing was imported")
+        stages, owners = _read_map(stage_map, read_stage_map), _read_map(owner_map, read_owner_map)
         parsed = parse_deals_csv(_read(file), stages, date_order)
         if parsed.header_errors:
             _refuse(file, parsed.header_errors, "nothing was imported")
@@ -72,7 +85,8 @@ def import_deals_command(
         with rt.unit_of_work() as uow:
             try:
                 report = uow.deals.import_rows(parsed.rows, owner, skip_invalid, parsed.errors,
-                                               rt.settings.coach_timezone)
+                                               rt.settings.coach_timezone, owner_map=owners,
+                                               unknown_to_default=unknown_owners_to_owner)
             except InputError as exc:
                 raise BadInput(escape(str(exc))) from None
             if not report.written:
@@ -80,6 +94,9 @@ def import_deals_command(
             uow.commit()
         typer.echo(f"{file.name}: {report.created} created, {report.updated} updated, "
                    f"{report.unchanged} unchanged, {report.skipped} skipped")
+        if report.reassigned:
+            typer.echo(f"{report.reassigned} row{'s' if report.reassigned != 1 else ''} whose owner is not a known "
+                       f"user went to {owner}")
         if report.errors:
             typer.echo("skipped:", err=True)
             for e in report.errors:

@@ -14,6 +14,9 @@
   stage column instead of a probability column.
 - A CRM's own deal id (HubSpot's `Record ID`, Salesforce's `Opportunity ID`) identifies the deal
   when the file has no quote_ref (`DealRow.ref`).
+- A Salesforce report's footer is ignored: from a blank line on, the lines "Grand Totals (N records)",
+  "Confidential Information - Do Not Distribute" and its copyright line. A row after the footer is an
+  error; a blank line followed by rows that are not the footer is just a blank line.
 - Errors carry the physical line number (the header is line 1); a row with any error is left out.
 """
 
@@ -60,6 +63,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "currency code", "valuta", "munteenheid"),
 }
 REQUIRED = ("account", "amount")  # and probability, or a stage column whose stages give the chance
+_FOOTER = re.compile(r"Grand Totals \(\d[\d,.]*\s+records?\)|Confidential Information - Do Not Distribute|"
+                     r"Copyright (\(c\)|©) \d{4}(-\d{4})? salesforce\.com, inc\..*", re.IGNORECASE)
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
 
 STAGE_HINT = "use suspect, prospect, hot prospect, quote, won or lost (Dutch: offerte, gewonnen, verloren)"
@@ -248,6 +253,11 @@ def _parse_row(row: _Row, readings: _Readings) -> DealRow | None:
                    currency=currency or money[1], quote_date=quote_date, record_id=record_id)
 
 
+def _is_footer(cells: list[str]) -> bool:
+    """A line of a Salesforce report's footer: one cell such as "Grand Totals (2 records)"."""
+    return not any(c.strip() for c in cells[1:]) and bool(_FOOTER.fullmatch(cells[0].strip()))
+
+
 def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     """Column index -> contract name, and contract name -> header as written, best alias first."""
     best: dict[str, tuple[int, int]] = {}
@@ -310,11 +320,20 @@ def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = 
                                       f"{', '.join(h.strip() for h in header)}); required are account, amount, "
                                       "and probability or a stage column whose stages give the chance"))
         return result
-    raw_rows, end = [], reader.line_num
+    raw_rows, end, after_blank, footer = [], reader.line_num, False, None
     try:
         for cells in reader:
             line, end = end + 1 + offset, reader.line_num
             if not any(c.strip() for c in cells):
+                after_blank = True
+                continue
+            if (after_blank or footer) and _is_footer(cells):
+                footer = footer or (line, cells[0].strip())
+                continue
+            after_blank = False
+            if footer:
+                result.errors.append(RowError(line, f"a row after the report's footer (line {footer[0]}: "
+                                                    f"{footer[1]!r}); move it above the footer, or delete it"))
                 continue
             extra = len(cells) if any(c.strip() for c in cells[len(header):]) else 0
             raw_rows.append((line, {n: cells[i] for i, n in index.items() if i < len(cells)}, extra))

@@ -1,4 +1,5 @@
-"""The small CSV files that tell `import deals` what an export means: the stage map (`--stage-map`).
+"""The small CSV files that tell `import deals` what an export means: the stage map (`--stage-map`) and
+the owner map (`--owner-map`).
 
 Same reading as a deals export (encoding, `,` `;` or tab, case-insensitive headers); one mapping per
 line, the header on line 1. Every problem is collected with its line number; a file with any
@@ -19,6 +20,7 @@ from coach.errors import InputError
 from coach.money import parse_percent
 
 STAGE_MAP_COLUMNS = ("crm stage", "stage", "probability")
+OWNER_MAP_COLUMNS = ("owner", "user")
 
 
 class MapFileError(InputError):
@@ -76,4 +78,27 @@ def read_stage_map(data: bytes) -> dict[str, StageInfo]:
     if not result:
         raise MapFileError([RowError(2, "no stages in the file; write one `crm stage,stage,probability` "
                                         "line per stage of your pipeline")])
+    return result
+
+
+def owner_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def read_owner_map(data: bytes) -> dict[str, tuple[int, str]]:
+    """An export's owner (display name or e-mail, as `owner_key`) → (line, the user it means), from an
+    `owner,user` CSV; the user is a platform identity, e-mail or name of a known user."""
+    result: dict[str, tuple[int, str]] = {}
+    errors: list[RowError] = []
+    for line, cells in _table(data, OWNER_MAP_COLUMNS, OWNER_MAP_COLUMNS):
+        owner, user = cells["owner"], " ".join(cells["user"].split())
+        if not owner or not user:
+            errors.append(RowError(line, "write the owner as the export names them and the user they are "
+                                         "(slack:U0123, teams:<id>, console:alice or their e-mail)"))
+        elif owner_key(owner) in result:
+            errors.append(RowError(line, f"owner {owner!r} is already mapped on line {result[owner_key(owner)][0]}"))
+        else:
+            result[owner_key(owner)] = (line, user)
+    if errors:
+        raise MapFileError(errors)
     return result

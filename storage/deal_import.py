@@ -12,7 +12,7 @@ all-or-nothing: any error means nothing is written. The caller commits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.deal_csv import DealRow, RowError
+from coach.deal_maps import owner_key
 from coach.errors import InputError
 from coach.identity import SPELLING as IDENTITY
 from storage.models import Account, Deal, FollowUp, User, clock_of
@@ -41,6 +42,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    reassigned: int = 0  # rows whose owner is not a known user, given to --owner
     errors: list[RowError] = field(default_factory=list)
     written: bool = False  # False: all-or-nothing import refused because of errors
 
@@ -77,22 +79,56 @@ def _scope(owner: User | None, identity: str) -> str:
 
 def _unknown_owner(who: str) -> str:
     return (f"owner {who!r} is not a known user (matched by identity such as slack:U0123, e-mail or name); "
-            "add them with `salescoach team add-member TEAM USER`, or leave the owner empty and pass --owner")
+            "map the name to a user with --owner-map FILE, give such rows to --owner USER with "
+            "--unknown-owners-to-owner, or add them with `salescoach team add-member TEAM USER`")
 
 
-def _resolve_owner(session: Session, row: DealRow, default: User | None, default_identity: str | None,
-                   cache: dict[str, User | str]) -> User | None | str:
-    """The row's owner; None for a new --owner user; a str is an error message."""
-    if not row.owner:
-        if default_identity is None:
-            return "no owner: fill the owner column or pass --owner USER"
-        return default
-    if row.owner not in cache:
-        try:
-            cache[row.owner] = find_user(session, row.owner) or _unknown_owner(row.owner)
-        except DealImportError as exc:
-            cache[row.owner] = f"owner: {exc}"
-    return cache[row.owner]
+class _Owners:
+    """Who owns each row: the owner column (through the owner map), else --owner; a str is an error."""
+
+    def __init__(self, session: Session, default_owner: str | None, owner_map: Mapping[str, tuple[int, str]],
+                 unknown_to_default: bool) -> None:
+        self.session, self.unknown_to_default, self.reassigned = session, unknown_to_default, 0
+        self.default = find_user(session, default_owner) if default_owner else None
+        if default_owner and self.default is None and not IDENTITY.match(default_owner.strip()):
+            raise DealImportError(f"--owner {default_owner!r} is not a known user; pass a platform-qualified "
+                                  "user such as console:alice or slack:U0123 (a new one is created)")
+        if unknown_to_default and not default_owner:
+            raise DealImportError("--unknown-owners-to-owner gives the rows whose owner is not a known user to "
+                                  "--owner USER; pass --owner too")
+        self.default_identity = self.default.identity if self.default else (
+            default_owner.strip() if default_owner else None)
+        self.mapped, unknown = {}, []
+        for key, (line, who) in owner_map.items():
+            try:
+                self.mapped[key] = find_user(session, who)
+            except DealImportError as exc:
+                unknown.append(f"--owner-map line {line}: {exc}")
+                continue
+            if self.mapped[key] is None:
+                unknown.append(f"--owner-map line {line}: {who!r} is not a known user; use a platform identity "
+                               "(slack:U0123, teams:<id>, console:alice) or the e-mail or name of a known user")
+        if unknown:
+            raise DealImportError("; ".join(unknown))
+        self.cache: dict[str, User | str | None] = {}
+
+    def resolve(self, row: DealRow) -> User | None | str:
+        """The row's owner; None for a new --owner user; a str is an error message."""
+        if not row.owner:
+            return "no owner: fill the owner column or pass --owner USER" if self.default_identity is None \
+                else self.default
+        if row.owner not in self.cache:
+            try:
+                self.cache[row.owner] = self.mapped.get(owner_key(row.owner)) or find_user(self.session, row.owner)
+            except DealImportError as exc:
+                self.cache[row.owner] = f"owner: {exc}"
+        found = self.cache[row.owner]
+        if found is not None:
+            return found
+        if self.unknown_to_default:
+            self.reassigned += 1
+            return self.default
+        return _unknown_owner(row.owner)
 
 
 def _find_deal(session: Session, account: Account, owner: User | None, row: DealRow,
@@ -117,16 +153,15 @@ def _find_deal(session: Session, account: Account, owner: User | None, row: Deal
     return found[0] if found else None
 
 
-def _plan(session: Session, rows: Sequence[DealRow], default: User | None, default_identity: str | None,
-          errors: list[RowError]) -> list[_Plan]:
-    plans, owners, seen, claimed = [], {}, {}, set()
+def _plan(session: Session, rows: Sequence[DealRow], owners: _Owners, errors: list[RowError]) -> list[_Plan]:
+    plans, seen, claimed = [], {}, set()
     accounts: dict[tuple[str, str], Account | None] = {}
     for row in rows:
-        owner = _resolve_owner(session, row, default, default_identity, owners)
+        owner = owners.resolve(row)
         if isinstance(owner, str):
             errors.append(RowError(row.line, owner))
             continue
-        identity = owner.identity if owner else default_identity
+        identity = owner.identity if owner else owners.default_identity
         scope, key = _scope(owner, identity or ""), account_key(row.account)
         deal_key = (scope, key, row.ref) if row.ref else (scope, key, identity, row.title)
         if deal_key in seen:
@@ -197,20 +232,22 @@ def _apply(session: Session, plan: _Plan, owner: User, account: Account, today: 
 
 def import_deals(session: Session, rows: Iterable[DealRow], default_owner: str | None,
                  skip_invalid: bool = False, errors: Sequence[RowError] = (),
-                 default_timezone: str = DEFAULT_TIMEZONE, today: date | None = None) -> ImportReport:
+                 default_timezone: str = DEFAULT_TIMEZONE, today: date | None = None,
+                 owner_map: Mapping[str, tuple[int, str]] | None = None,
+                 unknown_to_default: bool = False) -> ImportReport:
     """Import `rows`; `errors` are the parser's, so one report lists every problem.
 
     Without `skip_invalid`, any error writes nothing and `written` stays False. With it, valid rows
-    are written and every line with an error counts as skipped. Raises DealImportError for a
-    `default_owner` that is neither a known user nor a platform identity (a new one is created)."""
+    are written and every line with an error counts as skipped. `owner_map` (`coach.deal_maps.
+    read_owner_map`) says who an export's owner is; with `unknown_to_default`, a row whose owner is not
+    a known user goes to `default_owner`. Raises DealImportError for a `default_owner` that is neither a
+    known user nor a platform identity (a new one is created), or an owner map naming unknown users."""
     rows = list(rows)
-    default = find_user(session, default_owner) if default_owner else None
-    if default_owner and default is None and not IDENTITY.match(default_owner.strip()):
-        raise DealImportError(f"--owner {default_owner!r} is not a known user; pass a platform-qualified "
-                              "user such as console:alice or slack:U0123 (a new one is created)")
-    default_identity = default.identity if default else (default_owner.strip() if default_owner else None)
+    owners = _Owners(session, default_owner, owner_map or {}, unknown_to_default)
+    default, default_identity = owners.default, owners.default_identity
     report = ImportReport(errors=list(errors))
-    plans = _plan(session, rows, default, default_identity, report.errors)
+    plans = _plan(session, rows, owners, report.errors)
+    report.reassigned = owners.reassigned
     report.errors.sort(key=lambda e: e.line)
     if report.errors and not skip_invalid:
         return report

@@ -290,3 +290,62 @@ def test_us_dates_and_date_order(database_url: str, runtime, tmp_path: Path) -> 
         assert deals_table(runtime)[-1][6] == expected
     bad = salescoach(database_url, tmp_path, "import", "deals", str(unclear), "--date-order", "ymd")
     assert bad.returncode == 2 and "'ymd' is not one of 'dmy', 'mdy'" in bad.stderr
+
+
+def test_salesforce_report_with_footer_and_unknown_owner(database_url: str, runtime, tmp_path: Path) -> None:
+    """A Salesforce "Opportunities" report as exported: US dates, amounts with currency, footer lines, and an
+    owner only known by a name the coach does not know."""
+    with runtime.sessions.begin() as session:
+        session.add_all([User(identity="console:bram", display_name="Bram Bakker"),
+                         User(identity="slack:U0CARLA", display_name="Carla", email="carla@example.com"),
+                         User(identity="console:anna")])
+    report = str(DATA / "salesforce_opportunities_report.csv")
+    refused = salescoach(database_url, tmp_path, "import", "deals", report)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[1:] == [
+        f"  line {n}: owner 'Carla Jansen' is not a known user (matched by identity such as slack:U0123, e-mail or "
+        "name); map the name to a user with --owner-map FILE, give such rows to --owner USER with "
+        "--unknown-owners-to-owner, or add them with `salescoach team add-member TEAM USER`" for n in (4, 5)]
+    assert deals_table(runtime) == []
+
+    mapped = salescoach(database_url, tmp_path, "import", "deals", report, "--owner-map", str(DATA / "owner_map.csv"))
+    assert mapped.returncode == 0, mapped.stderr
+    assert "4 created, 0 updated, 0 unchanged, 0 skipped" in mapped.stdout
+    with runtime.sessions() as session:
+        assert session.execute(select(Deal.title, User.identity, Deal.currency, Deal.decision_date)
+                               .join(User, Deal.owner_id == User.id).order_by(Deal.id)).all() == [
+            ("Forklift", "console:bram", "EUR", date(2026, 12, 31)),
+            ("Racking", "console:bram", "EUR", date(2027, 1, 15)),
+            ("Scanner", "slack:U0CARLA", "USD", date(2027, 2, 28)),
+            ("Old deal", "slack:U0CARLA", "USD", date(2026, 10, 1))]
+    again = salescoach(database_url, tmp_path, "import", "deals", report, "--owner-map", str(DATA / "owner_map.csv"))
+    assert "0 created, 0 updated, 4 unchanged, 0 skipped" in again.stdout
+
+
+def test_unknown_owners_to_owner(database_url: str, runtime, tmp_path: Path) -> None:
+    with runtime.sessions.begin() as session:
+        session.add(User(identity="console:bram", display_name="Bram Bakker"))
+    report = str(DATA / "salesforce_opportunities_report.csv")
+    alone = salescoach(database_url, tmp_path, "import", "deals", report, "--unknown-owners-to-owner")
+    assert alone.returncode == 2 and "pass --owner too" in alone.stderr
+    result = salescoach(database_url, tmp_path, "import", "deals", report, "--owner", "console:anna",
+                        "--unknown-owners-to-owner")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "salesforce_opportunities_report.csv: 4 created, 0 updated, 0 unchanged, 0 skipped",
+        "2 rows whose owner is not a known user went to console:anna"]
+    with runtime.sessions() as session:
+        assert session.execute(select(Deal.title, User.identity).join(User, Deal.owner_id == User.id)
+                               .order_by(Deal.id)).all() == [
+            ("Forklift", "console:bram"), ("Racking", "console:bram"), ("Scanner", "console:anna"),
+            ("Old deal", "console:anna")]
+
+
+def test_a_bad_owner_map_imports_nothing(database_url: str, runtime, tmp_path: Path) -> None:
+    owners = tmp_path / "owners.csv"
+    owners.write_text("owner,user\nCarla Jansen,carla@example.com\n")
+    result = salescoach(database_url, tmp_path, "import", "deals", str(DATA / "salesforce_opportunities_report.csv"),
+                        "--owner-map", str(owners))
+    assert result.returncode == 2
+    assert "--owner-map line 2: 'carla@example.com' is not a known user" in result.stderr
+    assert deals_table(runtime) == []

@@ -11,7 +11,7 @@ import pytest
 
 from coach.deal_csv import DealRow, detect_delimiter, parse_deals_csv
 from coach.deal_dates import DateOrder, parse_date
-from coach.deal_maps import MapFileError, read_stage_map
+from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -350,3 +350,48 @@ def test_dashes_and_dots_are_day_first_unless_the_column_shows_otherwise() -> No
 ])
 def test_parse_date_in_an_order(text: str, order: DateOrder, expected: date) -> None:
     assert parse_date(text, order=order) == expected
+
+
+def test_a_salesforce_report_export_with_its_footer() -> None:
+    result = parse_deals_csv((DATA / "salesforce_opportunities_report.csv").read_bytes())
+    assert result.errors == []
+    assert [(r.line, r.owner, r.account, r.title, r.stage, r.probability, r.amount, r.currency, r.decision_date)
+            for r in result.rows] == [
+        (2, "Bram Bakker", "Van Dijk Logistiek", "Forklift", "quote", 75, Decimal("20000.00"), "EUR",
+         date(2026, 12, 31)),
+        (3, "Bram Bakker", "Van Dijk Logistiek", "Racking", "quote", 90, Decimal("5000.00"), "EUR", date(2027, 1, 15)),
+        (4, "Carla Jansen", "Northwind Ltd", "Scanner", "suspect", 10, Decimal("1000.00"), "USD", date(2027, 2, 28)),
+        (5, "Carla Jansen", "Northwind Ltd", "Old deal", "lost", 0, Decimal("9000.00"), "USD", date(2026, 10, 1)),
+    ]
+    assert result.rows[0].next_step == "Send revised quote"
+
+
+def test_the_footer_starts_at_a_blank_line_and_no_row_may_follow_it() -> None:
+    text = ('"account","amount","probability","decision_date"\n'
+            '"A","1","50","2027-01-31"\n'
+            '\n'
+            '"B","2","50","2027-01-31"\n'  # a blank line followed by a row: just a blank line
+            '"Grand Totals (2 records)"\n'  # footer text without a blank line before it: a row
+            '\n'
+            '"Confidential Information - Do Not Distribute"\n'  # the footer
+            '"C","3","50","2027-01-31"\n'
+            '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n')
+    result = parse_deals_csv(text)
+    assert [(r.line, r.account) for r in result.rows] == [(2, "A"), (4, "B")]
+    assert "line 5: amount: empty; write the deal or quote value" in messages(result)
+    assert [m for m in messages(result) if not m.startswith("line 5: ")] == [
+        "line 8: a row after the report's footer (line 7: 'Confidential Information - Do Not Distribute'); move it "
+        "above the footer, or delete it"]
+
+
+def test_owner_map_errors_are_listed_with_their_lines() -> None:
+    assert read_owner_map(b"Owner;User\nCarla  Jansen;carla@example.com\n") == {
+        "carla jansen": (2, "carla@example.com")}
+    with pytest.raises(MapFileError) as caught:
+        read_owner_map(b"owner,user\nCarla Jansen,\ncarla jansen,console:carla\nCARLA JANSEN,slack:U1\n")
+    assert [str(e) for e in caught.value.errors] == [
+        "line 2: write the owner as the export names them and the user they are "
+        "(slack:U0123, teams:<id>, console:alice or their e-mail)",
+        "line 4: owner 'CARLA JANSEN' is already mapped on line 3"]
+    with pytest.raises(MapFileError, match=r"the header needs the columns owner, user \(missing: user"):
+        read_owner_map(b"owner,e-mail\nCarla,carla@example.com\n")

@@ -19,11 +19,11 @@ HEADER = "account,title,owner,amount,probability,stage,decision_date,quote_ref,n
 
 
 def run(runtime, text: str | bytes, owner: str | None = "console:anna", skip_invalid: bool = False,
-        ) -> ImportReport:
+        **options) -> ImportReport:
     parsed = parse_deals_csv(text)
     with runtime.sessions() as session:
         report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
-                              today=date(2025, 5, 1))
+                              today=date(2025, 5, 1), **options)
         session.commit()
     return report
 
@@ -215,3 +215,63 @@ def test_a_row_without_reference_does_not_take_a_deal_another_row_took(runtime) 
     assert counts(run(runtime, text)) == (1, 1, 0, 0)
     assert counts(run(runtime, text)) == (0, 0, 2, 0)
     assert [(r[3], r[9]) for r in table(runtime)] == [(Decimal("200.00"), "Q1"), (Decimal("300.00"), None)]
+
+
+OWNERS = ("account,title,owner,amount,probability,decision_date\n"
+          "Acme,A,Bram Bakker,100,50,2027-01-31\n"
+          "Acme,B,Carla Jansen,100,50,2027-01-31\n"
+          "Acme,C,c.jansen@example.com,100,50,2027-01-31\n"
+          "Acme,D,,100,50,2027-01-31\n")
+
+
+def add_users(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        session.add_all([User(identity="console:bram", display_name="Bram Bakker"),
+                         User(identity="slack:U0CARLA", email="carla@example.com"),
+                         User(identity="console:anna")])
+
+
+def owners(runtime) -> list[tuple[str, str]]:
+    return [(r[1], r[2]) for r in table(runtime)]
+
+
+def test_unknown_owners_are_errors_that_name_both_ways_out(runtime) -> None:
+    add_users(runtime)
+    report = run(runtime, OWNERS)
+    assert not report.written and [e.line for e in report.errors] == [3, 4]
+    assert report.errors[0].message == (
+        "owner 'Carla Jansen' is not a known user (matched by identity such as slack:U0123, e-mail or name); map "
+        "the name to a user with --owner-map FILE, give such rows to --owner USER with --unknown-owners-to-owner, "
+        "or add them with `salescoach team add-member TEAM USER`")
+
+
+def test_an_owner_map_says_who_an_exports_owner_is(runtime) -> None:
+    add_users(runtime)
+    mapping = {"carla jansen": (2, "carla@example.com"), "c.jansen@example.com": (3, "slack:U0CARLA"),
+               "bram bakker": (4, "console:anna")}  # the map wins over a user known by that name
+    assert counts(run(runtime, OWNERS, owner_map=mapping)) == (4, 0, 0, 0)
+    assert owners(runtime) == [("A", "console:anna"), ("B", "slack:U0CARLA"), ("C", "slack:U0CARLA"),
+                               ("D", "console:anna")]
+
+
+def test_an_owner_map_naming_unknown_users_imports_nothing(runtime) -> None:
+    add_users(runtime)
+    mapping = {"carla jansen": (2, "carla@elsewhere.com"), "bram bakker": (3, "console:ghost")}
+    with pytest.raises(DealImportError) as caught:
+        run(runtime, OWNERS, owner_map=mapping)
+    assert str(caught.value) == (
+        "--owner-map line 2: 'carla@elsewhere.com' is not a known user; use a platform identity (slack:U0123, "
+        "teams:<id>, console:alice) or the e-mail or name of a known user; --owner-map line 3: 'console:ghost' is "
+        "not a known user; use a platform identity (slack:U0123, teams:<id>, console:alice) or the e-mail or name "
+        "of a known user")
+    assert table(runtime) == []
+
+
+def test_unknown_owners_go_to_the_default_owner_when_asked(runtime) -> None:
+    add_users(runtime)
+    report = run(runtime, OWNERS, unknown_to_default=True)
+    assert counts(report) == (4, 0, 0, 0) and report.reassigned == 2
+    assert owners(runtime) == [("A", "console:bram"), ("B", "console:anna"), ("C", "console:anna"),
+                               ("D", "console:anna")]
+    with pytest.raises(DealImportError, match="--unknown-owners-to-owner gives the rows .* pass --owner too"):
+        run(runtime, OWNERS, owner=None, unknown_to_default=True)
