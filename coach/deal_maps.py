@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from decimal import InvalidOperation
 
 from coach.crm_stages import StageInfo, stage_key
-from coach.deal_csv import STAGE_HINT, RowError, decode, detect_delimiter, header_key
+from coach.deal_csv import decode, detect_delimiter, header_key
+from coach.deal_rows import STAGE_HINT, RowError
 from coach.domain import Stage, parse_stage
 from coach.errors import InputError
 from coach.money import parse_percent

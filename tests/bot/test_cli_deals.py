@@ -349,3 +349,43 @@ def test_a_bad_owner_map_imports_nothing(database_url: str, runtime, tmp_path: P
     assert result.returncode == 2
     assert "--owner-map line 2: 'carla@example.com' is not a known user" in result.stderr
     assert deals_table(runtime) == []
+
+
+def test_a_file_over_the_size_limit_is_refused_before_its_rows_are_read(database_url: str, runtime,
+                                                                         tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("wb") as f:  # 100.5 MB that take no disk space: zero bytes, which would not even parse
+        f.truncate(100_500_000)
+    result = salescoach(database_url, tmp_path, "import", "deals", str(big), "--owner", "console:anna")
+    assert result.returncode == 2
+    assert " ".join(result.stderr.split()) == (
+        f"error: {big} is 100.5 MB, more than the 100 MB an import reads; split the export, or raise the limit "
+        "with --max-mb")
+    small = tmp_path / "small.csv"
+    small.write_text("account,amount,probability,decision_date\n" + "Acme,100,50,2027-01-31\n" * 50_000)
+    assert small.stat().st_size > 1_000_000
+    limited = salescoach(database_url, tmp_path, "import", "deals", str(small), "--max-mb", "1")
+    assert limited.returncode == 2 and "more than the 1 MB an import reads" in " ".join(limited.stderr.split())
+    assert deals_table(runtime) == []
+
+
+def test_thousands_of_bad_rows_list_the_first_hundred_and_count_the_rest(database_url: str, runtime,
+                                                                          tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,amount,probability,decision_date\n" + "".join(
+        f"Acme {n},{'lots' if n % 2 else n},50,2027-01-31\n" for n in range(5000)))
+    result = salescoach(database_url, tmp_path, "import", "deals", str(bad), "--owner", "console:anna")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {bad}: 2,500 errors, nothing was imported"
+    assert lines[1] == "  line 3: amount: 'lots' is not a valid amount; write it like 4630.50 or 4.630,50"
+    assert lines[100] == "  line 201: amount: 'lots' is not a valid amount; write it like 4630.50 or 4.630,50"
+    assert lines[101:] == ["  … and 2,400 more"]
+    assert deals_table(runtime) == []
+
+    skipped = salescoach(database_url, tmp_path, "import", "deals", str(bad), "--owner", "console:anna",
+                         "--skip-invalid")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "2,500 created, 0 updated, 0 unchanged, 2,500 skipped" in skipped.stdout
+    assert skipped.stderr.splitlines()[0] == "skipped:" and skipped.stderr.splitlines()[-1] == "  … and 2,400 more"
+    assert len(deals_table(runtime)) == 2500

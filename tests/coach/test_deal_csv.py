@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import tracemalloc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from coach.deal_csv import DealRow, detect_delimiter, parse_deals_csv
+from coach.deal_csv import DealFile, DealRow, detect_delimiter, parse_deals_csv
 from coach.deal_dates import DateOrder, parse_date
 from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
 
@@ -141,23 +142,6 @@ def test_missing_decision_date_column_for_open_deals() -> None:
 
 def test_empty_file() -> None:
     assert [e.line for e in parse_deals_csv(b"").errors] == [1]
-
-
-def test_duplicate_quote_ref_and_duplicate_untitled_deals() -> None:
-    text = ("account,amount,probability,decision_date,quote_ref,title\n"
-            "Acme,1,10,2025-01-01,Q1,a\n"
-            "ACME ,2,10,2025-01-01,Q1,b\n"
-            "Acme,3,10,2025-01-01,Q2,c\n"
-            "Beta,1,10,2025-01-01,,x\n"
-            "Beta,1,10,2025-01-01,,x\n"
-            "Beta,1,10,2025-01-01,,y\n")
-    result = parse_deals_csv(text)
-    assert [r.line for r in result.rows] == [2, 4, 5, 7]
-    assert messages(result) == [
-        "line 3: quote 'Q1' for 'ACME' appears twice (first on line 2)",
-        "line 6: a deal for 'Beta' with the same owner and title and no quote_ref appears twice "
-        "(first on line 5)",
-    ]
 
 
 def test_unquoted_delimiter_in_a_value_is_reported() -> None:
@@ -395,3 +379,26 @@ def test_owner_map_errors_are_listed_with_their_lines() -> None:
         "line 4: owner 'CARLA JANSEN' is already mapped on line 3"]
     with pytest.raises(MapFileError, match=r"the header needs the columns owner, user \(missing: user"):
         read_owner_map(b"owner,e-mail\nCarla,carla@example.com\n")
+
+
+def test_a_file_is_read_as_a_stream_in_two_passes(tmp_path: Path) -> None:
+    """Whatever the file's size, reading it holds one row at a time: the survey, then the rows."""
+    path = tmp_path / "many.csv"
+    path.write_text("account,amount,probability,close date\n" + "".join(
+        f"Account {n},{n}.50,0.35,12/31/2026\n" for n in range(100_000)))
+    opened = []
+
+    def open_file():
+        opened.append(path)
+        return path.open("rb")
+
+    file = DealFile(open_file)
+    tracemalloc.start()
+    try:
+        assert file.survey() == []
+        rows = sum(1 for item in file.rows() if isinstance(item, DealRow) and item.probability == 35)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == 100_000 and len(opened) == 2
+    assert path.stat().st_size > 3_500_000 and peak < 500_000, peak

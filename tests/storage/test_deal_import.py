@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from coach.deal_csv import parse_deals_csv
+from coach.deal_csv import DealFile
+from storage import deal_import
 from storage.deal_import import DealImportError, ImportReport, import_deals
 from storage.models import Account, Deal, FollowUp, Team, User
 from storage.sales_teams import add_member, create_team
@@ -20,10 +22,11 @@ HEADER = "account,title,owner,amount,probability,stage,decision_date,quote_ref,n
 
 def run(runtime, text: str | bytes, owner: str | None = "console:anna", skip_invalid: bool = False,
         **options) -> ImportReport:
-    parsed = parse_deals_csv(text)
+    data = text if isinstance(text, bytes) else text.encode()
+    file = DealFile(lambda: io.BytesIO(data))
+    assert file.survey() == []
     with runtime.sessions() as session:
-        report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
-                              today=date(2025, 5, 1), **options)
+        report = import_deals(session, file.rows(), owner, skip_invalid, today=date(2025, 5, 1), **options)
         session.commit()
     return report
 
@@ -146,6 +149,27 @@ def test_rows_without_owner_need_default_owner(runtime) -> None:
 def test_bad_default_owner_raises(runtime) -> None:
     with pytest.raises(DealImportError, match="not a known user"):
         run(runtime, HEADER + "Acme,A,,100,50,quote,2025-06-01,Q1,,\n", owner="nobody@example.com")
+
+
+@pytest.mark.parametrize("batch", [1000, 1, 2])
+def test_the_same_deal_twice_in_one_file(runtime, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """Told within a batch of rows and across batches, and nothing is written."""
+    monkeypatch.setattr(deal_import, "BATCH", batch)
+    text = ("account,amount,probability,decision_date,quote_ref,title\n"
+            "Acme,1,10,2025-01-01,Q1,a\n"
+            "ACME ,2,10,2025-01-01,Q1,b\n"
+            "Acme,3,10,2025-01-01,Q2,c\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,y\n")
+    report = run(runtime, text)
+    assert not report.written and counts(report) == (0, 0, 0, 0)
+    assert [str(e) for e in report.errors] == [
+        "line 3: the same deal as line 2 (account 'ACME', quote Q1)",
+        "line 6: the same deal as line 5 (account 'Beta', owner and title)"]
+    assert table(runtime) == []
+    report = run(runtime, text, skip_invalid=True)
+    assert counts(report) == (4, 0, 0, 2) and [e.line for e in report.errors] == [3, 6]
 
 
 def test_same_deal_twice_after_owner_resolution(runtime) -> None:
