@@ -7,25 +7,86 @@ the two modules do not import each other at load time.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from coach.deal_csv import RowError, parse_deals_csv
+from coach.deal_csv import DealFile
+from coach.deal_dates import DateOrder
+from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
+from coach.deal_rows import RowError
 from coach.errors import InputError
 from coach.i18n import translator
 from coach.pipeline import Forecast, forecast, forecasts_by_currency
 
+T = TypeVar("T")
 
-def _refuse(file: Path, errors: list[RowError], what: str) -> None:
-    """Print every error with its line on stderr and exit 2."""
-    typer.echo(f"error: {file}: {len(errors)} error{'s' if len(errors) != 1 else ''}, {what}", err=True)
+
+MAX_MB = 100  # the default size limit of a deals file
+
+
+@contextmanager
+def _readable(file: Path) -> Iterator[None]:
+    """A file that cannot be read is bad input, said in one line."""
+    from bot.cli import BadInput
+
+    try:
+        yield
+    except FileNotFoundError:
+        raise BadInput(escape(f"no such file: {file}")) from None
+    except OSError as exc:
+        raise BadInput(escape(f"cannot read {file}: {exc.strerror or exc}")) from None
+
+
+def _read(file: Path) -> bytes:
+    with _readable(file):
+        return file.read_bytes()
+
+
+def _deals_file(file: Path, max_mb: int, stages: dict | None, date_order: DateOrder | None) -> DealFile:
+    """The export, checked against the size limit before any row is read, and surveyed."""
+    from bot.cli import BadInput
+
+    with _readable(file):
+        size = file.stat().st_size
+        if size > max_mb * 1_000_000:
+            raise BadInput(escape(f"{file} is {size / 1_000_000:.1f} MB, more than the {max_mb} MB an import reads; "
+                                  "split the export, or raise the limit with --max-mb"))
+        deals = DealFile(lambda: file.open("rb"), stages, date_order)
+        stop = deals.survey()
+    if stop:
+        _refuse(file, stop, "nothing was imported")
+    return deals
+
+
+def _read_map(file: Path | None, read: Callable[[bytes], T]) -> T | None:
+    """A stage or owner map; every problem in it is listed and nothing is imported."""
+    if file is None:
+        return None
+    try:
+        return read(_read(file))
+    except MapFileError as exc:
+        _refuse(file, exc.errors, "nothing was imported")
+
+
+def _list(errors: list[RowError], total: int) -> None:
     for e in errors:
         typer.echo(f"  {e}", err=True)
+    if total > len(errors):
+        typer.echo(f"  … and {total - len(errors):,} more", err=True)
+
+
+def _refuse(file: Path, errors: list[RowError], what: str, total: int | None = None) -> NoReturn:
+    """Print the errors with their lines on stderr (the first ones of `total`) and exit 2."""
+    total = len(errors) if total is None else total
+    typer.echo(f"error: {file}: {total:,} error{'s' if total != 1 else ''}, {what}", err=True)
+    _list(errors, total)
     raise typer.Exit(2)
 
 
@@ -35,36 +96,43 @@ def import_deals_command(
         "--owner", help="Owner of rows without one: console:alice, slack:U0123 or an e-mail.")] = None,
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Import the valid rows and report the invalid ones as skipped.")] = False,
+    stage_map: Annotated[Path | None, typer.Option(
+        "--stage-map", help="CSV with the columns crm stage, stage, probability: your CRM's stages mapped onto "
+                            "ours, with their chance.")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read dates like 05/06/2026: dmy (day first) or mdy (month first); by default "
+                             "each date column's own values tell.")] = None,
+    owner_map: Annotated[Path | None, typer.Option(
+        "--owner-map", help="CSV with the columns owner, user: an owner as the export names them (name or "
+                            "e-mail) and the known user they are (slack:U0123, console:alice or an e-mail).")] = None,
+    unknown_owners_to_owner: Annotated[bool, typer.Option(
+        "--unknown-owners-to-owner", help="Give rows whose owner is not a known user to --owner.")] = False,
+    max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Refuse files larger than this many MB.")] = MAX_MB,
 ) -> None:
     """Import deals from a CSV export; all-or-nothing unless --skip-invalid."""
     from bot.cli import BadInput, cli_errors, open_runtime
 
     with cli_errors():
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise BadInput(escape(f"no such file: {file}")) from None
-        except OSError as exc:
-            raise BadInput(escape(f"cannot read {file}: {exc.strerror or exc}")) from None
-        parsed = parse_deals_csv(data)
-        if parsed.header_errors:
-            _refuse(file, parsed.header_errors, "nothing was imported")
+        stages, owners = _read_map(stage_map, read_stage_map), _read_map(owner_map, read_owner_map)
+        deals = _deals_file(file, max_mb, stages, date_order)
         rt = open_runtime()
         with rt.unit_of_work() as uow:
             try:
-                report = uow.deals.import_rows(parsed.rows, owner, skip_invalid, parsed.errors,
-                                               rt.settings.coach_timezone)
+                report = uow.deals.import_rows(deals.rows(), owner, skip_invalid, rt.settings.coach_timezone,
+                                               owner_map=owners, unknown_to_default=unknown_owners_to_owner)
             except InputError as exc:
                 raise BadInput(escape(str(exc))) from None
             if not report.written:
-                _refuse(file, report.errors, "nothing was imported")
+                _refuse(file, report.errors, "nothing was imported", report.error_count)
             uow.commit()
-        typer.echo(f"{file.name}: {report.created} created, {report.updated} updated, "
-                   f"{report.unchanged} unchanged, {report.skipped} skipped")
+        typer.echo(f"{file.name}: {report.created:,} created, {report.updated:,} updated, "
+                   f"{report.unchanged:,} unchanged, {report.skipped:,} skipped")
+        if report.reassigned:
+            typer.echo(f"{report.reassigned:,} row{'s' if report.reassigned != 1 else ''} whose owner is not a known "
+                       f"user went to {owner}")
         if report.errors:
             typer.echo("skipped:", err=True)
-            for e in report.errors:
-                typer.echo(f"  {e}", err=True)
+            _list(report.errors, report.error_count)
 
 
 def _print_table(console: Console, result: Forecast, label: str) -> None:

@@ -1,4 +1,4 @@
-"""Parse a deals CSV export (contract "Deals CSV"). Pure: bytes or text in, rows and errors out.
+"""Read a deals CSV export (contract "Deals CSV") in bounded memory: two passes over the file, never all of it.
 
 - Encoding: UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else cp1252.
 - Delimiter: `,`, `;` or tab, whichever occurs most in the header line (an Excel `sep=;` first
@@ -6,26 +6,37 @@
 - Headers are case-insensitive; `_`, `-` and `.` count as spaces; HubSpot, Salesforce and Dutch
   header names map onto the contract's columns (`COLUMNS`). When two headers map onto the same
   column, the one listed first in `COLUMNS` is used (e-mail before name for the owner).
-- Probability is a percentage; a column whose values are all fractions 0–1 with at least one
-  strictly between (HubSpot's "Deal probability" exports 0.35) is read as fractions.
-- A missing stage is "quote" when the row has a quote_ref, else "prospect". Common HubSpot and
-  Salesforce pipeline stages map onto ours (`CRM_STAGES`).
+- What depends on a whole column is decided by a first pass (`DealFile.survey`): probabilities that
+  are all fractions 0–1 with one strictly between are fractions (HubSpot's "Deal probability"
+  exports 0.35), and each date column's day/month order (`coach.deal_dates`). The second pass
+  (`DealFile.rows`) parses row by row (`coach.deal_rows`).
+- A missing stage is "quote" when the row has a quote_ref, else "prospect". HubSpot's and
+  Salesforce's default stages, and those of a stage map, map onto ours with a default chance
+  (`coach.crm_stages`); an empty probability takes the stage's chance, so an export may have a
+  stage column instead of a probability column.
+- A CRM's own deal id (HubSpot's `Record ID`, Salesforce's `Opportunity ID`) identifies the deal
+  when the file has no quote_ref (`DealRow.ref`).
+- A Salesforce report's footer is ignored: from a blank line on, the lines "Grand Totals (N records)",
+  "Confidential Information - Do Not Distribute" and its copyright line. A row after the footer is an
+  error; a blank line followed by rows that are not the footer is just a blank line.
 - Errors carry the physical line number (the header is line 1); a row with any error is left out.
+  Whether two rows are the same deal depends on who their owners are, so storage tells.
 """
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import csv
 import io
+import itertools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import BinaryIO, TextIO
 
-from coach.domain import Stage, parse_stage
-from coach.money import CURRENCY_SIGNS, parse_decimal, parse_money, parse_percent
+from coach.crm_stages import StageInfo
+from coach.deal_dates import DateColumn, DateOrder
+from coach.deal_rows import DealRow, FractionColumn, Readings, RowError, parse_row, row_stage
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account name", "company name", "associated company",
@@ -43,6 +54,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_date": ("decision date", "decision month", "close date", "expected close date",
                       "closing date", "beslisdatum", "beslismaand", "besluitdatum",
                       "verwachte beslisdatum", "sluitingsdatum"),
+    "record_id": ("record id", "opportunity id"),
     "quote_ref": ("quote ref", "quote number", "quote", "quote no", "quote id", "offertenummer",
                   "offerte nummer", "offerte nr", "offertenr"),
     "quote_date": ("quote date", "quote sent", "quote sent date", "quote sent on", "date quote sent",
@@ -53,76 +65,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "opportunity currency", "deal currency", "deal currency code",
                  "currency code", "valuta", "munteenheid"),
 }
-REQUIRED = ("account", "amount", "probability")
+REQUIRED = ("account", "amount")  # and probability, or a stage column whose stages give the chance
+DATE_COLUMNS = ("decision_date", "follow_up_date", "quote_date")
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
-
-CRM_STAGES = {  # HubSpot's default pipeline, then Salesforce's
-    "appointment scheduled": Stage.PROSPECT,
-    "qualified to buy": Stage.PROSPECT,
-    "presentation scheduled": Stage.HOT_PROSPECT,
-    "decision maker bought in": Stage.HOT_PROSPECT,
-    "contract sent": Stage.QUOTE,
-    "prospecting": Stage.SUSPECT,
-    "qualification": Stage.PROSPECT,
-    "needs analysis": Stage.PROSPECT,
-    "value proposition": Stage.HOT_PROSPECT,
-    "id decision makers": Stage.HOT_PROSPECT,
-    "perception analysis": Stage.HOT_PROSPECT,
-    "proposal price quote": Stage.QUOTE,
-    "negotiation review": Stage.QUOTE,
-}
-STAGE_HINT = "use suspect, prospect, hot prospect, quote, won or lost (Dutch: offerte, gewonnen, verloren)"
-DATE_HINT = "write YYYY-MM-DD or DD-MM-YYYY"
-_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-_FULL_DATES = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
-    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (3, 2, 1)),
-)
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class DealRow:
-    line: int
-    account: str
-    amount: Decimal
-    probability: int
-    stage: str
-    decision_date: date | None
-    title: str | None = None
-    owner: str | None = None
-    units: Decimal | None = None
-    quote_ref: str | None = None
-    next_step: str | None = None
-    follow_up_date: date | None = None
-    currency: str | None = None  # None: the owner's team currency
-    quote_date: date | None = None  # when the quote was sent; None: unknown
-
-
-@dataclass
-class DealCsv:
-    rows: list[DealRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
-    header_line: int = 1  # 2 after an Excel `sep=` line; errors up to this line concern the whole file
-
-    @property
-    def header_errors(self) -> list[RowError]:
-        return [e for e in self.errors if e.line <= self.header_line]
+_FOOTER = re.compile(r"Grand Totals \(\d[\d,.]*\s+records?\)|Confidential Information - Do Not Distribute|"
+                     r"Copyright (\(c\)|©) \d{4}(-\d{4})? salesforce\.com, inc\..*", re.IGNORECASE)
+_SEP_LINE = re.compile(r'"?sep=(.)"?')
+_QUOTES = 'check the quotes (")'
 
 
 def decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    """Text of a small CSV file (a stage or owner map): UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
@@ -142,116 +95,6 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_date(text: str, month_end: bool = True) -> date:
-    """`YYYY-MM-DD`, `DD-MM-YYYY` or `DD.MM.YYYY` (a time after it is ignored); `YYYY-MM` → last day."""
-    s = _TIME.sub("", text.strip())
-    for pattern, (y, m, d) in _FULL_DATES:
-        match = pattern.fullmatch(s)
-        if match:
-            try:
-                return date(int(match[y]), int(match[m]), int(match[d]))
-            except ValueError:
-                raise ValueError(f"{text.strip()!r} is not a real date") from None
-    match = _MONTH.fullmatch(s)
-    if match and month_end and 1 <= int(match[2]) <= 12:
-        year, month = int(match[1]), int(match[2])
-        return date(year, month, calendar.monthrange(year, month)[1])
-    hint = DATE_HINT + (" (or YYYY-MM for a month)" if month_end else "")
-    raise ValueError(f"{text.strip()!r} is not a date; {hint}")
-
-
-def _stage(text: str) -> Stage | None:
-    key = " ".join(re.sub(r"[_\-./]", " ", text.casefold()).split())
-    return parse_stage(text) or CRM_STAGES.get(key)
-
-
-def _currency(text: str) -> str:
-    code = CURRENCY_SIGNS.get(text.strip(), text.strip().upper())
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(f"{text.strip()!r} is not a currency; use an ISO code like EUR")
-    return code
-
-
-def _fraction_probabilities(values: list[str]) -> bool:
-    """True when every probability is a fraction 0–1 and at least one lies strictly between."""
-    if not values or not all(re.fullmatch(r"\d*[.,]?\d+", v.strip()) for v in values):
-        return False
-    numbers = [Decimal(v.strip().replace(",", ".")) for v in values]
-    return all(n <= 1 for n in numbers) and any(0 < n < 1 for n in numbers)
-
-
-def _probability(raw: str, fraction: bool) -> int:
-    if not fraction:
-        return parse_percent(raw)
-    return int((Decimal(raw.strip().replace(",", ".")) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-class _Row:
-    """One data row being parsed; collects its errors under the file's own header names."""
-
-    def __init__(self, line: int, cells: dict[str, str], headers: dict[str, str]) -> None:
-        self.line, self.cells, self.headers = line, cells, headers
-        self.errors: list[RowError] = []
-
-    def text(self, name: str, limit: int = 0) -> str | None:
-        value = " ".join(self.cells.get(name, "").split())
-        if limit and len(value) > limit:
-            self.fail(name, f"longer than {limit} characters")
-        return value or None
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.append(RowError(self.line, f"{self.headers.get(name, name)}: {message}"))
-
-    def value(self, name: str, parse, *args):
-        raw = self.cells.get(name, "").strip()
-        if not raw:
-            return None
-        try:
-            return parse(raw, *args)
-        except (ValueError, InvalidOperation) as exc:
-            self.fail(name, str(exc))
-            return None
-
-
-def _parse_row(row: _Row, fraction: bool) -> DealRow | None:
-    account = row.text("account", 200)
-    if account is None:
-        row.fail("account", "empty; every deal needs the customer or prospect name")
-    quote_ref = row.text("quote_ref", 80)
-    title, owner, next_step = row.text("title", 200), row.text("owner", 200), row.text("next_step")
-    money = row.value("amount", parse_money)
-    if money is None and not row.cells.get("amount", "").strip():
-        row.fail("amount", "empty; write the deal or quote value")
-    currency = row.value("currency", _currency)
-    if money and money[1] and currency and money[1] != currency:
-        row.fail("currency", f"the amount is in {money[1]} but the currency column says {currency}")
-    stage_text = row.cells.get("stage", "").strip()
-    stage = _stage(stage_text) if stage_text else (Stage.QUOTE if quote_ref else Stage.PROSPECT)
-    if stage is None:
-        row.fail("stage", f"unknown stage {stage_text!r}; {STAGE_HINT}")
-    probability = row.value("probability", _probability, fraction)
-    if probability is None and not row.cells.get("probability", "").strip():
-        if stage in (Stage.WON, Stage.LOST):
-            probability = 100 if stage is Stage.WON else 0
-        else:
-            row.fail("probability", "empty; write the chance of the order in percent")
-    elif probability is not None and not 0 <= probability <= 100:
-        row.fail("probability", "a percentage is between 0 and 100")
-    decision = row.value("decision_date", parse_date)
-    if decision is None and not row.cells.get("decision_date", "").strip() and stage and stage.is_open:
-        row.fail("decision_date", f"empty; open deals need the expected decision date ({DATE_HINT})")
-    follow_up = row.value("follow_up_date", parse_date, False)
-    quote_date = row.value("quote_date", parse_date, False)
-    units = row.value("units", parse_decimal, "number of units")
-    if row.errors:
-        return None
-    assert account and money and stage is not None and probability is not None
-    return DealRow(line=row.line, account=account, amount=money[0], probability=probability,
-                   stage=stage.value, decision_date=decision, title=title, owner=owner, units=units,
-                   quote_ref=quote_ref, next_step=next_step, follow_up_date=follow_up,
-                   currency=currency or money[1], quote_date=quote_date)
-
-
 def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     """Column index -> contract name, and contract name -> header as written, best alias first."""
     best: dict[str, tuple[int, int]] = {}
@@ -262,80 +105,179 @@ def _map_headers(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     return {i: n for n, (_, i) in best.items()}, {n: header[i].strip() for n, (_, i) in best.items()}
 
 
-def _duplicates(rows: list[DealRow]) -> list[RowError]:
-    errors, seen = [], {}
-    for r in rows:
-        fold = " ".join(r.account.casefold().split())
-        key = ("q", fold, r.quote_ref) if r.quote_ref else ("t", fold, (r.owner or "").casefold(), r.title)
-        if key in seen:
-            what = (f"quote {r.quote_ref!r} for {r.account!r}" if r.quote_ref
-                    else f"a deal for {r.account!r} with the same owner and title and no quote_ref")
-            errors.append(RowError(r.line, f"{what} appears twice (first on line {seen[key]})"))
-        else:
-            seen[key] = r.line
-    return errors
+def _is_footer(cells: list[str]) -> bool:
+    """A line of a Salesforce report's footer: one cell such as "Grand Totals (2 records)"."""
+    return not any(c.strip() for c in cells[1:]) and bool(_FOOTER.fullmatch(cells[0].strip()))
 
 
-def parse_deals_csv(data: bytes | str) -> DealCsv:
-    """Parse a deals export. Rows with errors are left out of `rows`; header errors stop parsing."""
-    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines, offset = text.split("\n", 1), 0
-    sep_hint = re.fullmatch(r'"?sep=(.)"?', lines[0].strip())
-    if sep_hint:
-        text, offset = (lines[1] if len(lines) > 1 else ""), 1
-    result = DealCsv(header_line=1 + offset)
-    header_line = text.split("\n", 1)[0]
-    if not header_line.strip():
-        result.errors.append(RowError(1 + offset, "the file is empty or has no header line"))
-        return result
-    if "\x00" in text:
-        result.errors.append(RowError(1 + offset, "this is not a text file (an Excel workbook?); "
-                                      "save or export it as CSV"))
-        return result
-    delimiter = sep_hint[1] if sep_hint else detect_delimiter(header_line)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        result.errors.append(RowError(1 + offset, f"cannot read the header: {exc}; check the quotes (\")"))
-        return result
-    index, result.columns = _map_headers(header)
-    missing = [n for n in REQUIRED if n not in result.columns]
-    if missing:
-        result.errors.append(RowError(1 + offset, f"missing column {', '.join(missing)} (found: "
-                                      f"{', '.join(h.strip() for h in header)}); "
-                                      "required are account, amount and probability"))
-        return result
-    raw_rows, end = [], reader.line_num
-    try:
-        for cells in reader:
-            line, end = end + 1 + offset, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            extra = len(cells) if any(c.strip() for c in cells[len(header):]) else 0
-            raw_rows.append((line, {n: cells[i] for i, n in index.items() if i < len(cells)}, extra))
-    except csv.Error as exc:  # e.g. an unterminated quote
-        line = end + 1 + offset
-        return DealCsv(errors=[RowError(line, f"cannot read the file from here on: {exc}; check the quotes (\")")],
-                       columns=result.columns, header_line=line)
-    fraction = _fraction_probabilities([c["probability"] for _, c, _ in raw_rows
-                                        if c.get("probability", "").strip()])
-    for line, cells, extra in raw_rows:
-        row = _Row(line, cells, result.columns)
-        if extra:
-            row.errors.append(RowError(line, f"{extra} fields but the header has {len(header)}; "
-                                       f"put values that contain {delimiter!r} in quotes"))
-        deal = _parse_row(row, fraction)
-        result.errors.extend(row.errors)
-        if deal:
-            result.rows.append(deal)
-    if "decision_date" not in result.columns and any(
-            e.message.startswith("decision_date:") for e in result.errors):
-        message = "missing column decision_date (or Close Date); open deals need the expected decision date"
-        return DealCsv(errors=[RowError(1 + offset, message)], columns=result.columns, header_line=1 + offset)
-    dupes = _duplicates(result.rows)
-    bad = {e.line for e in dupes}
-    result.rows = [r for r in result.rows if r.line not in bad]
-    result.errors = sorted(result.errors + dupes, key=lambda e: e.line)
+class _Stop(Exception):
+    """The file cannot be read on: nothing is imported."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.error = RowError(line, message)
+
+
+@dataclass
+class _Record:
+    line: int
+    cells: dict[str, str]  # contract column -> cell
+    extra: int = 0  # the number of fields when there are more than headers, with values
+    after_footer: tuple[int, str] | None = None  # (line, text) of the footer this row follows
+
+
+class DealFile:
+    """A deals export read from `open_file` twice, a row at a time: `survey` checks the header and decides
+    what depends on whole columns, then `rows` yields each row's deal or its errors."""
+
+    def __init__(self, open_file: Callable[[], BinaryIO], stage_map: dict[str, StageInfo] | None = None,
+                 date_order: DateOrder | None = None) -> None:
+        self.open_file, self.stage_map, self.date_order = open_file, stage_map, date_order
+        self.encoding, self.errors = "utf-8-sig", "strict"
+        self.header_line, self.delimiter = 1, ","
+        self.header: list[str] = []
+        self.readings = Readings({})
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Contract column -> the header as the file writes it."""
+        return self.readings.headers
+
+    def _text(self) -> TextIO:
+        stream = self.open_file()
+        utf16 = stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        stream.seek(0)
+        return io.TextIOWrapper(stream, encoding="utf-16" if utf16 else self.encoding, errors=self.errors,
+                                newline="")
+
+    def _records(self, text: TextIO) -> Iterator[_Record]:
+        """Every data row, from the header on; raises _Stop for a file that cannot be read."""
+        first = text.readline()
+        sep = _SEP_LINE.fullmatch(first.strip())
+        self.header_line = 2 if sep else 1
+        header_text = text.readline() if sep else first
+        if not header_text.strip():
+            raise _Stop(self.header_line, "the file is empty or has no header line")
+        if "\x00" in header_text:
+            raise _Stop(self.header_line, "this is not a text file (an Excel workbook?); save or export it as CSV")
+        self.delimiter = sep[1] if sep else detect_delimiter(header_text)
+        reader = csv.reader(itertools.chain([header_text], text), delimiter=self.delimiter, strict=True)
+        offset = self.header_line - 1
+        try:
+            self.header = next(reader)
+        except csv.Error as exc:
+            raise _Stop(self.header_line, f"cannot read the header: {exc}; {_QUOTES}") from None
+        index, headers = _map_headers(self.header)
+        self.readings.headers = headers
+        end, after_blank, footer = reader.line_num, False, None
+        try:
+            for cells in reader:
+                line, end = end + 1 + offset, reader.line_num
+                if not any(c.strip() for c in cells):
+                    after_blank = True
+                elif (after_blank or footer) and _is_footer(cells):
+                    footer = footer or (line, cells[0].strip())
+                else:
+                    after_blank = False
+                    extra = len(cells) if any(c.strip() for c in cells[len(self.header):]) else 0
+                    yield _Record(line, {n: cells[i] for i, n in index.items() if i < len(cells)}, extra, footer)
+        except csv.Error as exc:  # e.g. an unterminated quote
+            raise _Stop(end + 1 + offset, f"cannot read the file from here on: {exc}; {_QUOTES}") from None
+
+    def survey(self) -> list[RowError]:
+        """Read the file once; the errors that stop the import (none: go on with `rows`)."""
+        try:
+            return self._survey()
+        except UnicodeDecodeError:  # not UTF-8 after all: Windows-1252, as Excel writes it
+            self.encoding, self.errors = "cp1252", "replace"  # (a UTF-16 file keeps its encoding)
+            return self._survey()
+
+    def _survey(self) -> list[RowError]:
+        fraction = FractionColumn()
+        with self._text() as text:
+            try:
+                records = self._records(text)
+                first = next(records, None)
+                missing = [n for n in REQUIRED if n not in self.columns]
+                if "probability" not in self.columns and "stage" not in self.columns:
+                    missing.append("probability")
+                if missing:
+                    return [RowError(self.header_line, f"missing column {', '.join(missing)} (found: "
+                                     f"{', '.join(h.strip() for h in self.header)}); required are account, amount, "
+                                     "and probability or a stage column whose stages give the chance")]
+                dates = {n: DateColumn(self.columns[n]) for n in DATE_COLUMNS if n in self.columns}
+                self.readings.stage_map = self.stage_map
+                undated = False  # an open deal, and no decision_date column
+                for record in itertools.chain([first] if first else [], records):
+                    if record.after_footer:
+                        continue
+                    fraction.see(record.cells.get("probability", ""))
+                    for name, column in dates.items():
+                        column.see(record.line, record.cells.get(name, ""))
+                    if "decision_date" not in self.columns and not undated:
+                        stage = row_stage(record.cells, self.readings)
+                        undated = stage is not None and stage.stage.is_open
+            except _Stop as stop:
+                return [stop.error]
+        if undated:
+            return [RowError(self.header_line, "missing column decision_date (or Close Date); open deals need "
+                                               "the expected decision date")]
+        errors = []
+        for name, column in dates.items():
+            try:
+                self.readings.orders[name] = column.order(self.date_order)
+            except ValueError as exc:
+                errors.append(RowError(self.header_line, str(exc)))
+        self.readings.fraction = fraction.fraction
+        return errors
+
+    def rows(self) -> Iterator[DealRow | RowError]:
+        """After a `survey` without errors: each row's deal, or its errors, in the file's order."""
+        with self._text() as text:
+            for record in self._records(text):
+                if record.after_footer:
+                    line, footer = record.after_footer
+                    yield RowError(record.line, f"a row after the report's footer (line {line}: {footer!r}); "
+                                                "move it above the footer, or delete it")
+                    continue
+                if record.extra:
+                    yield RowError(record.line, f"{record.extra} fields but the header has {len(self.header)}; "
+                                                f"put values that contain {self.delimiter!r} in quotes")
+                parsed = parse_row(record.line, record.cells, self.readings)
+                if isinstance(parsed, DealRow):
+                    if not record.extra:
+                        yield parsed
+                else:
+                    yield from parsed
+
+
+@dataclass
+class DealCsv:
+    """A whole file's rows and errors, for files small enough to hold (`parse_deals_csv`)."""
+
+    rows: list[DealRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
+    header_line: int = 1  # 2 after an Excel `sep=` line
+    stopped: bool = False  # the errors stop the import: nothing is read
+
+    @property
+    def header_errors(self) -> list[RowError]:
+        return self.errors if self.stopped else []
+
+
+def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None,
+                    date_order: DateOrder | None = None) -> DealCsv:
+    """Parse a whole deals export held in memory. Rows with errors are left out of `rows`.
+
+    `stage_map` (`coach.deal_maps.read_stage_map`) adds stage labels to the built-in ones; `date_order`
+    (--date-order) says how to read `01/02/2026`-like dates instead of each column's values."""
+    raw = data if isinstance(data, bytes) else data.encode()
+    file = DealFile(lambda: io.BytesIO(raw), stage_map, date_order)
+    stop = file.survey()
+    if stop:
+        return DealCsv(errors=stop, columns=file.columns, header_line=file.header_line, stopped=True)
+    result = DealCsv(columns=file.columns, header_line=file.header_line)
+    for item in file.rows():
+        (result.rows if isinstance(item, DealRow) else result.errors).append(item)
     return result

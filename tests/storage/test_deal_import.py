@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from coach.deal_csv import parse_deals_csv
+from coach.deal_csv import DealFile
+from storage import deal_import
 from storage.deal_import import DealImportError, ImportReport, import_deals
 from storage.models import Account, Deal, FollowUp, Team, User
 from storage.sales_teams import add_member, create_team
@@ -19,11 +21,12 @@ HEADER = "account,title,owner,amount,probability,stage,decision_date,quote_ref,n
 
 
 def run(runtime, text: str | bytes, owner: str | None = "console:anna", skip_invalid: bool = False,
-        ) -> ImportReport:
-    parsed = parse_deals_csv(text)
+        **options) -> ImportReport:
+    data = text if isinstance(text, bytes) else text.encode()
+    file = DealFile(lambda: io.BytesIO(data))
+    assert file.survey() == []
     with runtime.sessions() as session:
-        report = import_deals(session, parsed.rows, owner, skip_invalid, parsed.errors,
-                              today=date(2025, 5, 1))
+        report = import_deals(session, file.rows(), owner, skip_invalid, today=date(2025, 5, 1), **options)
         session.commit()
     return report
 
@@ -148,6 +151,27 @@ def test_bad_default_owner_raises(runtime) -> None:
         run(runtime, HEADER + "Acme,A,,100,50,quote,2025-06-01,Q1,,\n", owner="nobody@example.com")
 
 
+@pytest.mark.parametrize("batch", [1000, 1, 2])
+def test_the_same_deal_twice_in_one_file(runtime, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """Told within a batch of rows and across batches, and nothing is written."""
+    monkeypatch.setattr(deal_import, "BATCH", batch)
+    text = ("account,amount,probability,decision_date,quote_ref,title\n"
+            "Acme,1,10,2025-01-01,Q1,a\n"
+            "ACME ,2,10,2025-01-01,Q1,b\n"
+            "Acme,3,10,2025-01-01,Q2,c\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,x\n"
+            "Beta,1,10,2025-01-01,,y\n")
+    report = run(runtime, text)
+    assert not report.written and counts(report) == (0, 0, 0, 0)
+    assert [str(e) for e in report.errors] == [
+        "line 3: the same deal as line 2 (account 'ACME', quote Q1)",
+        "line 6: the same deal as line 5 (account 'Beta', owner and title)"]
+    assert table(runtime) == []
+    report = run(runtime, text, skip_invalid=True)
+    assert counts(report) == (4, 0, 0, 2) and [e.line for e in report.errors] == [3, 6]
+
+
 def test_same_deal_twice_after_owner_resolution(runtime) -> None:
     with runtime.sessions.begin() as session:
         session.add(User(identity="console:anna", email="anna@example.com"))
@@ -179,3 +203,99 @@ def test_a_quote_date_column_sets_when_the_quote_was_sent(runtime) -> None:
     assert counts(run(runtime, again)) == (0, 1, 1, 0)  # a corrected date is an update
     bad = run(runtime, header + "Acme,D,100,50,quote,2025-06-01,someday\n")
     assert not bad.written and bad.errors[0].message.startswith("quote date: 'someday' is not a date")
+
+
+def test_a_crm_record_id_identifies_the_deal_across_renames(runtime) -> None:
+    """HubSpot's Record ID is the deal's reference: a renamed deal is updated, two deals of one name stay two."""
+    header = "Record ID,Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+    second = "102,Koelcel,Jansen,3000,Qualified to buy,2027-02-28\n"
+    text = header + "101,Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n" + second
+    assert counts(run(runtime, text)) == (2, 0, 0, 0)
+    assert counts(run(runtime, text)) == (0, 0, 2, 0)
+    renamed = header + "101,Koelcel XL,Jansen,12000,Presentation scheduled,2027-01-15\n" + second
+    assert counts(run(runtime, renamed)) == (0, 1, 1, 0)
+    assert [(r[1], r[6], r[9]) for r in table(runtime)] == [("Koelcel XL", 60, "101"), ("Koelcel", 40, "102")]
+
+
+def test_deals_imported_without_their_record_id_take_it_instead_of_being_duplicated(runtime) -> None:
+    """An earlier import ignored HubSpot's Record ID: its deals (no reference, same owner and title) take it."""
+    before = ("Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+              "Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n")
+    assert counts(run(runtime, before)) == (1, 0, 0, 0)
+    now = ("Record ID,Deal Name,Associated Company,Amount,Deal Stage,Close Date\n"
+           "101,Koelcel,Jansen,12000,Presentation scheduled,2027-01-15\n"
+           "102,Koelcel,Jansen,3000,Qualified to buy,2027-02-28\n")
+    assert counts(run(runtime, now)) == (1, 1, 0, 0)
+    assert counts(run(runtime, now)) == (0, 0, 2, 0)
+    assert [(r[1], r[3], r[9]) for r in table(runtime)] == [
+        ("Koelcel", Decimal("12000.00"), "101"), ("Koelcel", Decimal("3000.00"), "102")]
+
+
+def test_a_row_without_reference_does_not_take_a_deal_another_row_took(runtime) -> None:
+    run(runtime, "account,title,amount,probability,decision_date\nAcme,W,100,50,2027-01-31\n")
+    text = ("account,title,amount,probability,decision_date,quote_ref\n"
+            "Acme,W,200,50,2027-01-31,Q1\n"  # takes the stored deal and its reference
+            "Acme,W,300,50,2027-01-31,\n")  # a deal without reference of that title: a new one
+    assert counts(run(runtime, text)) == (1, 1, 0, 0)
+    assert counts(run(runtime, text)) == (0, 0, 2, 0)
+    assert [(r[3], r[9]) for r in table(runtime)] == [(Decimal("200.00"), "Q1"), (Decimal("300.00"), None)]
+
+
+OWNERS = ("account,title,owner,amount,probability,decision_date\n"
+          "Acme,A,Bram Bakker,100,50,2027-01-31\n"
+          "Acme,B,Carla Jansen,100,50,2027-01-31\n"
+          "Acme,C,c.jansen@example.com,100,50,2027-01-31\n"
+          "Acme,D,,100,50,2027-01-31\n")
+
+
+def add_users(runtime) -> None:
+    with runtime.sessions.begin() as session:
+        session.add_all([User(identity="console:bram", display_name="Bram Bakker"),
+                         User(identity="slack:U0CARLA", email="carla@example.com"),
+                         User(identity="console:anna")])
+
+
+def owners(runtime) -> list[tuple[str, str]]:
+    return [(r[1], r[2]) for r in table(runtime)]
+
+
+def test_unknown_owners_are_errors_that_name_both_ways_out(runtime) -> None:
+    add_users(runtime)
+    report = run(runtime, OWNERS)
+    assert not report.written and [e.line for e in report.errors] == [3, 4]
+    assert report.errors[0].message == (
+        "owner 'Carla Jansen' is not a known user (matched by identity such as slack:U0123, e-mail or name); map "
+        "the name to a user with --owner-map FILE, give such rows to --owner USER with --unknown-owners-to-owner, "
+        "or add them with `salescoach team add-member TEAM USER`")
+
+
+def test_an_owner_map_says_who_an_exports_owner_is(runtime) -> None:
+    add_users(runtime)
+    mapping = {"carla jansen": (2, "carla@example.com"), "c.jansen@example.com": (3, "slack:U0CARLA"),
+               "bram bakker": (4, "console:anna")}  # the map wins over a user known by that name
+    assert counts(run(runtime, OWNERS, owner_map=mapping)) == (4, 0, 0, 0)
+    assert owners(runtime) == [("A", "console:anna"), ("B", "slack:U0CARLA"), ("C", "slack:U0CARLA"),
+                               ("D", "console:anna")]
+
+
+def test_an_owner_map_naming_unknown_users_imports_nothing(runtime) -> None:
+    add_users(runtime)
+    mapping = {"carla jansen": (2, "carla@elsewhere.com"), "bram bakker": (3, "console:ghost")}
+    with pytest.raises(DealImportError) as caught:
+        run(runtime, OWNERS, owner_map=mapping)
+    assert str(caught.value) == (
+        "--owner-map line 2: 'carla@elsewhere.com' is not a known user; use a platform identity (slack:U0123, "
+        "teams:<id>, console:alice) or the e-mail or name of a known user; --owner-map line 3: 'console:ghost' is "
+        "not a known user; use a platform identity (slack:U0123, teams:<id>, console:alice) or the e-mail or name "
+        "of a known user")
+    assert table(runtime) == []
+
+
+def test_unknown_owners_go_to_the_default_owner_when_asked(runtime) -> None:
+    add_users(runtime)
+    report = run(runtime, OWNERS, unknown_to_default=True)
+    assert counts(report) == (4, 0, 0, 0) and report.reassigned == 2
+    assert owners(runtime) == [("A", "console:bram"), ("B", "console:anna"), ("C", "console:anna"),
+                               ("D", "console:anna")]
+    with pytest.raises(DealImportError, match="--unknown-owners-to-owner gives the rows .* pass --owner too"):
+        run(runtime, OWNERS, owner=None, unknown_to_default=True)
