@@ -209,12 +209,14 @@ class Debrief(common.AccountSteps, Flow):
 
     # earlier follow-ups ----------------------------------------------------------------------
     def _unclear_followups(self, ctx: Ctx, data: dict[str, Any]) -> list:
-        """Open follow-ups on the account tied to no deal: this debrief may or may not replace them."""
+        """Open follow-ups on the account tied to no deal nor to this visit: this debrief may or may not
+        replace them."""
         d = data["details"]
         if not d.get("follow_up") and d.get("stage") not in CLOSED:
             return []
+        visit_id = (data.get("visit") or {}).get("id")
         return [f for f in ctx.store.open_followups(ctx.user, data["account_id"])
-                if f.deal_id is None and f.kind == "action"]
+                if f.deal_id is None and f.kind == "action" and (f.visit_id is None or f.visit_id != visit_id)]
 
     def prompt_replace(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
         _ = ctx.gettext
