@@ -88,6 +88,12 @@ def fact_value(fact: Fact, value: Any) -> Any:
     return value
 
 
+def fact_order(key: str) -> int:
+    """Facts in the order of the objectives they answer; others after them."""
+    order = list(FACT_LABELS)
+    return order.index(key) if key in order else len(order)
+
+
 def show_fact(key: str, value: Any, t: Translator, currency: str = "EUR") -> str:
     """A fact's value as a person reads it, in their language."""
     if isinstance(value, list):

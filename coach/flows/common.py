@@ -97,7 +97,7 @@ def account_summary(ctx: Ctx, account_id: int, account: str) -> list[Block]:
     if facts:
         blocks += [text(bold(_("Learned"))), bullets([
             (_(memory.FACT_LABELS.get(k, k)) + ": ", memory.show_fact(k, v, ctx.t, ctx.user.currency))
-            for k, v in facts.items()])]
+            for k, v in sorted(facts.items(), key=lambda kv: memory.fact_order(kv[0]))])]
     debriefed = next((v for v in visits if v.debrief), None)
     if debriefed is not None:
         blocks += [text(bold(_("Last visit")), " — " + ctx.t.date(debriefed.created_at.astimezone(ctx.tz).date())),
