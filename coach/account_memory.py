@@ -1,5 +1,5 @@
 """What the coach remembers about an account: the facts a debrief learns for the internal objectives chosen
-in the preparation, the relationship status and A/B/C class, and the contact norm per class.
+in the preparation, the relationship status and A/B/C class, and the contact norms per class a team sets.
 
 Fact values are kept as JSON: text, a list of names, an ISO date, a decimal string or a bool.
 """
@@ -7,7 +7,7 @@ Fact values are kept as JSON: text, a list of names, an ISO date, a decimal stri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +47,6 @@ FACTS = (
 BY_OBJECTIVE = {f.objective: f for f in FACTS}
 # Always present in `account show --json`, null or empty when unknown (the contract names them).
 CONTRACT_FACTS = ("current_supplier", "contract_end", "decision_makers", "revenue_potential")
-LOST_FACTS = ("lost_reason", "lost_to")  # asked in a lost debrief
 FACT_LABELS = {**{f.key: f.label for f in FACTS}, "decision_makers": N_("Who decides"),
                "lost_reason": N_("Lost because"), "lost_to": N_("Lost to")}
 
@@ -162,10 +161,3 @@ def parse_norm(spec: str) -> tuple[str, int]:
         raise ValueError(f"--norm {spec!r}: write CLASS=VISITS_A_YEAR, like A=6 or C=0 (class A, B or C, "
                          "0 to 52 visits a year)")
     return cls, int(number)
-
-
-def visit_due(last_visit: date | None, since: date, per_year: int) -> date | None:
-    """When the next visit is due by a norm of `per_year` visits a year; None without a visit norm."""
-    if per_year <= 0:
-        return None
-    return (last_visit or since) + timedelta(days=365 // per_year)

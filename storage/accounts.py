@@ -43,8 +43,7 @@ def account_report(session: Session, name: str, owner: str | None = None) -> dic
         q = select(model).where(model.account_id == account.id)
         return q.where(model.owner_id == user.id) if user is not None else q
 
-    facts: dict[str, Any] = {"current_supplier": None, "contract_end": None, "decision_makers": [],
-                             "revenue_potential": None}
+    facts: dict[str, Any] = {k: [] if k == "decision_makers" else None for k in account_memory.CONTRACT_FACTS}
     for key, value in session.execute(select(AccountFact.key, AccountFact.value)
                                       .where(AccountFact.account_id == account.id).order_by(AccountFact.key)):
         if value is not None:
@@ -88,5 +87,3 @@ def set_account(session: Session, name: str, owner: str | None, status: str | No
         account.abc_class = cls or None
     session.flush()
     return account
-
-
