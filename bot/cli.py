@@ -132,17 +132,28 @@ def team_update(
     timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the team."),
     digest: str = typer.Option(None, "--digest", help="When the managers' weekly digest goes out, in the team's "
                                                       "time zone: e.g. 'mon 08:00' (the default), or 'off'."),
+    norm: list[str] = typer.Option(None, "--norm", help="Visits a year per account class, e.g. --norm A=6 "  # noqa: B008
+                                                        "--norm B=3; C=0: no visits (inside sales and e-mail)."),
 ) -> None:
     """Change a team's settings."""
+    from coach.account_memory import norms, parse_norm
+
     with cli_errors():
+        try:
+            new_norms = dict(parse_norm(n) for n in norm or [])
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
         rt = open_runtime()
         with rt.unit_of_work() as uow:
             team = uow.teams.update(name, channel=channel, prep_days=prep_days, country=country,
-                                    working_hours=working_hours, timezone=timezone, digest_at=digest)
+                                    working_hours=working_hours, timezone=timezone, digest_at=digest,
+                                    norms=new_norms)
             uow.commit()
+            visits = ", ".join(f"{c} {n}" for c, n in sorted(norms(team.contact_norms).items()))
             typer.echo(f"team {team.name!r}: {team.timezone}, {team.working_hours}, holidays "
                        f"{team.country or 'none'}, preparation {team.prep_days} working day(s) before a visit, "
-                       f"channel {team.channel or 'none'}, weekly digest {team.digest_at}")
+                       f"channel {team.channel or 'none'}, weekly digest {team.digest_at}, "
+                       f"visits a year per class {visits or 'none'}")
             if channel and team.channel.startswith("slack:"):
                 typer.echo(f"invite the coach to Slack channel {team.channel[6:]} (/invite @coach in the channel), "
                            "or it cannot post the weekly overview there")
@@ -163,9 +174,10 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_coach, cli_deals, cli_digest, cli_followups, cli_msteams, cli_reminders, cli_users  # noqa: E402
+from bot import cli_accounts, cli_coach, cli_deals, cli_digest, cli_followups, cli_msteams, cli_reminders, cli_users  # noqa: E402
 
 cli_coach.register(coach_app)
+cli_accounts.register(app)
 cli_digest.register(app)
 cli_deals.register(app, import_app)
 cli_reminders.register(app)

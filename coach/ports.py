@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from coach.digest_policy import DigestNumbers, Snapshot
-from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 
 
 class StoreBusy(Exception):
@@ -62,6 +62,12 @@ class CoachStore(Protocol):
     def find_accounts(self, user: UserInfo, query: str, limit: int = 5) -> list[AccountInfo]: ...
     def account(self, user: UserInfo, account_id: int) -> AccountInfo | None: ...
     def get_or_create_account(self, user: UserInfo, name: str) -> AccountInfo: ...
+    def account_memory(self, user: UserInfo, account_id: int) -> AccountMemory | None:
+        """Status, class and learned facts of an account the user can see; None otherwise."""
+    def learn(self, user: UserInfo, account_id: int, facts: dict[str, Any], visit_id: int | None, at: datetime,
+              status: str | None = None, abc_class: str | None = None) -> None:
+        """Keep what a debrief learned: each fact replaces the account's earlier value of that key (None
+        forgets it); a status or class given replaces the account's."""
 
     def team_open_deals(self, user: UserInfo) -> list[tuple[str, DealInfo]] | None:
         """Open deals of the manager's own team with owner names; None unless `user` manages a team."""

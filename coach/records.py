@@ -72,6 +72,20 @@ class VisitInfo:
     planned_on: date | None
     created_at: datetime
     call_plan: dict[str, Any] = field(default_factory=dict)
+    preparation: dict[str, Any] = field(default_factory=dict)
+    debrief: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class AccountMemory:
+    """What is known about an account apart from its deals: relationship status, A/B/C class and the facts
+    learned in debriefs (JSON values, keyed as in `coach.account_memory.FACTS`)."""
+
+    id: int
+    name: str
+    status: str
+    abc_class: str | None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,8 @@ class FollowUpInfo:
     action: str
     due_at: datetime
     status: str
+    kind: str = "action"  # action | prep | debrief
+    visit_id: int | None = None
 
 
 # What the scheduled jobs read and report ------------------------------------------------------

@@ -4,7 +4,9 @@
     .venv/bin/python scripts/transcripts.py [--out DIR] [--at 2026-12-01T10:00:00+01:00]
 
 Each run uses a fresh SQLite database, so the transcript shows a first-time user: a full visit
-preparation, the debrief afterwards, the follow-ups and the pipeline. The coach's clock starts at `--at`
+preparation, the debrief afterwards, the follow-ups and the pipeline; then a second, closing visit to the
+same account, whose preparation starts from what the first debrief learned and whose debrief (won)
+closes the open follow-ups. The coach's clock starts at `--at`
 (default: now), so the dates typed as "tomorrow" or "next tuesday" read the same on every run at that moment.
 """
 
@@ -41,6 +43,7 @@ done
 tomorrow
 debrief Acme Logistics
 1
+1
 Good visit: Eva wants a proposal for 40 scanners before the budget round
 Warehouse scanners
 quote
@@ -53,8 +56,36 @@ Send the proposal
 next tuesday
 yes
 yes
+reached
+Eva de Vries, COO, eva@acme.example
+Eva de Vries, Lars Berg
+40 warehouse scanners
+Jungheinrich
+31-03-2027
+next tuesday
 followups
 pipeline
+prep Acme Logistics
+3
+skip the rest
+keep
+use this
+Today we agree on price and delivery and I leave with a signed order
+add
+done
+today
+debrief Acme Logistics
+1
+2
+Signed: 40 scanners, delivered in January
+same
+same
+same
+Plan the delivery with Lars
+skip
+reached
+skip
+followups
 """,
     "nl": """hulp
 voorbereiding Bakkerij Jansen
@@ -81,6 +112,7 @@ klaar
 morgen
 nabespreking Bakkerij Jansen
 1
+1
 Goed gesprek; Piet wil eerst een demo van de nieuwe oven
 Ovens
 hot prospect
@@ -91,8 +123,37 @@ hot prospect
 nee
 Demo plannen met Piet en zijn bedrijfsleider
 volgende week dinsdag
+2
+Piet Jansen, Dorpsstraat 4, Utrecht
+Piet Jansen en zijn bedrijfsleider
+Twee nieuwe ovens
+Rademaker
+30-06-2027
+volgende week dinsdag
 opvolging
 pijplijn
+voorbereiding Bakkerij Jansen
+3
+rest overslaan
+zelfde
+gebruik deze
+Vandaag spreken we prijs en levering af en vertrek ik met een getekende order
+Wat moet er nog gebeuren voordat u kunt tekenen?
+ideeën toevoegen
+klaar
+vandaag
+nabespreking Bakkerij Jansen
+1
+2
+Getekend: twee ovens, levering in maart
+zelfde
+zelfde
+zelfde
+Levering plannen met de bedrijfsleider
+overslaan
+1
+overslaan
+opvolging
 """,
 }
 

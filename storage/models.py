@@ -72,6 +72,8 @@ class Team(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # When the managers' weekly digest goes out, in the team's time zone: "mon 08:00", or "off".
     digest_at: Mapped[str] = mapped_column(String(16), default="mon 08:00", server_default="mon 08:00")
+    # Visits a year per account class, {"A": 6, "C": 0}; None: the book's default (coach.account_memory).
+    contact_norms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
@@ -105,7 +107,27 @@ class Account(Base):
     name_key: Mapped[str] = mapped_column(String(200))  # case- and space-folded name
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The relationship, apart from any deal's stage: suspect | prospect | customer | ex-customer | dead.
+    status: Mapped[str] = mapped_column(String(12), default="suspect", server_default="suspect")
+    abc_class: Mapped[str | None] = mapped_column(String(1))  # A | B | C
     created_at: Mapped[datetime] = mapped_column(default=stamp)
+
+
+class AccountFact(Base):
+    """One thing learned about an account in a debrief (current supplier, contract end, …): the latest
+    value per key, with the visit that taught it. Values are JSON: text, a list of names, an ISO date,
+    a decimal string or a bool."""
+
+    __tablename__ = "account_facts"
+    __table_args__ = (UniqueConstraint("account_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Any] = mapped_column(JSON)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    learned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    learned_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class Deal(Base):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from coach import account_memory
 from coach.delivery_window import WeeklyTime
 from coach.errors import InputError
 from coach.identity import Identity
-from storage.models import Account, Deal, FollowUp, Team, User, Visit
+from storage.models import Account, AccountFact, Deal, FollowUp, Team, User, Visit
 
 WORKING_HOURS = re.compile(
     r"^(always|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?"
@@ -70,8 +71,9 @@ CHANNEL = re.compile(r"^(slack:[CGD][A-Z0-9]{2,30}|teams:19:[^\s;]{1,250})$")
 
 def update_team(session: Session, name: str, *, channel: str | None = None, prep_days: int | None = None,
                 country: str | None = None, working_hours: str | None = None, timezone: str | None = None,
-                digest_at: str | None = None) -> Team:
-    """Change a team's settings; only the ones given. `channel=""` removes the channel."""
+                digest_at: str | None = None, norms: dict[str, int] | None = None) -> Team:
+    """Change a team's settings; only the ones given. `channel=""` removes the channel. `norms` sets the
+    visits a year of the classes it names (the others keep theirs)."""
     team = session.scalar(select(Team).where(Team.name == name))
     if team is None:
         raise TeamError(f"no team named {name!r}; create it with: salescoach team create NAME")
@@ -104,6 +106,8 @@ def update_team(session: Session, name: str, *, channel: str | None = None, prep
         except ValueError as exc:
             raise TeamError(f"digest time {exc}") from None
         team.digest_at = " ".join(digest_at.lower().split())
+    if norms:
+        team.contact_norms = {**account_memory.norms(team.contact_norms), **norms}
     session.flush()
     return team
 
@@ -145,6 +149,11 @@ def _move_personal_accounts(session: Session, user: User, team: Team) -> None:
 def _repoint(session: Session, old_id: int, new_id: int) -> None:
     for model in (Deal, Visit, FollowUp):
         session.execute(update(model).where(model.account_id == old_id).values(account_id=new_id))
+    # facts the team's account has not learned yet come along; where both know one, the team's is kept
+    known = select(AccountFact.key).where(AccountFact.account_id == new_id).scalar_subquery()
+    session.execute(update(AccountFact).where(AccountFact.account_id == old_id, AccountFact.key.not_in(known))
+                    .values(account_id=new_id))
+    session.execute(delete(AccountFact).where(AccountFact.account_id == old_id))
 
 
 def set_language(session: Session, identity: str, language: str) -> None:

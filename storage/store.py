@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.digest_policy import DigestNumbers, Snapshot
-from coach.records import AccountInfo, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 from storage.conversations import Conversations
 from storage.digest_queries import digest_and_previous
-from storage.models import Account, Deal, DialogState, FollowUp, Team, User, Visit, upsert
+from storage.models import Account, AccountFact, Deal, DialogState, FollowUp, Team, User, Visit, upsert
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
@@ -61,14 +61,15 @@ def visit_info(v: Visit) -> VisitInfo:
     return VisitInfo(
         id=v.id, account_id=v.account_id, account_name=v.account.name, deal_id=v.deal_id,
         visit_type=v.visit_type, status=v.status, goal=v.goal, planned_on=v.planned_on,
-        created_at=v.created_at, call_plan=dict(v.call_plan or {}),
+        created_at=v.created_at, call_plan=dict(v.call_plan or {}), preparation=dict(v.preparation or {}),
+        debrief=dict(v.debrief) if v.debrief else None,
     )
 
 
 def followup_info(f: FollowUp) -> FollowUpInfo:
     return FollowUpInfo(
         id=f.id, account_id=f.account_id, account_name=f.account.name, deal_id=f.deal_id,
-        action=f.action, due_at=f.due_at, status=f.status,
+        action=f.action, due_at=f.due_at, status=f.status, kind=f.kind, visit_id=f.visit_id,
     )
 
 
@@ -193,6 +194,32 @@ class SqlStore:
             return AccountInfo(added, name)
         found = self.session.scalars(select(Account).where(Account.scope == scope, Account.name_key == key)).one()
         return AccountInfo(found.id, found.name)
+
+    def account_memory(self, user: UserInfo, account_id: int) -> AccountMemory | None:
+        a = self.session.scalars(self._visible_accounts(user).where(Account.id == account_id)).first()
+        if a is None:
+            return None
+        facts = self.session.execute(select(AccountFact.key, AccountFact.value)
+                                     .where(AccountFact.account_id == a.id).order_by(AccountFact.key))
+        return AccountMemory(a.id, a.name, a.status, a.abc_class, {k: v for k, v in facts if v is not None})
+
+    def learn(self, user: UserInfo, account_id: int, facts: dict[str, Any], visit_id: int | None, at: datetime,
+              status: str | None = None, abc_class: str | None = None) -> None:
+        account = self.session.scalars(self._visible_accounts(user).where(Account.id == account_id)).first()
+        if account is None:
+            raise PermissionError("account not visible to this user")
+        for key, value in facts.items():
+            stmt = upsert(self.session, AccountFact).values(
+                account_id=account_id, key=key, value=value, visit_id=visit_id, learned_by_id=user.id, learned_at=at)
+            self.session.execute(stmt.on_conflict_do_update(
+                index_elements=["account_id", "key"],
+                set_={"value": stmt.excluded.value, "visit_id": visit_id, "learned_by_id": user.id,
+                      "learned_at": at}))
+        if status is not None:
+            account.status = status
+        if abc_class is not None:
+            account.abc_class = abc_class
+        self.session.flush()
 
     # deals -------------------------------------------------------------------------------
     def _own_deals(self, user: UserInfo):

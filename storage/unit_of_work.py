@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.errors import InputError
-from storage import deal_import, digest_queries, sales_teams, user_data
+from storage import accounts, deal_import, digest_queries, sales_teams, user_data
 from storage.models import Deal, Team, User
 from storage.store import OPEN_STAGES, SqlStore
 
@@ -51,6 +51,14 @@ class DealBook:
         return list(self.session.scalars(query.order_by(Deal.id))), currency, label
 
 
+class AccountBook:
+    """Accounts as the command line shows and sets them."""
+
+    def __init__(self, session: Session) -> None:
+        self.report = partial(accounts.account_report, session)
+        self.set = partial(accounts.set_account, session)
+
+
 class UserRecords:
     """Everything stored about one user, for their data rights."""
 
@@ -74,6 +82,7 @@ class UnitOfWork:
         self.store = store  # the engine's port: users, dialogs, accounts, deals, follow-ups, conversations
         self.teams = SalesTeams(session)
         self.deals = DealBook(session)
+        self.accounts = AccountBook(session)
         self.users = UserRecords(session)
         self.digests = DigestArchive(session)
 

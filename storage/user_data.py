@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import (
     Account,
+    AccountFact,
     ConversationRef,
     Deal,
     DialogState,
@@ -104,6 +105,13 @@ def delete_user(session: Session, identity: str, reassign_to: str | None = None)
     heir = _heir(session, user, reassign_to)
     own_scope = f"user:{user.id}"  # accounts kept on their own; a team's accounts stay with the team
     personal = select(Account.id).where(Account.scope == own_scope).scalar_subquery()
+    # what their debriefs taught stays with the team's accounts, no longer tied to them or their deleted visits
+    session.execute(delete(AccountFact).where(AccountFact.account_id.in_(personal)))
+    session.execute(update(AccountFact).where(AccountFact.learned_by_id == user.id)
+                    .values(learned_by_id=heir.id if heir is not None else None))
+    if heir is None:
+        session.execute(update(AccountFact).where(AccountFact.visit_id.in_(
+            select(Visit.id).where(Visit.owner_id == user.id))).values(visit_id=None))
     counts = {
         "follow_ups_deleted": _count(session.execute(delete(FollowUp).where(
             FollowUp.owner_id == user.id, or_(FollowUp.account_id.in_(personal), heir is None)))),

@@ -18,10 +18,14 @@ spec.loader.exec_module(transcripts)
 MILESTONES = {
     "en": ["Sales method: needs-oriented", "That goal is SMART", "Call plan: Acme Logistics",
            "remind you to debrief", "All five quote criteria hold", "Saved: Acme Logistics",
-           "#2 Acme Logistics — Send the proposal", "€10,147.50"],
+           "#2 Acme Logistics — Send the proposal", "€10,147.50",
+           "Current supplier: Jungheinrich", "Is Jungheinrich still your supplier until March 2027?",
+           "1 earlier follow-up is closed: this debrief replaces it.", "You have no open follow-ups."],
     "nl": ["Verkoopmethode: behoeftegericht", "Dat doel is SMART", "Gespreksplan: Bakkerij Jansen",
            "aan de nabespreking", "Opgeslagen: Bakkerij Jansen", "Demo plannen met Piet",
-           "€\xa09.600,00"],
+           "€\xa09.600,00", "Huidige leverancier: Rademaker", "Is Rademaker tot juni 2027 nog uw leverancier?",
+           "1 eerdere opvolging is afgesloten: deze nabespreking vervangt hem.",
+           "Je hebt geen openstaande opvolgacties."],
 }
 
 

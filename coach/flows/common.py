@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from coach import account_memory as memory
 from coach.dialog import Answer, Ctx, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import STAGE_LABELS, Stage
-from coach.records import DealInfo
+from coach.records import DealInfo, VisitInfo
 from coach.replies import Block, Heading, bold, bullets, text, truncate
 from coach.visits import MAX_ACCOUNT_NAME
 
@@ -75,24 +76,54 @@ def on_account_pick(ctx: Ctx, data: dict[str, Any], value: str | None, next_step
 
 
 def account_summary(ctx: Ctx, account_id: int, account: str) -> list[Block]:
-    """What is stored about the account: open deals, recent visits, open follow-ups."""
+    """What is stored about the account: status and class, the facts learned, the last visit's outcome and
+    agreements, open deals and open follow-ups."""
     _ = ctx.gettext
     deals = ctx.store.open_deals(ctx.user, account_id)
     visits = ctx.store.recent_visits(ctx.user, account_id)
     follow = ctx.store.open_followups(ctx.user, account_id)
+    known = ctx.store.account_memory(ctx.user, account_id)
     blocks: list[Block] = [Heading(text=truncate(_("What I know about {account}").format(account=account), 150))]
-    if not (deals or visits or follow):
+    if known is not None and known.status == "dead":
+        blocks.append(text("⚠ " + _("{account} is marked dead: not to be approached again.").format(
+            account=account)))
+    facts = known.facts if known else {}
+    if not (deals or visits or follow or facts or (known and known.abc_class)):
         return blocks + [text(_("Nothing yet: this looks like a first contact."))]
+    if known is not None:
+        status = _(memory.STATUS_LABELS.get(known.status, known.status))
+        blocks.append(text(bold(_("Status")), ": " + status + (
+            " · " + _("class {abc}").format(abc=known.abc_class) if known.abc_class else "")))
+    if facts:
+        blocks += [text(bold(_("Learned"))), bullets([
+            (_(memory.FACT_LABELS.get(k, k)) + ": ", memory.show_fact(k, v, ctx.t, ctx.user.currency))
+            for k, v in sorted(facts.items(), key=lambda kv: memory.fact_order(kv[0]))])]
+    debriefed = next((v for v in visits if v.debrief), None)
+    if debriefed is not None:
+        blocks += [text(bold(_("Last visit")), " — " + ctx.t.date(debriefed.created_at.astimezone(ctx.tz).date())),
+                   bullets(visit_lines(ctx, debriefed))]
     if deals:
         blocks += [text(bold(_("Open deals"))), bullets([deal_line(ctx, d) for d in deals[:5]])]
-    if visits:
-        lines = [(ctx.t.date(v.created_at.astimezone(ctx.tz).date()), f" — {v.goal or v.visit_type}")
-                 for v in visits]
-        blocks += [text(bold(_("Last visits"))), bullets(lines)]
     if follow:
         lines = [(ctx.t.date(f.due_at.astimezone(ctx.tz).date()), f" — {f.action}") for f in follow[:5]]
         blocks += [text(bold(_("Open follow-ups"))), bullets(lines)]
     return blocks
+
+
+def visit_lines(ctx: Ctx, visit: VisitInfo) -> list[str]:
+    """A debriefed visit: its goal and whether it was reached, what came out of it, what was agreed."""
+    _ = ctx.gettext
+    d = visit.debrief or {}
+    verdict = {"reached": _("reached"), "partly": _("partly reached"), "not": _("not reached")}
+    lines: list[str] = []
+    if visit.goal:
+        lines.append(_("Goal: ") + visit.goal + (f" ({verdict[d['goal_result']]})"
+                                                 if d.get("goal_result") in verdict else ""))
+    if d.get("outcome"):
+        lines.append(_("Outcome: ") + d["outcome"])
+    if d.get("next_step"):
+        lines.append(_("Agreed: ") + d["next_step"])
+    return lines
 
 
 class AccountSteps:

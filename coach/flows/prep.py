@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from coach import account_memory as memory
 from coach import smart
 from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import (
@@ -50,13 +51,19 @@ class Prep(common.AccountSteps, Flow):
         return _("visit preparation")
 
     def account_chosen(self, ctx: Ctx, data: dict[str, Any], outcome: Goto) -> Outcome:
-        """Note what is already known about the account, to fit objectives and questions to it."""
+        """Note what is already known about the account, to fit objectives and questions to it: internal
+        objectives answered in earlier debriefs are not suggested again, and SPIN ideas that would ask for
+        a known fact become confirmations of it."""
         deals = ctx.store.open_deals(ctx.user, data["account_id"])
         known = set()
         if any(d.dmu_known for d in deals):
             known.add("dmu")
         if any(d.amount for d in deals):
             known.add("potential")
+        remembered = ctx.store.account_memory(ctx.user, data["account_id"])
+        if remembered is not None:
+            known |= memory.known_objectives(remembered.facts, remembered.abc_class, ctx.today)
+            data["facts"] = remembered.facts
         data["known"] = sorted(known)
         if deals:
             data["deal_id"], data["topic"] = deals[0].id, deals[0].title

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coach import spin
+from coach import account_memory, spin
 from coach.dialog import Answer, Ctx, Outcome, Stay, choices
 from coach.replies import Block, Heading, bold, bullets, text
 
@@ -20,12 +20,16 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 
 
 def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Two suggestions per kind, fitted to the account and what is known."""
+    """Two suggestions per kind, fitted to the account and what is known: facts learned earlier are not
+    asked again but confirmed (“Is Jungheinrich still your supplier until March?”)."""
     known = frozenset(data.get("known", []))
+    confirm = account_memory.confirmations(data.get("facts") or {}, ctx.t, ctx.today)
     out = []
     for kind in spin.SPIN_ORDER:
-        for q in spin.suggestions(kind, ctx.t, account=data.get("account"), topic=data.get("topic"),
-                                  known=known)[:2]:
+        ideas = spin.suggestions(kind, ctx.t, account=data.get("account"), topic=data.get("topic"), known=known)
+        if kind == spin.SpinKind.SITUATION:
+            ideas = confirm + ideas
+        for q in ideas[:2]:
             out.append((q, kind.value))
     return out
 

@@ -67,7 +67,7 @@ def test_followups_export_writes_an_ics_calendar_of_open_follow_ups(database_url
     from icalendar import Calendar
 
     chat = run(["chat", "--user", "alice"], database_url,
-               "debrief Acme\n1\nGood talk\nScanners\nprospect\n18.450,00\nskip\n20\n15-03-2027\nyes\n"
+               "debrief Acme\n1\n1\nGood talk\nScanners\nprospect\n18.450,00\nskip\n20\n15-03-2027\nyes\n"
                "Send the proposal\n05-01-2027\n")
     assert chat.returncode == 0, chat.stderr
     out = tmp_path / "alice.ics"

@@ -245,10 +245,13 @@ def test_full_round_trip_prep_call_plan_debrief_follow_up(server: WebApp, slack:
         [debrief_due] = s.scalars(select(FollowUp.due_at)).all()
     assert debrief_due.astimezone(ZoneInfo("Europe/Amsterdam")).date() == date(2026, 11, 25)
     msg = step(lambda: server.slash(USER, "debrief Acme"), "which deal")
-    msg = click(msg, "A new deal", "Debrief")
+    msg = click(msg, "A new deal", "Where does the deal stand")
+    msg = click(msg, "Still open", "Debrief")
     msg = open_and_submit(msg, {"outcome": "They want a proposal", "stage": "hot prospect", "amount": "4.630,50",
                                 "probability": "40", "decision_date": "2027-03-15", "dmu_known": "yes",
-                                "next_step": "Send the proposal", "follow_up": "2027-01-05"}, "Saved: Acme")
+                                "next_step": "Send the proposal", "follow_up": "2027-01-05"}, "Did you reach it?")
+    msg = click(msg, "Reached", "What did you find out?")  # the internal objectives chosen in the preparation
+    msg = open_and_submit(msg, {}, "Saved: Acme")
     msg = step(lambda: server.slash(USER, "followups"), "Send the proposal")
     click(msg, "Done", "Done: Send the proposal")
     assert count(runtime, FollowUp) == 2  # the debrief reminder (closed by the debrief) and this one

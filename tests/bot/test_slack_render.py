@@ -663,15 +663,22 @@ def test_every_engine_reply_renders(runtime: Runtime) -> None:
     chat.send("tomorrow")
     chat.send("debrief Acme")
     chat.send("1")
+    chat.send("still open")
     for answer in ["Good talk, they want a proposal <!channel>", "Packaging *line*", "quote", "4.630,50", "skip",
                    "60", "15-12", "yes", "Send the quote"]:
         chat.send(answer)
     chat.send("next tuesday")
     chat.send("yes")
-    assert "Saved: Acme" in chat.send("yes")
+    out = chat.send("yes")
+    for _ in range(10):  # the prepared goal and internal objectives: skipped
+        if "Saved: Acme" in out:
+            break
+        out = chat.send("skip")
+    assert "Saved: Acme" in out
 
     # a debrief answered through the modal: render it, answer it as Slack would, read it back
     chat.send("debrief Beta & <@U999>")
+    chat.send("1")
     chat.send("1")
     form = chat.form()
     view = render_modal(form, json.dumps({"scope": form.scope}))

@@ -108,11 +108,15 @@ def debrief_with_a_follow_up(server: CoachServer, connector: TeamsStandIn, user:
     replies = say(server, connector, user, text="debrief Acme")
     assert "which deal" in texts(replies)
     replies = click(server, connector, user, *last_card(replies), "A new deal")
+    replies = click(server, connector, user, *last_card(replies), "Still open")
     assert "How did it go?" in texts(replies)
     replies = click(server, connector, user, *last_card(replies), "Save", inputs={
         "outcome": "They want a proposal", "stage": "hot prospect", "amount": "4.630,50", "probability": "40",
         "decision_date": "2027-03-15", "dmu_known": "yes", "next_step": "Send the proposal",
         "follow_up": "2027-01-05"})
+    if "Did you reach it?" in texts(replies):  # a prepared visit: its goal, then its internal objectives
+        replies = click(server, connector, user, *last_card(replies), "Skip")
+        replies = click(server, connector, user, *last_card(replies), "Save", inputs={})
     assert "Saved: Acme" in texts(replies), texts(replies)
 
 

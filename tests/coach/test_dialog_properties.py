@@ -42,8 +42,10 @@ PATHS: dict[str, list] = {
     "spin.account_pick": ["spin practice Acm"],
     "debrief.account": ["debrief"],
     "debrief.deal": ["debrief Acme One"],
-    "debrief.details": ["debrief Acme One", "1"],
-    "debrief.quote_check": ["debrief Acme One", "1", None],
+    "debrief.result": ["debrief Acme One", "1"],
+    "debrief.details": ["debrief Acme One", "1", "1"],
+    "debrief.details_lost": ["debrief Acme One", "1", "3"],
+    "debrief.quote_check": ["debrief Acme One", "1", "1", None],
 }
 
 payloads = st.one_of(
@@ -64,7 +66,8 @@ def inbound(draw) -> Inbound:
         return Inbound(command=value)
     if kind == "form":
         keys = st.sampled_from(["outcome", "stage", "amount", "units", "probability", "decision_date",
-                                "dmu_known", "next_step", "follow_up", "items", "solution", "budget", "x"])
+                                "dmu_known", "next_step", "follow_up", "items", "solution", "budget", "lost_reason",
+                                "lost_to", "replaced", "x"])
         values = st.one_of(st.none(), payloads, st.lists(payloads, max_size=3))
         return Inbound(form=draw(st.dictionaries(keys, values, max_size=8)), scope="__current__")
     return Inbound(action=value or "x", scope="__current__" if kind == "action" else draw(payloads))

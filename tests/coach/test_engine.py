@@ -82,6 +82,8 @@ def test_debrief_updates_deal_closes_reminder_and_sets_follow_up(chat: Chat, run
     out = chat.send("debrief Acme")
     assert "which deal" in out
     out = chat.send("1")  # the only option: a new deal
+    assert "Where does the deal stand" in out
+    out = chat.send("1")  # still open
     assert "How did it go?" in out
     for answer in ["Good talk, they want a proposal", "Packaging line", "quote", "4.630,50", "skip", "60",
                    "15-12", "yes", "Send the quote"]:
@@ -90,6 +92,11 @@ def test_debrief_updates_deal_closes_reminder_and_sets_follow_up(chat: Chat, run
     assert "Quote check" in out or "quote" in out.lower()
     chat.send("yes")
     out = chat.send("yes")
+    assert "Did you reach it?" in out  # the prepared goal, then its internal objectives: all skippable
+    out = chat.send("skip")
+    for _ in range(5):
+        chat.send("skip")
+    out = chat.send("skip")
     assert "All five quote criteria hold" in out, out
     assert "Saved: Acme" in out
     with runtime.sessions() as s:
@@ -107,6 +114,7 @@ def test_debrief_updates_deal_closes_reminder_and_sets_follow_up(chat: Chat, run
 def test_quote_check_names_missing_criteria(chat: Chat) -> None:
     chat.send("debrief Beta")
     chat.send("1")
+    chat.send("still open")
     for answer in ["They asked for a price", "-", "quote", "10000", "-", "20", "in 6 months", "no", "-", "-"]:
         out = chat.send(answer)
     chat.send("yes")
@@ -118,6 +126,7 @@ def test_quote_check_names_missing_criteria(chat: Chat) -> None:
 def test_debrief_form_submitted_whole_with_errors_then_fixed(chat: Chat, runtime: Runtime) -> None:
     chat.send("debrief Gamma")
     chat.send("1")
+    chat.click("Still open")
     values = {"outcome": "ok", "stage": "prospect", "amount": "abc", "probability": "150",
               "decision_date": "someday", "dmu_known": "no"}
     out = chat.submit(values)
@@ -221,6 +230,7 @@ def test_pipeline_shows_weighted_forecast(chat: Chat) -> None:
     assert "no open deals" in chat.send("pipeline")
     chat.send("debrief Acme")
     chat.send("1")
+    chat.send("1")
     chat.submit({"outcome": "ok", "stage": "prospect", "amount": "10000", "probability": "40",
                  "decision_date": "2027-01-15", "dmu_known": "no"})
     out = chat.send("pipeline")
@@ -323,6 +333,7 @@ def test_reminder_buttons_follow_the_kind_of_follow_up() -> None:
 def test_a_debrief_with_a_follow_up_date_offers_to_plan_that_visit(chat: Chat, runtime: Runtime) -> None:
     chat.send("debrief Acme")
     chat.click("A new deal")
+    chat.click("Still open")
     chat.submit({"outcome": "Good talk", "stage": "prospect", "amount": "1000", "probability": "20",
                  "decision_date": "2027-03-15", "dmu_known": "yes", "next_step": "Demo at their site",
                  "follow_up": "2026-12-08"})
