@@ -33,11 +33,11 @@ from coach.dialog import (
     scope_of,
 )
 from coach.flows import FLOWS
-from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
+from coach.forms import SKIP_WORDS, FieldError, keeps, parse_field, parse_form
 from coach.home import home
 from coach.i18n import translator
 from coach.ports import StoreBusy, StoreFactory
-from coach.replies import Block, Form, Reply, text
+from coach.replies import Block, FieldKind, Form, FormField, Reply, text
 
 log = logging.getLogger(__name__)
 
@@ -240,11 +240,14 @@ class Turn:
         if inbound.action is not None or inbound.form is not None:
             return self._clicked(inbound)
         message = (inbound.text or "").strip()
+        field = None if message else self._pending_field()
+        if field is not None and field.initial is not None:  # an empty answer keeps the current value
+            return self.answer(Answer(text=""))
         if not message:
             return self.current_prompt() or self.commands.run("help", explicit=True)
         if message.startswith("/"):
             return self.commands.run(message[1:], explicit=True)
-        if self.commands.is_command(message, self._in_free_text()):
+        if self.commands.is_command(message, self._in_free_text(message)):
             return self.commands.run(message, explicit=False)
         active = self.state.active
         if active is not None and came_back and FLOWS[active.flow].pausable:
@@ -269,12 +272,30 @@ class Turn:
         return self.answer(Answer(value=inbound.action))
 
     # flows ---------------------------------------------------------------------------------
-    def _in_free_text(self) -> bool:
+    def _in_free_text(self, message: str) -> bool:
+        """Whether the question asked takes `message` as its answer even when it starts with a command word: a
+        typed sentence, or what the form's number, date or choice question reads as a valid answer."""
         active = self.state.active
         if active is None:
             return False
-        step = FLOWS[active.flow].steps[active.step]
-        return step.free_text or find_form(self._prompt_blocks(active)) is not None
+        if FLOWS[active.flow].steps[active.step].free_text:
+            return True
+        field = self._pending_field()
+        if field is None:
+            return False
+        if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+            return True
+        try:
+            parse_field(field, message, self.ctx.t, self.ctx.today)
+        except FieldError:
+            return False
+        return True
+
+    def _pending_field(self) -> FormField | None:
+        """The form field a text conversation is asked now, if any."""
+        active = self.state.active
+        form = find_form(self._prompt_blocks(active)) if active is not None else None
+        return form.pending_field() if form is not None else None
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active
@@ -328,11 +349,13 @@ class Turn:
         field = form.pending_field()
         assert field is not None
         raw = answer.value if answer.value is not None else (answer.text or "")
-        if not raw.strip() and field.initial is not None:
-            raw = field.initial
-        if isinstance(raw, str) and raw.strip().casefold() in {"same", "keep", "=", "zelfde", "hetzelfde"} \
-                and field.initial is not None:
-            raw = field.initial
+        if isinstance(raw, str) and keeps(raw):
+            if field.initial is not None:
+                raw = field.initial
+            elif raw.strip():  # “same” with nothing to keep: not an answer to store as typed
+                message = _("“{field}” has no value yet: please type one.") if field.required else \
+                    _("“{field}” has no value yet: please type one, or “skip”.")
+                return Stay([text(message.format(field=field.label))])
         try:
             parse_field(field, raw, self.ctx.t, self.ctx.today)
         except FieldError as exc:

@@ -12,6 +12,7 @@ from coach.i18n import Translator
 from coach.replies import FieldKind, Form, FormField
 
 SKIP_WORDS = {"skip", "-", "none", "n/a", "overslaan", "geen", "nvt", "n.v.t."}
+KEEP_WORDS = {"same", "keep", "=", "unchanged", "zelfde", "hetzelfde", "idem", "houden", "ongewijzigd"}
 MAX_TEXT_ANSWER = 2000
 
 
@@ -31,6 +32,12 @@ def _match_option(f: FormField, token: str) -> str | None:
         if opt.label.casefold().split(" — ")[0] == folded:
             return opt.value
     return None
+
+
+def keeps(raw: str) -> bool:
+    """Whether a typed answer asks to keep the field's current value: “same”, “zelfde”, “idem” or nothing."""
+    s = raw.strip().casefold().rstrip(".!")
+    return not s or s in KEEP_WORDS
 
 
 def parse_field(f: FormField, raw: Any, t: Translator, today: date) -> Any:

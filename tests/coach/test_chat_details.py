@@ -1,0 +1,106 @@
+"""Chat details at the questions of a form, in English and Dutch: a command typed at a number or choice
+question starts it, "same" or an empty answer keeps the current value, and current values read as the user
+writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.runtime import Runtime
+from storage.models import Deal
+from tests.coach.chat_helper import Chat
+
+FIRST = {"en": ["debrief Acme", "1", "Good talk", "Forklifts", "3", "420000", "1500", "40", "04-03-2027", "1",
+                "call the CFO", "skip"],
+         "nl": ["nabespreking Acme", "1", "Goed gesprek", "Heftrucks", "3", "420.000", "1500", "40", "04-03-2027",
+                "1", "CFO bellen", "overslaan"]}
+SAVED = {"en": "Saved: Acme", "nl": "Opgeslagen: Acme"}
+
+
+@pytest.fixture(params=["en", "nl"])
+def lang(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def chat(runtime: Runtime, lang: str) -> Chat:
+    return Chat(runtime.coach(), user=f"rep-{lang}", language=lang)
+
+
+def first_debrief(chat: Chat, lang: str) -> None:
+    for message in FIRST[lang]:
+        out = chat.send(message)
+    assert SAVED[lang] in out
+
+
+def deal(runtime: Runtime) -> Deal:
+    with runtime.sessions() as s:
+        return s.scalars(select(Deal)).one()
+
+
+def to_amount(chat: Chat, lang: str) -> None:
+    """A second debrief of the same deal, up to its Amount question."""
+    chat.send(FIRST[lang][0])
+    chat.send("1")  # the deal of the first debrief
+    chat.send("Again")
+    chat.send(FIRST[lang][3])  # title
+    chat.send("3")  # stage
+    assert chat.form().pending == "amount"
+
+
+@pytest.mark.parametrize("typed", ["prep Foo", "voorbereiding Foo", "/prep Foo"])
+def test_a_command_at_a_number_question_starts_it(chat: Chat, lang: str, typed: str) -> None:
+    for message in FIRST[lang][:6]:
+        chat.send(message)
+    assert chat.form().pending == "units"
+    chat.send("klaar" if lang == "nl" else "done")  # a command word that needs more is taken as the answer
+    assert chat.form().pending == "units" and chat.form().pending_field().label in chat.last.plain()
+    out = chat.send(typed)
+    assert ("What kind of visit" if lang == "en" else "Wat voor bezoek") in out
+    assert "Foo" in out
+
+
+def test_a_command_at_a_choice_question_starts_it(chat: Chat, lang: str) -> None:
+    for message in FIRST[lang][:4]:
+        chat.send(message)
+    assert chat.form().pending == "stage"
+    out = chat.send("followups" if lang == "en" else "opvolging")
+    assert ("Back to where we were" if lang == "en" else "Terug naar waar we waren") in out
+    out = chat.send("prep Foo")
+    assert ("What kind of visit" if lang == "en" else "Wat voor bezoek") in out
+
+
+@pytest.mark.parametrize("keep", ["same", "zelfde", "hetzelfde", "idem", "Same.", ""])
+def test_same_or_nothing_keeps_the_current_value(chat: Chat, runtime: Runtime, lang: str, keep: str) -> None:
+    first_debrief(chat, lang)
+    to_amount(chat, lang)
+    for field in ("amount", "units", "probability", "decision_date", "dmu_known"):
+        assert chat.form().pending == field
+        chat.send(keep)
+    assert chat.form().pending == "next_step"
+    chat.send("Send the quote")
+    assert SAVED[lang] in chat.send("skip")
+    saved = deal(runtime)
+    assert (saved.amount, saved.units, saved.probability, saved.decision_date, saved.dmu_known) == (
+        Decimal("420000.00"), Decimal("1500.00"), 40, date(2027, 3, 4), True)
+
+
+def test_same_without_a_current_value_is_not_taken_as_the_answer(chat: Chat, runtime: Runtime, lang: str) -> None:
+    for message in FIRST[lang][:3]:
+        chat.send(message)
+    assert chat.form().pending == "title"
+    out = chat.send("zelfde" if lang == "nl" else "same")
+    assert chat.form().pending == "title"
+    assert ("has no value yet" if lang == "en" else "heeft nog geen waarde") in out
+    chat.send("")  # nothing typed and nothing to keep (a file alone in Slack, say): the question again
+    assert chat.form().pending == "title"
+    chat.send("skip")
+    assert chat.form().pending == "stage"
+    for message in FIRST[lang][4:]:
+        out = chat.send(message)
+    assert SAVED[lang] in out
+    assert deal(runtime).title is None
