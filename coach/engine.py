@@ -33,7 +33,7 @@ from coach.dialog import (
     scope_of,
 )
 from coach.flows import FLOWS
-from coach.forms import SKIP_WORDS, FieldError, keeps, parse_field, parse_form
+from coach.forms import SKIP_WORDS, FieldError, keeps, parse_field, parse_form, shown_initial
 from coach.home import home
 from coach.i18n import translator
 from coach.ports import StoreBusy, StoreFactory
@@ -403,12 +403,12 @@ class Turn:
         blocks = FLOWS[fs.flow].prompt(self.ctx, fs.step, fs.data)
         return [self._decorate_form(b, fs) if isinstance(b, Form) else b for b in blocks]
 
-    @staticmethod
-    def _decorate_form(form: Form, fs: FlowState) -> Form:
-        """Show answers given so far and name the field a text conversation asks next."""
+    def _decorate_form(self, form: Form, fs: FlowState) -> Form:
+        """Show answers given so far as typed, current values as the user writes them, and name the field a text
+        conversation asks next."""
         filled = fs.form
-        fields = [f.model_copy(update={"initial": filled[f.name]}) if filled.get(f.name) is not None else f
-                  for f in form.fields]
+        fields = [f.model_copy(update={"initial": filled[f.name], "shown": None}) if filled.get(f.name) is not None
+                  else f.model_copy(update={"shown": shown_initial(f, self.ctx.t)}) for f in form.fields]
         pending = next((f.name for f in form.fields if f.name not in filled), None)
         return form.model_copy(update={"fields": fields, "pending": pending})
 

@@ -92,6 +92,22 @@ def parse_field(f: FormField, raw: Any, t: Translator, today: date) -> Any:
     return values
 
 
+def shown_initial(f: FormField, t: Translator) -> str | None:
+    """A number or date field's initial value as the user writes it (€420,000.00, 4 mrt 2027); None for the
+    rest, or when the initial value is not the engine's own notation (an answer typed earlier)."""
+    if not isinstance(f.initial, str):
+        return None
+    try:
+        if f.kind == FieldKind.DATE:
+            return t.date(date.fromisoformat(f.initial))
+        if f.kind == FieldKind.NUMBER:
+            number = Decimal(f.initial)
+            return t.money(number, f.currency) if f.currency else t.number(number)
+    except (ValueError, InvalidOperation):
+        return None
+    return None
+
+
 def parse_number(raw: str, f: FormField, t: Translator) -> Decimal:
     from coach.money import parse_amount  # amounts in Dutch or English notation
 

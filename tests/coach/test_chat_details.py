@@ -4,12 +4,15 @@ writes them."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from rich.console import Console
 from sqlalchemy import select
 
+from bot.console import render_block
 from bot.runtime import Runtime
 from storage.models import Deal
 from tests.coach.chat_helper import Chat
@@ -104,3 +107,28 @@ def test_same_without_a_current_value_is_not_taken_as_the_answer(chat: Chat, run
         out = chat.send(message)
     assert SAVED[lang] in out
     assert deal(runtime).title is None
+
+
+SHOWN = {"en": {"amount": "€420,000.00", "units": "1,500", "probability": "40", "decision_date": "4 Mar 2027"},
+         "nl": {"amount": "€\xa0420.000,00", "units": "1.500", "probability": "40", "decision_date": "4 mrt 2027"}}
+
+
+def test_current_values_read_as_the_user_writes_them(chat: Chat, runtime: Runtime, lang: str) -> None:
+    """The amount as money and the date as a date in the user's language, not 420000.00 and 2027-03-04; typed
+    back as shown, each is read as the same value."""
+    first_debrief(chat, lang)
+    to_amount(chat, lang)
+    for name, shown in SHOWN[lang].items():
+        field = chat.form().pending_field()
+        assert field.name == name and field.shown == shown
+        console = Console(file=io.StringIO(), width=100)
+        console.print(render_block(chat.form()))
+        assert f"→ {shown}" in console.file.getvalue()
+        chat.send(shown)
+    for message in ("1", "Send the quote", "skip"):
+        out = chat.send(message)
+    assert SAVED[lang] in out
+    saved = deal(runtime)
+    assert (saved.amount, saved.units, saved.probability, saved.decision_date) == (
+        Decimal("420000.00"), Decimal("1500.00"), 40, date(2027, 3, 4))
+
