@@ -12,8 +12,10 @@ import pytest
 from rich.console import Console
 from sqlalchemy import select
 
-from bot.console import render_block
+from bot.console import render, render_block
 from bot.runtime import Runtime
+from coach import registry
+from coach.i18n import translator
 from storage.models import Deal
 from tests.coach.chat_helper import Chat
 
@@ -132,3 +134,30 @@ def test_current_values_read_as_the_user_writes_them(chat: Chat, runtime: Runtim
     assert (saved.amount, saved.units, saved.probability, saved.decision_date) == (
         Decimal("420000.00"), Decimal("1500.00"), 40, date(2027, 3, 4))
 
+
+
+TYPED = {"en": ["Done (done 1)", "Tomorrow (snooze 1 tomorrow)", "Next week (snooze 1 1w)"],
+         "nl": ["Klaar (klaar 1)", "Morgen (uitstellen 1 morgen)", "Volgende week (uitstellen 1 1w)"]}
+
+
+def test_buttons_in_the_terminal_show_the_command_in_the_users_language(chat: Chat, lang: str) -> None:
+    for message in FIRST[lang][:-1]:
+        chat.send(message)
+    chat.send("next tuesday" if lang == "en" else "volgende week dinsdag")
+    chat.send("followups" if lang == "en" else "opvolging")
+    console = Console(file=io.StringIO(), width=200)
+    for renderable in render(chat.last):
+        console.print(renderable)
+    shown = console.file.getvalue()
+    assert all(button in shown for button in TYPED[lang]), shown
+    typed = TYPED[lang][1].split("(")[1].rstrip(")")  # what the button says to type does what the button does
+    assert ("Snoozed #1" if lang == "en" else "#1 uitgesteld") in chat.send(typed)
+
+
+@pytest.mark.parametrize("lang_", ["en", "nl"])
+def test_every_command_has_a_typed_word_that_names_it(lang_: str) -> None:
+    t = translator(lang_)
+    for name in registry.commands():
+        word = registry.typed(name, t)
+        assert registry.command_for(word).name == name, (name, word)
+    assert set(registry.TYPED_WORDS) == set(registry.commands())
