@@ -5,10 +5,13 @@ writes them."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from rich.console import Console
 from sqlalchemy import select
 
@@ -161,3 +164,18 @@ def test_every_command_has_a_typed_word_that_names_it(lang_: str) -> None:
         word = registry.typed(name, t)
         assert registry.command_for(word).name == name, (name, word)
     assert set(registry.TYPED_WORDS) == set(registry.commands())
+
+
+def test_dutch_says_nabespreking_and_quotes_dutch_command_words() -> None:
+    """Dutch text never says “debrief”, and a command it tells the user to type is written with its Dutch word."""
+    with (Path(__file__).parents[2] / "coach/locale/nl/LC_MESSAGES/messages.po").open("rb") as fh:
+        catalog = read_po(fh, locale="nl")
+    nl = translator("nl")
+    english = {name for name in registry.commands() if nl.pgettext("command", name) != name}
+    wrong = []
+    for message in catalog:
+        for string in message.string if isinstance(message.string, tuple) else (message.string,):
+            quoted_commands = {q.split()[0] for q in re.findall(r"“([^”]+)”", string or "")} & english
+            if "debrief" in (string or "").casefold() or quoted_commands:
+                wrong.append(string)
+    assert not wrong
