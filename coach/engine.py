@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.clock import WALL
-from coach.commands import Commands
+from coach.commands import Commands, split
 from coach.dialog import (
     Answer,
     Ctx,
@@ -247,7 +247,7 @@ class Turn:
             return self.current_prompt() or self.commands.run("help", explicit=True)
         if message.startswith("/"):
             return self.commands.run(message[1:], explicit=True)
-        if self.commands.is_command(message, self._in_free_text(message)):
+        if split(message)[0] is not None and self.commands.is_command(message, self._in_free_text(message)):
             return self.commands.run(message, explicit=False)
         active = self.state.active
         if active is not None and came_back and FLOWS[active.flow].pausable:
