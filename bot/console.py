@@ -12,11 +12,13 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from bot.form_fields import initial_shown
+from coach import registry
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
-from coach.i18n import translator
+from coach.i18n import Translator, translator
 from coach.replies import Block, Bullets, Card, Choices, Form, Heading, Image, Reply, Span, Text
 
+DEFAULT = translator(None)
 QUIT_WORDS = {"quit", "exit", "bye", "stoppen", "doei"}
 
 
@@ -28,7 +30,8 @@ def _spans(spans: Iterable[Span]) -> RichText:
     return out
 
 
-def render_block(block: Block) -> RenderableType:
+def render_block(block: Block, t: Translator = DEFAULT) -> RenderableType:
+    """One block for the terminal; `t` is the reply's language (the commands a button says to type)."""
     if isinstance(block, Text):
         return _spans(block.spans)
     if isinstance(block, Heading):
@@ -46,7 +49,7 @@ def render_block(block: Block) -> RenderableType:
                 line.append("   ")
             if c.value.startswith("cmd:"):  # a shortcut: show what to type
                 line.append(c.label, style="cyan")
-                line.append(f" ({c.value[4:]})", style="dim")
+                line.append(f" ({registry.typed(c.value[4:], t)})", style="dim")
             else:
                 line.append(f"[{i}] ", style="bold cyan")
                 line.append(c.label, style="cyan")
@@ -89,7 +92,8 @@ def _render_form(form: Form) -> RenderableType:
 
 
 def render(reply: Reply) -> list[RenderableType]:
-    return [render_block(b) for b in reply.blocks]
+    t = translator(reply.language)
+    return [render_block(b, t) for b in reply.blocks]
 
 
 def run_chat(coach: Coach, who: Who, console: Console, lines: Iterable[str] | None = None) -> None:

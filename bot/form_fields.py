@@ -37,7 +37,10 @@ def resolve_option(field: FormField, token: Any) -> str | None:
 
 
 def initial_shown(field: FormField) -> list[str]:
-    """The initial answer as text shows it: an option by its label (without the part after " — ")."""
+    """The initial answer as text shows it: as the user writes it (`shown`), an option by its label (without the
+    part after " — ")."""
+    if field.shown:
+        return [field.shown]
     initial = initial_values(field)
     if not field.options:
         return initial

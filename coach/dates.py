@@ -1,13 +1,18 @@
 """Natural dates in English and Dutch: "next tuesday", "volgende week dinsdag", "15-03", "in 2 weeks".
 
-dateparser does the heavy lifting; a few Dutch and English week phrasings it misses are rewritten
-first. Ambiguous numeric dates are read day-first, as Dutch and most European users write them.
+dateparser does the heavy lifting; a few Dutch and English week phrasings it misses are read first, and
+so is a part of a month ("end of february", "begin maart", "half april": the 1st, the 15th or the last
+day, this year or, when that day has passed, next year). Ambiguous numeric dates are read day-first, as
+Dutch and most European users write them.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
+
+from babel.dates import get_month_names
 
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
@@ -21,11 +26,34 @@ _NEXT_WEEK_DAY = re.compile(rf"^(?:(?:next week|volgende week|komende week)\s+(?
 _NEXT_DAY = re.compile(rf"^(?:next|volgende|komende|aanstaande|a\.s\.)\s+({_DAY})$")
 _END_OF = re.compile(r"^(?:end of (?:the )?(week|month)|eind(?:e)? van (?:de )?(week|maand)|"
                      r"einde (week|maand))$")
+MONTHS = {name.casefold(): number for locale in ("en", "nl") for width in ("wide", "abbreviated")
+          for number, name in get_month_names(width, locale=locale).items()} | {"sept": 9}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_START, _MIDDLE, _END = 1, 15, 0  # the day a part of the month means; 0: its last day
+_PARTS = {"begin": _START, "begin van": _START, "start of": _START, "start": _START, "beginning of": _START,
+          "early": _START, "the start of": _START, "the beginning of": _START,
+          "mid": _MIDDLE, "mid-": _MIDDLE, "middle of": _MIDDLE, "the middle of": _MIDDLE, "half": _MIDDLE,
+          "medio": _MIDDLE, "midden": _MIDDLE, "midden van": _MIDDLE, "halverwege": _MIDDLE,
+          "end of": _END, "the end of": _END, "late": _END, "eind": _END, "einde": _END, "eind van": _END,
+          "einde van": _END}
+_PART = "|".join(re.escape(p) for p in sorted(_PARTS, key=len, reverse=True))
+_PART_OF_MONTH = re.compile(rf"^({_PART})(?:\s+|(?<=-))({_MONTH})\.?(?:\s+(\d{{4}}))?$")
 _SETTINGS = {"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
 def _week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
+
+
+def _part_of_month(part: str, month: int, year: int | None, today: date) -> date:
+    def day_in(y: int) -> date:
+        day = _PARTS[part] or calendar.monthrange(y, month)[1]
+        return date(y, month, day)
+
+    if year is not None:
+        return day_in(year)
+    this_year = day_in(today.year)
+    return this_year if this_year >= today else day_in(today.year + 1)
 
 
 def parse_date(text: str, today: date) -> date | None:
@@ -45,6 +73,8 @@ def parse_date(text: str, today: date) -> date | None:
             return _week_start(today) + timedelta(days=4)
         first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
         return first_next - timedelta(days=1)
+    if m := _PART_OF_MONTH.match(s):
+        return _part_of_month(m.group(1), MONTHS[m.group(2)], int(m.group(3)) if m.group(3) else None, today)
     if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}", s):  # "15-03": day-month, this year or next
         day, month = (int(x) for x in re.split(r"[-/.]", s))
         for year in (today.year, today.year + 1):

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.clock import WALL
-from coach.commands import Commands
+from coach.commands import Commands, split
 from coach.dialog import (
     Answer,
     Ctx,
@@ -33,11 +33,11 @@ from coach.dialog import (
     scope_of,
 )
 from coach.flows import FLOWS
-from coach.forms import SKIP_WORDS, FieldError, parse_field, parse_form
+from coach.forms import SKIP_WORDS, FieldError, keeps, parse_field, parse_form, shown_initial
 from coach.home import home
 from coach.i18n import translator
 from coach.ports import StoreBusy, StoreFactory, StoreUnavailable
-from coach.replies import Block, Form, Reply, text
+from coach.replies import Block, FieldKind, Form, FormField, Reply, text
 
 log = logging.getLogger(__name__)
 
@@ -240,11 +240,14 @@ class Turn:
         if inbound.action is not None or inbound.form is not None:
             return self._clicked(inbound)
         message = (inbound.text or "").strip()
+        field = None if message else self._pending_field()
+        if field is not None and field.initial is not None:  # an empty answer keeps the current value
+            return self.answer(Answer(text=""))
         if not message:
             return self.current_prompt() or self.commands.run("help", explicit=True)
         if message.startswith("/"):
             return self.commands.run(message[1:], explicit=True)
-        if self.commands.is_command(message, self._in_free_text()):
+        if split(message)[0] is not None and self.commands.is_command(message, self._in_free_text(message)):
             return self.commands.run(message, explicit=False)
         active = self.state.active
         if active is not None and came_back and FLOWS[active.flow].pausable:
@@ -269,12 +272,30 @@ class Turn:
         return self.answer(Answer(value=inbound.action))
 
     # flows ---------------------------------------------------------------------------------
-    def _in_free_text(self) -> bool:
+    def _in_free_text(self, message: str) -> bool:
+        """Whether the question asked takes `message` as its answer even when it starts with a command word: a
+        typed sentence, or what the form's number, date or choice question reads as a valid answer."""
         active = self.state.active
         if active is None:
             return False
-        step = FLOWS[active.flow].steps[active.step]
-        return step.free_text or find_form(self._prompt_blocks(active)) is not None
+        if FLOWS[active.flow].steps[active.step].free_text:
+            return True
+        field = self._pending_field()
+        if field is None:
+            return False
+        if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+            return True
+        try:
+            parse_field(field, message, self.ctx.t, self.ctx.today)
+        except FieldError:
+            return False
+        return True
+
+    def _pending_field(self) -> FormField | None:
+        """The form field a text conversation is asked now, if any."""
+        active = self.state.active
+        form = find_form(self._prompt_blocks(active)) if active is not None else None
+        return form.pending_field() if form is not None else None
 
     def start(self, name: str, args: str) -> list[Block]:
         active = self.state.active
@@ -328,11 +349,13 @@ class Turn:
         field = form.pending_field()
         assert field is not None
         raw = answer.value if answer.value is not None else (answer.text or "")
-        if not raw.strip() and field.initial is not None:
-            raw = field.initial
-        if isinstance(raw, str) and raw.strip().casefold() in {"same", "keep", "=", "zelfde", "hetzelfde"} \
-                and field.initial is not None:
-            raw = field.initial
+        if isinstance(raw, str) and keeps(raw):
+            if field.initial is not None:
+                raw = field.initial
+            elif raw.strip():  # “same” with nothing to keep: not an answer to store as typed
+                message = _("“{field}” has no value yet: please type one.") if field.required else \
+                    _("“{field}” has no value yet: please type one, or “skip”.")
+                return Stay([text(message.format(field=field.label))])
         try:
             parse_field(field, raw, self.ctx.t, self.ctx.today)
         except FieldError as exc:
@@ -380,12 +403,12 @@ class Turn:
         blocks = FLOWS[fs.flow].prompt(self.ctx, fs.step, fs.data)
         return [self._decorate_form(b, fs) if isinstance(b, Form) else b for b in blocks]
 
-    @staticmethod
-    def _decorate_form(form: Form, fs: FlowState) -> Form:
-        """Show answers given so far and name the field a text conversation asks next."""
+    def _decorate_form(self, form: Form, fs: FlowState) -> Form:
+        """Show answers given so far as typed, current values as the user writes them, and name the field a text
+        conversation asks next."""
         filled = fs.form
-        fields = [f.model_copy(update={"initial": filled[f.name]}) if filled.get(f.name) is not None else f
-                  for f in form.fields]
+        fields = [f.model_copy(update={"initial": filled[f.name], "shown": None}) if filled.get(f.name) is not None
+                  else f.model_copy(update={"shown": shown_initial(f, self.ctx.t)}) for f in form.fields]
         pending = next((f.name for f in form.fields if f.name not in filled), None)
         return form.model_copy(update={"fields": fields, "pending": pending})
 

@@ -12,6 +12,7 @@ from coach.i18n import Translator
 from coach.replies import FieldKind, Form, FormField
 
 SKIP_WORDS = {"skip", "-", "none", "n/a", "overslaan", "geen", "nvt", "n.v.t."}
+KEEP_WORDS = {"same", "keep", "=", "unchanged", "zelfde", "hetzelfde", "idem", "houden", "ongewijzigd"}
 MAX_TEXT_ANSWER = 2000
 
 
@@ -31,6 +32,12 @@ def _match_option(f: FormField, token: str) -> str | None:
         if opt.label.casefold().split(" — ")[0] == folded:
             return opt.value
     return None
+
+
+def keeps(raw: str) -> bool:
+    """Whether a typed answer asks to keep the field's current value: “same”, “zelfde”, “idem” or nothing."""
+    s = raw.strip().casefold().rstrip(".!")
+    return not s or s in KEEP_WORDS
 
 
 def parse_field(f: FormField, raw: Any, t: Translator, today: date) -> Any:
@@ -83,6 +90,22 @@ def parse_field(f: FormField, raw: Any, t: Translator, today: date) -> Any:
         if value not in values:
             values.append(value)
     return values
+
+
+def shown_initial(f: FormField, t: Translator) -> str | None:
+    """A number or date field's initial value as the user writes it (€420,000.00, 4 mrt 2027); None for the
+    rest, or when the initial value is not the engine's own notation (an answer typed earlier)."""
+    if not isinstance(f.initial, str):
+        return None
+    try:
+        if f.kind == FieldKind.DATE:
+            return t.date(date.fromisoformat(f.initial))
+        if f.kind == FieldKind.NUMBER:
+            number = Decimal(f.initial)
+            return t.money(number, f.currency) if f.currency else t.number(number)
+    except (ValueError, InvalidOperation):
+        return None
+    return None
 
 
 def parse_number(raw: str, f: FormField, t: Translator) -> Decimal:

@@ -34,6 +34,11 @@ def N_(message: str) -> str:  # noqa: N802 - gettext convention
     return message
 
 
+def NP_(context: str, message: str) -> str:  # noqa: N802 - gettext convention
+    """Mark a string with a context (for pgettext) for extraction without translating it yet."""
+    return message
+
+
 def normalize_language(value: str | None) -> str | None:
     """Map 'nl', 'nl-NL', 'nl_BE', 'Dutch', 'nederlands', 'EN-us' … to a supported code, else None."""
     if not value:
@@ -70,6 +75,9 @@ class Translator:
 
     def gettext(self, message: str) -> str:
         return _catalog(self.lang).gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return _catalog(self.lang).pgettext(context, message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return _catalog(self.lang).ngettext(singular, plural, n)

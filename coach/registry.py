@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from coach.dialog import Command, Flow
 from coach.flows import FLOWS
-from coach.i18n import N_
+from coach.i18n import N_, NP_, Translator
 
 BUILTIN = (
     Command("help", "help hulp ? menu", public=True),
@@ -32,6 +32,17 @@ BUILTIN = (
     Command("lang", "lang language taal", usage=("lang nl", "lang en"), help=N_("switch language")),
     Command("admin", "admin beheer"),
 )
+
+# The word each command is typed with in the user's language, for a button that shows what to type (“Klaar
+# (klaar 4)”), and the argument words such a button carries; each translation must be one of the command's
+# own words (a test checks it).
+TYPED_WORDS = (
+    NP_("command", "prep"), NP_("command", "debrief"), NP_("command", "smart"), NP_("command", "spin"),
+    NP_("command", "help"), NP_("command", "cancel"), NP_("command", "back"), NP_("command", "followups"),
+    NP_("command", "done"), NP_("command", "snooze"), NP_("command", "reschedule"), NP_("command", "pipeline"),
+    NP_("command", "digest"), NP_("command", "plan"), NP_("command", "away"), NP_("command", "lang"),
+    NP_("command", "admin"))
+_ARGUMENT_WORDS = {"snooze": (NP_("command", "tomorrow"),)}
 
 
 def commands() -> dict[str, Command]:
@@ -55,3 +66,15 @@ def is_public(command: str | None) -> bool:
     """Whether the command may be answered in a public channel (a Slack thread); the rest is personal."""
     spec = commands().get(command or "")
     return spec is not None and spec.public
+
+
+def typed(command: str, t: Translator) -> str:
+    """A command as the user would type it in their language: “snooze 4 tomorrow” is “uitstellen 4 morgen”."""
+    head, _, rest = command.partition(" ")
+    spec = command_for(head)
+    if spec is None:
+        return command
+    arguments = _ARGUMENT_WORDS.get(spec.name, ())
+    words = [t.pgettext("command", w) if w in arguments else w for w in rest.split(" ")] if rest else []
+    word = t.pgettext("command", spec.name) if spec.name in TYPED_WORDS else head
+    return " ".join([word, *words])

@@ -112,10 +112,12 @@ class FormField(_Block):
     kind: FieldKind
     required: bool = True
     options: list[Option] = Field(default_factory=list, max_length=100)
-    initial: str | list[str] | None = None
+    initial: str | list[str] | None = None  # the current value as the engine reads it (4630.50, 2027-03-04)
+    shown: str | None = None  # the initial value as the user writes it (€4,630.50, 4 Mar 2027), for text chat
     hint: str | None = Field(default=None, max_length=150)
     min_value: int | None = None  # NUMBER fields
     max_value: int | None = None
+    currency: str | None = None  # a NUMBER field that is an amount of money
     not_in_past: bool = False  # DATE fields
 
     @model_validator(mode="after")

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("coach", "bot")
 POT = ROOT / "coach" / "locale" / "messages.pot"
 PO = ROOT / "coach" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2)}
 
 
 def extract() -> Catalog:

@@ -1,7 +1,7 @@
 """account memory: relationship status and A/B/C class on accounts, facts learned in debriefs, contact norms
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05 03:30:00
 """
 
