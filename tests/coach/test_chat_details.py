@@ -22,9 +22,9 @@ from coach.i18n import translator
 from storage.models import Deal
 from tests.coach.chat_helper import Chat
 
-FIRST = {"en": ["debrief Acme", "1", "Good talk", "Forklifts", "3", "420000", "1500", "40", "04-03-2027", "1",
+FIRST = {"en": ["debrief Acme", "1", "1", "Good talk", "Forklifts", "3", "420000", "1500", "40", "04-03-2027", "1",
                 "call the CFO", "skip"],
-         "nl": ["nabespreking Acme", "1", "Goed gesprek", "Heftrucks", "3", "420.000", "1500", "40", "04-03-2027",
+         "nl": ["nabespreking Acme", "1", "1", "Goed gesprek", "Heftrucks", "3", "420.000", "1500", "40", "04-03-2027",
                 "1", "CFO bellen", "overslaan"]}
 SAVED = {"en": "Saved: Acme", "nl": "Opgeslagen: Acme"}
 
@@ -54,15 +54,16 @@ def to_amount(chat: Chat, lang: str) -> None:
     """A second debrief of the same deal, up to its Amount question."""
     chat.send(FIRST[lang][0])
     chat.send("1")  # the deal of the first debrief
+    chat.send("1")  # still open
     chat.send("Again")
-    chat.send(FIRST[lang][3])  # title
+    chat.send(FIRST[lang][4])  # title
     chat.send("3")  # stage
     assert chat.form().pending == "amount"
 
 
 @pytest.mark.parametrize("typed", ["prep Foo", "voorbereiding Foo", "/prep Foo"])
 def test_a_command_at_a_number_question_starts_it(chat: Chat, lang: str, typed: str) -> None:
-    for message in FIRST[lang][:6]:
+    for message in FIRST[lang][:7]:
         chat.send(message)
     assert chat.form().pending == "units"
     chat.send("klaar" if lang == "nl" else "done")  # a command word that needs more is taken as the answer
@@ -73,7 +74,7 @@ def test_a_command_at_a_number_question_starts_it(chat: Chat, lang: str, typed: 
 
 
 def test_a_command_at_a_choice_question_starts_it(chat: Chat, lang: str) -> None:
-    for message in FIRST[lang][:4]:
+    for message in FIRST[lang][:5]:
         chat.send(message)
     assert chat.form().pending == "stage"
     out = chat.send("followups" if lang == "en" else "opvolging")
@@ -98,7 +99,7 @@ def test_same_or_nothing_keeps_the_current_value(chat: Chat, runtime: Runtime, l
 
 
 def test_same_without_a_current_value_is_not_taken_as_the_answer(chat: Chat, runtime: Runtime, lang: str) -> None:
-    for message in FIRST[lang][:3]:
+    for message in FIRST[lang][:4]:
         chat.send(message)
     assert chat.form().pending == "title"
     out = chat.send("zelfde" if lang == "nl" else "same")
@@ -108,7 +109,7 @@ def test_same_without_a_current_value_is_not_taken_as_the_answer(chat: Chat, run
     assert chat.form().pending == "title"
     chat.send("skip")
     assert chat.form().pending == "stage"
-    for message in FIRST[lang][4:]:
+    for message in FIRST[lang][5:]:
         out = chat.send(message)
     assert SAVED[lang] in out
     assert deal(runtime).title is None
