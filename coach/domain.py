@@ -142,7 +142,7 @@ INTERNAL_OBJECTIVE_ITEMS = (
     ObjectiveItem("potential", "€-TTL", N_("Revenue potential")),
     ObjectiveItem("competitor_prices", "€ conc.", N_("Competitor prices")),
     ObjectiveItem("contract_end", "afl. contr.", N_("Contract end date")),
-    ObjectiveItem("new_contract", "nw. contract", N_("The new contract: when it is decided and what it must cover")),
+    ObjectiveItem("new_contract", "nw. contract", N_("The new contract: when, and on which terms")),
     ObjectiveItem("account_class", "A/B/C", N_("Account class A, B or C")),
     ObjectiveItem("chance", "vk%", N_("Chance of an order in % and when the decision falls")),
     ObjectiveItem("next_appointment", "vrvlg", N_("A follow-up appointment")),

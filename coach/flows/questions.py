@@ -7,6 +7,8 @@ from typing import Any
 
 from coach import spin
 from coach.dialog import Answer, Ctx, Outcome, Stay, choices
+from coach.domain import VisitType
+from coach.flows import prep_content
 from coach.replies import Block, Heading, bold, bullets, text
 
 MAX_QUESTIONS = 20
@@ -21,6 +23,8 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 
 def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
     """Two suggestions per kind, fitted to the account and what is known."""
+    if data.get("visit_type") == VisitType.AFTERSALES.value:
+        return [(ctx.gettext(q), kind) for kind, ideas in prep_content.AFTERSALES_IDEAS.items() for q in ideas]
     known = frozenset(data.get("known", []))
     out = []
     for kind in spin.SPIN_ORDER:
@@ -86,5 +90,7 @@ def add_suggestions(ctx: Ctx, data: dict[str, Any]) -> Stay:
 
 
 def balance(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    if data.get("visit_type") == VisitType.QUOTE.value:  # no problem/implication warning at a closing visit
+        return prep_content.closing_feedback([q["kind"] for q in data.get("questions", [])], ctx.t)
     kinds = [spin.SpinKind(q["kind"]) for q in data.get("questions", [])]
     return spin.balance_feedback(kinds, ctx.t)
