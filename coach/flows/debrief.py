@@ -9,6 +9,7 @@ from typing import Any
 from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import QUOTE_CRITERIA, QUOTE_MAX_DECISION_DAYS, QUOTE_MIN_CHANCE, STAGE_LABELS, Stage
 from coach.flows import common
+from coach.flows.discount import discount_remark
 from coach.followups import due_on
 from coach.i18n import N_
 from coach.records import DealChanges
@@ -164,6 +165,7 @@ class Debrief(common.AccountSteps, Flow):
             ctx.store.add_followup(ctx.user, data["account_id"], action, due_on(ctx, day), deal_id=deal.id,
                                    visit_id=visit.id if visit else None)
         say.append(self._summary(ctx, data, deal, follow_up))
+        say += discount_remark(ctx, d.get("outcome"), d.get("next_step"))
         if follow_up:  # the next step may well be a visit: one click plans it, with preparation and debrief
             say.append(choices("cmd", (truncate(_("Plan a visit on {day}").format(
                 day=ctx.t.date(date.fromisoformat(follow_up), "EEE d MMM"))),
