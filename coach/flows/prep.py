@@ -62,7 +62,7 @@ class Prep(common.AccountSteps, Flow):
             known.add("potential")
         data["known"] = sorted(known)
         if deals:
-            data["deal_id"], data["topic"] = deals[0].id, deals[0].title
+            data["deal_id"] = deals[0].id
         return outcome
 
     # visit type and method -------------------------------------------------------------

@@ -113,6 +113,18 @@ def chance_is_borderline(chance: int) -> bool:
     return QUOTE_MIN_CHANCE < chance < QUOTE_FIRM_CHANCE
 
 
+# SPIN ideas for a closing visit: what changed, what still stands in the way, the value said once more.
+CLOSING_IDEAS = {
+    "situation": (N_("What has changed on your side since we discussed your requirements?"),
+                  N_("Who else needs to agree before the order can be placed?")),
+    "problem": (N_("Which point of our proposal still raises questions for you?"),
+                N_("What in the conditions does not yet work for you?")),
+    "implication": (N_("What does it cost you if the new solution starts later than planned?"),
+                    N_("What happens on your side if the decision is postponed?")),
+    "need-payoff": (N_("Which benefit of our proposal matters most to you, and why?"),
+                    N_("How will your team notice the difference once this is running?")),
+}
+
 # SPIN ideas for our own customer: satisfaction, complaints, proactive information, cross-selling.
 AFTERSALES_IDEAS = {
     "situation": (N_("Which of our products and services do you use most today, and for what?"),
@@ -124,6 +136,9 @@ AFTERSALES_IDEAS = {
     "need-payoff": (N_("How would it help you if we told you earlier about changes and new products?"),
                     N_("Which other needs could we take off your hands?")),
 }
+
+
+IDEAS = {VisitType.QUOTE: CLOSING_IDEAS, VisitType.AFTERSALES: AFTERSALES_IDEAS}
 
 
 def closing_feedback(kinds: list[str], t: Translator) -> list[str]:

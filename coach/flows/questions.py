@@ -22,14 +22,15 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 
 
 def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Two suggestions per kind, fitted to the account and what is known."""
-    if data.get("visit_type") == VisitType.AFTERSALES.value:
-        return [(ctx.gettext(q), kind) for kind, ideas in prep_content.AFTERSALES_IDEAS.items() for q in ideas]
+    """Two suggestions per kind, fitted to the visit type, the account and what is known. A deal's title is the
+    rep's own label, so it is not put into a question for the customer."""
+    ideas = prep_content.IDEAS.get(VisitType(data["visit_type"])) if data.get("visit_type") else None
+    if ideas:
+        return [(ctx.gettext(q), kind) for kind, texts in ideas.items() for q in texts]
     known = frozenset(data.get("known", []))
     out = []
     for kind in spin.SPIN_ORDER:
-        for q in spin.suggestions(kind, ctx.t, account=data.get("account"), topic=data.get("topic"),
-                                  known=known)[:2]:
+        for q in spin.suggestions(kind, ctx.t, account=data.get("account"), known=known)[:2]:
             out.append((q, kind.value))
     return out
 

@@ -184,3 +184,18 @@ def test_plan_question_keeps_negations_figures_and_names(question: str, kept) ->
     else:
         assert all(word in short.split() for word in kept), short
         assert len(short) < len(question)
+
+
+def test_question_ideas_fit_the_visit_type_and_leave_the_deal_name_out(chat: Chat) -> None:
+    add_deal(chat)
+    to_external(chat, "first")
+    out = to_questions(chat, "At the end of the visit I know who decides and when their contract ends, and we have "
+                             "a follow-up appointment")
+    assert "SPIN questions" in out and "Falcon" not in out  # the deal's title is the rep's label
+
+    chat.send("cancel")
+    to_external(chat, "quote")
+    out = to_questions(chat, "Today we agree on price and delivery and I leave with a signed order.")
+    out = chat.submit({"benefits": "Faster picking", "conditions": "list price", "closing_question": "Shall we?"})
+    assert "Which benefit of our proposal matters most to you, and why?" in out
+    assert "Which supplier" not in out and "Falcon" not in out
