@@ -117,24 +117,24 @@ def chance_is_borderline(chance: int) -> bool:
 CLOSING_IDEAS = {
     "situation": (N_("What has changed on your side since we discussed your requirements?"),
                   N_("Who else needs to agree before the order can be placed?")),
-    "problem": (N_("Which point of our proposal still raises questions for you?"),
-                N_("What in the conditions does not yet work for you?")),
+    "problem": (N_("What still bothers you about our proposal?"),
+                N_("Where do our conditions still fall short of your expectations?")),
     "implication": (N_("What does it cost you if the new solution starts later than planned?"),
-                    N_("What happens on your side if the decision is postponed?")),
+                    N_("What does it mean for your plans this year if the decision is postponed?")),
     "need-payoff": (N_("Which benefit of our proposal matters most to you, and why?"),
-                    N_("How will your team notice the difference once this is running?")),
+                    N_("How would this solution help you and your team once it is running?")),
 }
 
 # SPIN ideas for our own customer: satisfaction, complaints, proactive information, cross-selling.
 AFTERSALES_IDEAS = {
     "situation": (N_("Which of our products and services do you use most today, and for what?"),
                   N_("What has changed in your organisation since our last visit?")),
-    "problem": (N_("What has not gone as you expected with our deliveries or service?"),
+    "problem": (N_("Where have our deliveries or service fallen short of your expectations?"),
                 N_("Which complaints or questions have come up since our last visit?")),
     "implication": (N_("What did those problems cost you in time or money?"),
                     N_("How does that affect your own customers?")),
     "need-payoff": (N_("How would it help you if we told you earlier about changes and new products?"),
-                    N_("Which other needs could we take off your hands?")),
+                    N_("What would it be worth to you if we took more work off your hands?")),
 }
 
 

@@ -199,3 +199,17 @@ def test_question_ideas_fit_the_visit_type_and_leave_the_deal_name_out(chat: Cha
     out = chat.submit({"benefits": "Faster picking", "conditions": "list price", "closing_question": "Shall we?"})
     assert "Which benefit of our proposal matters most to you, and why?" in out
     assert "Which supplier" not in out and "Falcon" not in out
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_visit_type_question_ideas_are_open_and_of_the_kind_they_are_offered_as(language: str) -> None:
+    from coach import spin
+    from coach.flows.prep_content import IDEAS
+    from coach.i18n import translator
+
+    t = translator(language)
+    for ideas in IDEAS.values():
+        for kind, questions in ideas.items():
+            for question in questions:
+                verdict = spin.classify(t.gettext(question), t)
+                assert (verdict.kind.value, verdict.is_open) == (kind, True), t.gettext(question)
