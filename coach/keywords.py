@@ -19,7 +19,7 @@ NEGATIONS = frozenset("""
 not no never none nothing without nor cannot can't don't doesn't isn't aren't won't wasn't weren't hasn't
 haven't didn't niet geen nooit niets zonder noch
 """.split())
-MAX_WHOLE = 70  # a question up to this many characters is shown whole
+MAX_WHOLE = 80  # a question up to this many characters is shown whole
 MAX_WORDS = 8  # a shortened one keeps about this many words: more only for negations, figures and names
 _WORD = re.compile(r"[\w€%$£'’-]+(?:[.,:/][\w%]+)*")
 
