@@ -126,6 +126,7 @@ def test_an_after_sales_visit_never_asks_our_customer_for_their_supplier(chat: C
     chat.click("add")
     out = chat.click("done")
     assert "Call plan: Acme" in out and "supplier" not in out.casefold()
+    assert "S: Which of our products and services do you use most today, and for what?" in out  # 72 characters: whole
     assert "wens+beh · pres-prod · vrvlg: My objective today is to hear how satisfied you are" in out
 
 
