@@ -81,8 +81,6 @@ class Prep(common.AccountSteps, Flow):
         data["visit_type"] = visit.value
         method = SALES_METHODS[visit]
         data["check"], data["check_i"] = {}, 0
-        if visit == VisitType.AFTERSALES:  # our own customer: we are the supplier and know the contract
-            data["known"] = sorted(set(data.get("known", [])) | prep_content.OWN_CUSTOMER_KNOWS)
         say: list[Block] = [text(_("Sales method: "), bold(_(method.name)), " — " + _(method.about) + ".")]
         if prep_content.FOCUS[visit]:
             say.append(bullets(prep_content.focus(visit, ctx.t)))

@@ -68,10 +68,6 @@ MATTERING_STEPS = {
     VisitType.AFTERSALES: ("vis", "crm", "route", "docs"),
 }
 
-# SPIN ideas that ask for facts we hold ourselves when the account is our customer.
-OWN_CUSTOMER_KNOWS = frozenset({"supplier", "contract_end"})
-
-
 def opening(visit: VisitType, t: Translator) -> str:
     return t.gettext(OPENINGS[visit])
 
