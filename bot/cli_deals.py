@@ -23,7 +23,9 @@ from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
 from coach.deal_rows import RowError
 from coach.errors import InputError
 from coach.i18n import translator
-from coach.pipeline import Forecast, forecast, forecasts_by_currency
+from coach.pipeline import OPEN_DEALS, QUOTES, Forecast, forecast, forecasts_by_currency
+
+BASIS_LABELS = {OPEN_DEALS: "all open deals", QUOTES: "outstanding quotes"}
 
 T = TypeVar("T")
 
@@ -137,7 +139,8 @@ def import_deals_command(
 
 def _print_table(console: Console, result: Forecast, label: str) -> None:
     t = translator("en")
-    table = Table(title=f"Forecast {result.currency} ({label})", title_justify="left")
+    table = Table(title=f"Forecast {result.currency} of {BASIS_LABELS[result.basis]} ({label})",
+                  title_justify="left")
     table.add_column("Month")
     table.add_column("Weighted amount", justify="right")
     table.add_column("Weighted units", justify="right")
@@ -150,7 +153,8 @@ def _print_table(console: Console, result: Forecast, label: str) -> None:
                   t.number(result.total_weighted_units), str(result.deals), style="bold")
     console.print(table)
     if result.undated:
-        console.print(f"Not in the forecast: {result.undated} open deal(s) without a decision date "
+        what = "quote(s)" if result.basis == QUOTES else "open deal(s)"
+        console.print(f"Not in the forecast: {result.undated} {what} without a decision date "
                       f"(weighted {t.money(result.undated_weighted_amount, result.currency)}); "
                       "give them a decision month.")
 
@@ -158,9 +162,11 @@ def _print_table(console: Console, result: Forecast, label: str) -> None:
 def forecast_command(
     owner: Annotated[str | None, typer.Option("--owner", help="Only this rep's deals (identity or e-mail).")] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only deals of this team's members.")] = None,
+    quotes_only: Annotated[bool, typer.Option(
+        "--quotes-only", help="Only outstanding quotes (stage quote): the textbook forecast.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per currency, one per line.")] = False,
 ) -> None:
-    """Weighted forecast of open deals per decision month: amount × chance."""
+    """Weighted forecast per decision month (amount × chance) of all open deals, or of the outstanding quotes."""
     from bot.cli import BadInput, cli_errors, open_runtime
 
     with cli_errors():
@@ -170,7 +176,8 @@ def forecast_command(
                 deals, currency, label = uow.deals.open_deals(owner, team)
             except InputError as exc:
                 raise BadInput(escape(str(exc))) from None
-            results = forecasts_by_currency(deals) or [forecast([], currency)]
+            basis = QUOTES if quotes_only else OPEN_DEALS
+            results = forecasts_by_currency(deals, basis) or [forecast([], currency, basis)]
         if as_json:
             for result in results:
                 typer.echo(json.dumps(result.to_json()))
@@ -179,7 +186,7 @@ def forecast_command(
         for result in results:
             _print_table(console, result, escape(label))
         if not any(r.months or r.undated for r in results):
-            console.print("No open deals to forecast.")
+            console.print("No outstanding quotes to forecast." if quotes_only else "No open deals to forecast.")
 
 
 def register(app: typer.Typer, import_app: typer.Typer) -> None:

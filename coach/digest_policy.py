@@ -390,7 +390,7 @@ def _headline(say: _Say, change: WeekChange) -> Block:
     else:
         figures = _("{total}, {change} since the week of {week}.").format(
             total=total, change=say.change(change.total_change), week=say.day(change.since))
-    return text(bold(_("Weighted forecast")), ": " + figures)
+    return text(bold(_("Weighted forecast of all open deals")), ": " + figures)
 
 
 def _month_card(say: _Say, numbers: DigestNumbers, change: WeekChange) -> Card:

@@ -132,27 +132,46 @@ class ObjectiveItem:
     label: str
 
 
+# The shorthands are the book's, the ones reps write on their sheet; an item the book gives none keeps a plain word.
 INTERNAL_OBJECTIVE_ITEMS = (
     ObjectiveItem("naw", "NAW", N_("Full contact details")),
     ObjectiveItem("dmu", "DMU", N_("The decision-making unit: who decides")),
     ObjectiveItem("newsletter", "@", N_("Consent for the newsletter")),
-    ObjectiveItem("interest", "INT", N_("Product interest")),
+    ObjectiveItem("interest", "product", N_("Product interest")),
     ObjectiveItem("supplier", "lev", N_("Current supplier")),
     ObjectiveItem("potential", "€-TTL", N_("Revenue potential")),
-    ObjectiveItem("competitor_prices", "€-CONC", N_("Competitor prices")),
+    ObjectiveItem("competitor_prices", "€ conc.", N_("Competitor prices")),
     ObjectiveItem("contract_end", "afl. contr.", N_("Contract end date")),
+    ObjectiveItem("new_contract", "nw. contract", N_("The new contract: when, and on which terms")),
     ObjectiveItem("account_class", "A/B/C", N_("Account class A, B or C")),
     ObjectiveItem("chance", "vk%", N_("Chance of an order in % and when the decision falls")),
-    ObjectiveItem("next_appointment", "afspr.", N_("A next appointment")),
+    ObjectiveItem("next_appointment", "vrvlg", N_("A follow-up appointment")),
+)
+
+
+@dataclass(frozen=True)
+class ExternalTopic:
+    key: str
+    shorthand: str
+    label: str
+
+
+# What the external objective covers (coach-domain §1), with the book's shorthands.
+EXTERNAL_TOPICS = (
+    ExternalTopic("introduction", "pres-bedr", N_("introducing both companies")),
+    ExternalTopic("needs", "wens+beh", N_("their wishes and needs and what they mean for their business")),
+    ExternalTopic("product", "pres-prod", N_("a product or solution direction")),
+    ExternalTopic("next", "vrvlg", N_("a follow-up appointment")),
 )
 
 # The five conditions under which a quote is justified.
 QUOTE_CRITERIA = (
     ("solution", N_("a real solution for their needs")),
     ("budget", N_("the price can reasonably meet their budget")),
-    ("chance", N_("a fact-based chance of the order above 35%")),
+    ("chance", N_("a fact-based chance of the order above 35–40%")),
     ("term", N_("a decision within an acceptable term")),
     ("dmu", N_("it is clear who decides (DMU)")),
 )
-QUOTE_MIN_CHANCE = 35
+QUOTE_MIN_CHANCE = 35  # the book's threshold is "above 35–40%": at most this fails
+QUOTE_FIRM_CHANCE = 40  # from here the chance is clearly above it; in between it holds on facts only
 QUOTE_MAX_DECISION_DAYS = 92

@@ -1,5 +1,7 @@
 """Forecast from outstanding quotes (coach-domain §3): amount × chance, in the decision month. Pure.
 
+The textbook forecast is on outstanding quotes (`outstanding_quotes`); the coach also offers it on every open
+deal, which is what the digest and `pipeline` show. `Forecast.basis` says which one a forecast is.
 Won and lost deals are left out, and so are open deals at 0% (a 0% quote is a lost quote). Open deals
 without a decision date cannot be placed in a month; they are counted in `Forecast.undated` instead
 of being dropped silently. Month figures are rounded to cents; the total is the sum of the months.
@@ -16,6 +18,7 @@ from typing import Protocol
 
 CENT = Decimal("0.01")
 CLOSED_STAGES = ("won", "lost")
+OPEN_DEALS, QUOTES = "open_deals", "quotes"  # what a forecast is taken over: every open deal, or the quotes
 
 
 class ForecastDeal(Protocol):
@@ -50,6 +53,7 @@ class Forecast:
     total_weighted_amount: Decimal
     undated: int = 0  # open deals without a decision date: not in `months`
     undated_weighted_amount: Decimal = Decimal("0.00")
+    basis: str = OPEN_DEALS  # OPEN_DEALS or QUOTES
 
     @property
     def total_weighted_units(self) -> Decimal:
@@ -69,6 +73,7 @@ class Forecast:
                 for m in self.months
             ],
             "total_weighted_amount": f"{self.total_weighted_amount:.2f}",
+            "basis": self.basis,
         }
 
 
@@ -86,8 +91,13 @@ def counts(deal: ForecastDeal) -> bool:
     return deal.stage not in CLOSED_STAGES and deal.probability > 0
 
 
-def forecast(deals: Iterable[ForecastDeal], currency: str) -> Forecast:
-    """The weighted forecast of `deals` per decision month, labelled with `currency`."""
+def outstanding_quotes(deals: Iterable[ForecastDeal]) -> list[ForecastDeal]:
+    """The deals the textbook forecast is taken over: quotes sent and not yet won or lost."""
+    return [d for d in deals if d.stage == "quote"]
+
+
+def forecast(deals: Iterable[ForecastDeal], currency: str, basis: str = OPEN_DEALS) -> Forecast:
+    """The weighted forecast of `deals` per decision month, labelled with `currency` and `basis`."""
     amounts: dict[str, Decimal] = defaultdict(Decimal)
     units: dict[str, Decimal] = defaultdict(Decimal)
     numbers: dict[str, int] = defaultdict(int)
@@ -106,13 +116,16 @@ def forecast(deals: Iterable[ForecastDeal], currency: str) -> Forecast:
         numbers[month] += 1
     months = [MonthForecast(m, cents(amounts[m]), cents(units[m]), numbers[m]) for m in sorted(numbers)]
     total = sum((m.weighted_amount for m in months), Decimal("0.00"))
-    return Forecast(currency, months, total, undated, cents(undated_amount))
+    return Forecast(currency, months, total, undated, cents(undated_amount), basis)
 
 
-def forecasts_by_currency(deals: Iterable[ForecastDeal]) -> list[Forecast]:
-    """One forecast per currency of the deals that count, currencies in alphabetical order."""
+def forecasts_by_currency(deals: Iterable[ForecastDeal], basis: str = OPEN_DEALS) -> list[Forecast]:
+    """One forecast per currency of the deals that count (of the quotes alone when `basis` is QUOTES),
+    currencies in alphabetical order."""
+    if basis == QUOTES:
+        deals = outstanding_quotes(deals)
     groups: dict[str, list[ForecastDeal]] = defaultdict(list)
     for deal in deals:
         if counts(deal):
             groups[deal.currency].append(deal)
-    return [forecast(groups[c], c) for c in sorted(groups)]
+    return [forecast(groups[c], c, basis) for c in sorted(groups)]

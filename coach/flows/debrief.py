@@ -15,6 +15,7 @@ from coach import account_memory as memory
 from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay, Step, choices, scope_of
 from coach.domain import QUOTE_CRITERIA, QUOTE_MAX_DECISION_DAYS, QUOTE_MIN_CHANCE, STAGE_LABELS, Stage
 from coach.flows import common
+from coach.flows.discount import discount_remark
 from coach.followups import due_on
 from coach.i18n import N_
 from coach.records import DealChanges
@@ -309,6 +310,7 @@ class Debrief(common.AccountSteps, Flow):
             say.append(text(ctx.t.ngettext("{n} earlier follow-up is closed: this debrief replaces it.",
                                            "{n} earlier follow-ups are closed: this debrief replaces them.",
                                            closed).format(n=closed)))
+        say += discount_remark(ctx, d.get("outcome"), d.get("next_step"))
         if follow_up:  # the next step may well be a visit: one click plans it, with preparation and debrief
             say.append(choices("cmd", (truncate(_("Plan a visit on {day}").format(
                 day=ctx.t.date(date.fromisoformat(follow_up), "EEE d MMM"))),

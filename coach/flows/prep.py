@@ -1,8 +1,9 @@
-"""Visit preparation: account, visit type and method, checklist, objectives, SMART goal, SPIN, call plan."""
+"""Visit preparation: account, visit type and method (with the quote criteria before a closing visit), checklist,
+objectives, SMART goal, the close (for a closing visit), SPIN, call plan."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from coach import account_memory as memory
@@ -11,14 +12,16 @@ from coach.dialog import Answer, Command, Ctx, Finish, Flow, Goto, Outcome, Stay
 from coach.domain import (
     INTERNAL_OBJECTIVE_ITEMS,
     PREPARATION_STEPS,
+    QUOTE_CRITERIA,
     SALES_METHODS,
     VISIT_TYPE_LABELS,
     VisitType,
 )
-from coach.flows import common, questions
+from coach.flows import common, prep_content, questions
 from coach.i18n import N_
-from coach.keywords import keywords
+from coach.keywords import plan_question
 from coach.replies import (
+    MAX_TEXT,
     Block,
     Card,
     CardField,
@@ -66,7 +69,7 @@ class Prep(common.AccountSteps, Flow):
             data["facts"] = remembered.facts
         data["known"] = sorted(known)
         if deals:
-            data["deal_id"], data["topic"] = deals[0].id, deals[0].title
+            data["deal_id"] = deals[0].id
         return outcome
 
     # visit type and method -------------------------------------------------------------
@@ -85,8 +88,56 @@ class Prep(common.AccountSteps, Flow):
         data["visit_type"] = visit.value
         method = SALES_METHODS[visit]
         data["check"], data["check_i"] = {}, 0
-        return Goto("checklist", [text(
-            _("Sales method: "), bold(_(method.name)), " — " + _(method.about) + ".")])
+        say: list[Block] = [text(_("Sales method: "), bold(_(method.name)), " — " + _(method.about) + ".")]
+        if prep_content.FOCUS[visit]:
+            say.append(bullets(prep_content.focus(visit, ctx.t)))
+        return Goto("quote_check" if visit == VisitType.QUOTE else "checklist", say)
+
+    # the quote criteria, before a closing visit ----------------------------------------------
+    def prompt_quote_check(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        deal = ctx.store.deal(ctx.user, data["deal_id"]) if data.get("deal_id") else None
+        yes_no = [Option(label=_("yes"), value="yes"), Option(label=_("no"), value="no")]
+        dmu = None if deal is None or deal.dmu_known is None else ("yes" if deal.dmu_known else "no")
+        fields = [
+            FormField(name="solution", label=_("Does your solution really meet their needs?"),
+                      kind=FieldKind.SELECT, options=yes_no),
+            FormField(name="budget", label=_("Can the price reasonably meet their budget?"),
+                      kind=FieldKind.SELECT, options=yes_no),
+            FormField(name="probability", label=_("Chance of the order (%)"), kind=FieldKind.NUMBER,
+                      min_value=0, max_value=100, initial=str(deal.probability) if deal else None,
+                      hint=_("based on facts, not hope")),
+            FormField(name="decision_date", label=_("Decision date"), kind=FieldKind.DATE,
+                      initial=deal.decision_date.isoformat() if deal and deal.decision_date else None,
+                      hint=_("when they decide, e.g. “15-03” or “end of the month”")),
+            FormField(name="dmu_known", label=_("Do you know who decides?"), kind=FieldKind.SELECT,
+                      options=yes_no, initial=dmu),
+        ]
+        return [text(bold(_("Quote check")), " — " + _("a quote is justified only when all five hold.")),
+                Form(scope=scope_of(self.name, "quote_check"), title=_("Quote check"), submit_label=_("Check"),
+                     fields=fields)]
+
+    def on_quote_check(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        _ = ctx.gettext
+        form = answer.form or {}
+        chance = int(form.get("probability") or 0)
+        decision = form.get("decision_date")
+        decision = date.fromisoformat(decision) if isinstance(decision, str) else decision
+        gaps = prep_content.quote_gaps(form.get("solution") == "yes", form.get("budget") == "yes", chance,
+                                       decision, form.get("dmu_known") == "yes", ctx.today)
+        data["quote_gaps"] = gaps
+        labels = dict(QUOTE_CRITERIA)
+        if not gaps:
+            say: list[Block] = [text("✓ " + _("All five quote criteria hold. A well-founded quote."))]
+            if prep_content.chance_is_borderline(chance):
+                say.append(text(_("{chance}% is at the low end of 35–40%: be sure it rests on facts.").format(
+                    chance=chance)))
+        else:
+            say = [text(bold(_("Quote check: not all criteria hold. Missing:"))),
+                   bullets([_(labels[k]) for k in gaps]),
+                   text(_("Use this visit to close these gaps before you talk price; a quote without them "
+                          "hands the buyer a price to squeeze competitors with."))]
+        return Goto("checklist", say)
 
     # the ten preparation steps -----------------------------------------------------------
     def prompt_checklist(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
@@ -158,35 +209,16 @@ class Prep(common.AccountSteps, Flow):
 
     # external objective -------------------------------------------------------------------
     def _draft_external(self, ctx: Ctx, data: dict[str, Any]) -> str:
-        _ = ctx.gettext
-        visit, topic = data.get("visit_type", "first"), data.get("topic")
-        if topic:
-            return {
-                "first": _("Introduce our companies to each other and understand your wishes and needs around "
-                           "{topic}, so that I can propose a solution that fits."),
-                "followup": _("Go through what we learned last time and present a first solution direction "
-                              "for {topic} that fits your requirements."),
-                "quote": _("Walk through our proposal for {topic}, answer your questions on price and "
-                           "delivery, and agree on the next step together."),
-                "aftersales": _("Hear how {topic} works for you, solve any issues quickly and look ahead at "
-                                "what you will need next."),
-            }[visit].format(topic=topic)
-        return {
-            "first": _("Introduce our companies to each other and understand your wishes and needs, so that "
-                       "I can propose a solution that fits."),
-            "followup": _("Go through what we learned last time and present a first solution direction that "
-                          "fits your requirements."),
-            "quote": _("Walk through our proposal, answer your questions on price and delivery, and agree "
-                       "on the next step together."),
-            "aftersales": _("Hear how our products work for you, solve any issues quickly and look ahead at "
-                            "what you will need next."),
-        }[visit]
+        """The opening to say aloud; no deal name in it (deal titles are the rep's labels, not the customer's)."""
+        return prep_content.opening(VisitType(data.get("visit_type", "first")), ctx.t)
 
     def prompt_external(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
         _ = ctx.gettext
+        visit = VisitType(data.get("visit_type", "first"))
         return [
             text(bold(_("External objective")), " — " + _("what you say at the start, in both your interests. "
-                                                          "A draft:")),
+                                                          "Topics: {topics}. A draft to say aloud:").format(
+                topics=", ".join(prep_content.topic_labels(visit, ctx.t)))),
             text(italic(self._draft_external(ctx, data))),
             text(_("Use it, or type your own sentence.")),
             choices(scope_of(self.name, "external"), (_("Use this"), "use")),
@@ -218,8 +250,7 @@ class Prep(common.AccountSteps, Flow):
         _ = ctx.gettext
         if answer.value == "keep" and data.get("goal_draft"):
             data["goal"], data["smart_ok"] = data.pop("goal_draft"), False
-            return Goto("questions", [text(_("Kept. Check afterwards whether you reached it.")),
-                                      *questions.intro(ctx, data)])
+            return self._after_goal(ctx, data, text(_("Kept. Check afterwards whether you reached it.")))
         goal = (answer.text or "").strip()[:MAX_NOTE]
         if not goal:
             return Stay([text(_("Please type your goal."))])
@@ -227,9 +258,38 @@ class Prep(common.AccountSteps, Flow):
         if verdict.passed:
             data["goal"], data["smart_ok"] = goal, True
             data.pop("goal_draft", None)
-            return Goto("questions", [text("✓ " + _("That goal is SMART.")), *questions.intro(ctx, data)])
+            return self._after_goal(ctx, data, text("✓ " + _("That goal is SMART.")))
         data["goal_draft"] = goal
         return Stay([text(_("Not SMART yet:")), bullets(list(verdict.feedback))])
+
+    def _after_goal(self, ctx: Ctx, data: dict[str, Any], said: Block) -> Outcome:
+        if data.get("visit_type") == VisitType.QUOTE.value:
+            return Goto("closing", [said])
+        return Goto("questions", [said, *questions.intro(ctx, data)])
+
+    # the close, for a closing visit ------------------------------------------------------------
+    def prompt_closing(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
+        _ = ctx.gettext
+        return [
+            text(bold(_("The close")), " — " + _("restate the benefits they confirmed, agree the conditions "
+                                                 "and ask for the order. Discount is never a goal: if they ask "
+                                                 "for it, ask what they offer in return.")),
+            Form(scope=scope_of(self.name, "closing"), title=_("The close"), submit_label=_("Save"), fields=[
+                FormField(name="benefits", label=_("Benefits to restate"), kind=FieldKind.LONG_TEXT,
+                          hint=_("the two or three benefits they confirmed, in their words")),
+                FormField(name="conditions", label=_("Conditions: price and delivery"), kind=FieldKind.TEXT,
+                          hint=_("what you can agree on, e.g. “€ 48,000, delivery in week 12”")),
+                FormField(name="closing_question", label=_("Your closing question"), kind=FieldKind.TEXT,
+                          initial=_("Shall we go ahead on this basis?"),
+                          hint=_("a question that asks for the decision; “keep” takes the suggestion")),
+            ]),
+        ]
+
+    def on_closing(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Outcome:
+        form = answer.form or {}
+        data["closing"] = {k: str(form.get(k) or "")[:MAX_NOTE] for k in ("benefits", "conditions",
+                                                                         "closing_question")}
+        return Goto("questions", questions.intro(ctx, data))
 
     # SPIN ----------------------------------------------------------------------------------
     def prompt_questions(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:
@@ -249,9 +309,9 @@ class Prep(common.AccountSteps, Flow):
         visit = VisitType(data["visit_type"])
         by_kind: dict[str, list[str]] = {}
         for q in data.get("questions", []):
-            by_kind.setdefault(q["kind"], []).append(keywords(q["q"]))
+            by_kind.setdefault(q["kind"], []).append(plan_question(q["q"]))
         items = {i.key: i.shorthand for i in INTERNAL_OBJECTIVE_ITEMS}
-        open_checks = [k for k, v in data.get("check", {}).items() if v == "skipped"]
+        open_checks = prep_content.steps_to_prepare(visit, data.get("check", {}))
         plan = {
             "account": data["account"],
             "visit_type": visit.value,
@@ -259,10 +319,13 @@ class Prep(common.AccountSteps, Flow):
             "goal": data.get("goal"),
             "smart": data.get("smart_ok", False),
             "external": data.get("external"),
+            "external_topics": prep_content.topic_shorthands(visit),
             "internal": [items[k] for k in data.get("internal", []) if k in items],
             "questions": by_kind,
             "open_checks": open_checks,
         }
+        if visit == VisitType.QUOTE:
+            plan.update(quote_gaps=data.get("quote_gaps", []), closing=data.get("closing", {}))
         preparation = {"checklist": data.get("check", {}), "internal": data.get("internal", []),
                        "external": data.get("external"), "questions": data.get("questions", [])}
         planned = ctx.store.planned_visit(ctx.user, data["account_id"], ctx.today)
@@ -314,10 +377,12 @@ class Prep(common.AccountSteps, Flow):
         "account": common.ACCOUNT,
         "account_pick": common.ACCOUNT_PICK,
         "visit_type": Step(prompt_visit_type, on_visit_type),
+        "quote_check": Step(prompt_quote_check, on_quote_check),
         "checklist": Step(prompt_checklist, on_checklist, free_text=True),
         "internal": Step(prompt_internal, on_internal),
         "external": Step(prompt_external, on_external, free_text=True),
         "goal": Step(prompt_goal, on_goal, free_text=True),
+        "closing": Step(prompt_closing, on_closing),
         "questions": Step(prompt_questions, on_questions, free_text=True),
         "reminder": Step(prompt_reminder, on_reminder),
     }
@@ -327,16 +392,25 @@ def call_plan_card(ctx: Ctx, plan: dict[str, Any]) -> Card:
     """The call plan: one compact card of keywords to take into the visit."""
     _ = ctx.gettext
     letters = {"situation": "S", "problem": "P", "implication": "I", "need-payoff": "N"}
-    spin_lines = [f"{letters[k]}: " + "; ".join(plan["questions"][k])
-                  for k in letters if plan["questions"].get(k)]
+    spin_lines = [f"{letters[k]}: {q}" for k in letters for q in plan["questions"].get(k, [])]
+    topics = " · ".join(plan.get("external_topics") or [])
     fields = [
         CardField(label=_("Visit"), value=f"{_(VISIT_TYPE_LABELS[VisitType(plan['visit_type'])])} · "
                                           f"{_(SALES_METHODS[VisitType(plan['visit_type'])].name)}"),
         CardField(label=_("Goal"), value=(plan.get("goal") or "—") + ("" if plan.get("smart") else " (!)")),
-        CardField(label=_("Opening"), value=plan.get("external") or "—"),
+        CardField(label=_("Opening"), value=(f"{topics}: " if topics else "") + (plan.get("external") or "—")),
         CardField(label=_("To learn"), value=", ".join(plan.get("internal") or []) or "—"),
-        CardField(label=_("Questions"), value="\n".join(spin_lines) or "—"),
+        CardField(label=_("Questions"), value="\n".join(spin_lines)[:MAX_TEXT] or "—"),
     ]
+    if "quote_gaps" in plan:
+        labels = dict(QUOTE_CRITERIA)
+        fields.append(CardField(label=_("Quote check"), value="; ".join(_(labels[k]) for k in plan["quote_gaps"])
+                                if plan["quote_gaps"] else "✓ " + _("all five criteria hold")))
+    closing = plan.get("closing") or {}
+    for key, label in (("benefits", _("Benefits")), ("conditions", _("Conditions")),
+                       ("closing_question", _("Closing question"))):
+        if closing.get(key):
+            fields.append(CardField(label=label, value=closing[key]))
     if plan.get("open_checks"):
         titles = {s.key: _(s.title) for s in PREPARATION_STEPS}
         fields.append(CardField(label=_("Still to prepare"),

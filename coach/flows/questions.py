@@ -7,6 +7,8 @@ from typing import Any
 
 from coach import account_memory, spin
 from coach.dialog import Answer, Ctx, Outcome, Stay, choices
+from coach.domain import VisitType
+from coach.flows import prep_content
 from coach.replies import Block, Heading, bold, bullets, text
 
 MAX_QUESTIONS = 20
@@ -20,13 +22,17 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 
 
 def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Two suggestions per kind, fitted to the account and what is known: facts learned earlier are not
-    asked again but confirmed (“Is Jungheinrich still your supplier until March?”)."""
+    """Two suggestions per kind, fitted to the visit type, the account and what is known: facts learned earlier
+    are not asked again but confirmed (“Is Jungheinrich still your supplier until March?”). A deal's title is the
+    rep's own label, so it is not put into a question for the customer."""
+    own = prep_content.IDEAS.get(VisitType(data["visit_type"])) if data.get("visit_type") else None
+    if own:
+        return [(ctx.gettext(q), kind) for kind, texts in own.items() for q in texts]
     known = frozenset(data.get("known", []))
     confirm = account_memory.confirmations(data.get("facts") or {}, ctx.t, ctx.today)
     out = []
     for kind in spin.SPIN_ORDER:
-        ideas = spin.suggestions(kind, ctx.t, account=data.get("account"), topic=data.get("topic"), known=known)
+        ideas = spin.suggestions(kind, ctx.t, account=data.get("account"), known=known)
         if kind == spin.SpinKind.SITUATION:
             ideas = confirm + ideas
         for q in ideas[:2]:
@@ -98,5 +104,7 @@ def add_suggestions(ctx: Ctx, data: dict[str, Any]) -> Stay:
 
 
 def balance(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    if data.get("visit_type") == VisitType.QUOTE.value:  # no problem/implication warning at a closing visit
+        return prep_content.closing_feedback([q["kind"] for q in data.get("questions", [])], ctx.t)
     kinds = [spin.SpinKind(q["kind"]) for q in data.get("questions", [])]
     return spin.balance_feedback(kinds, ctx.t)

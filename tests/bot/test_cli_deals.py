@@ -74,8 +74,17 @@ def test_dutch_export_imports_once_and_forecasts(database_url: str, runtime, tmp
             {"month": "2025-07", "weighted_amount": "7200.00", "weighted_units": 1.8, "deals": 1},
         ],
         "total_weighted_amount": "9820.68",
+        "basis": "open_deals",
     }]
     assert forecast_json(database_url, tmp_path, "--owner", "console:anna") == forecast_json(database_url, tmp_path)
+
+    # The textbook forecast: the outstanding quotes alone (the hot prospect's July drops out).
+    assert forecast_json(database_url, tmp_path, "--quotes-only") == [{
+        "currency": "EUR",
+        "months": [{"month": "2025-06", "weighted_amount": "2620.68", "weighted_units": 1.5, "deals": 2}],
+        "total_weighted_amount": "2620.68",
+        "basis": "quotes",
+    }]
 
 
 def test_one_invalid_row_imports_nothing(database_url: str, runtime, tmp_path: Path) -> None:
@@ -126,6 +135,7 @@ def test_hubspot_export(database_url: str, runtime, tmp_path: Path) -> None:
             {"month": "2025-07", "weighted_amount": "7200.00", "weighted_units": 0, "deals": 1},
         ],
         "total_weighted_amount": "8820.68",
+        "basis": "open_deals",
     }]
 
 
@@ -143,10 +153,10 @@ def test_salesforce_export_with_two_currencies(database_url: str, runtime, tmp_p
         {"currency": "EUR", "months": [
             {"month": "2025-06", "weighted_amount": "10000.00", "weighted_units": 0, "deals": 1},
             {"month": "2025-08", "weighted_amount": "3750.00", "weighted_units": 0, "deals": 1}],
-         "total_weighted_amount": "13750.00"},
+         "total_weighted_amount": "13750.00", "basis": "open_deals"},
         {"currency": "USD", "months": [
             {"month": "2025-07", "weighted_amount": "100.00", "weighted_units": 0, "deals": 1}],
-         "total_weighted_amount": "100.00"},
+         "total_weighted_amount": "100.00", "basis": "open_deals"},
     ]
     assert forecast_json(database_url, tmp_path, "--team", "Sales") == expected
     assert forecast_json(database_url, tmp_path) == expected
@@ -170,13 +180,21 @@ def test_forecast_text_table_and_undated_note(database_url: str, runtime, tmp_pa
     for text in ("2025-06", "€2,620.68", "2025-07", "€7,200.00", "Total", "€9,820.68", "1.5"):
         assert text in out
     assert "1 open deal(s) without a decision date" in out and "€500.00" in out
+    assert "of all open deals" in out
+
+    quotes = salescoach(database_url, tmp_path, "forecast", "--quotes-only")
+    assert quotes.returncode == 0, quotes.stderr
+    assert "of outstanding quotes" in quotes.stdout and "€2,620.68" in quotes.stdout
+    assert "2025-07" not in quotes.stdout and "without a decision date" not in quotes.stdout
 
 
 def test_forecast_on_an_empty_database(database_url: str, tmp_path: Path) -> None:
     assert forecast_json(database_url, tmp_path) == [
-        {"currency": "EUR", "months": [], "total_weighted_amount": "0.00"}]
+        {"currency": "EUR", "months": [], "total_weighted_amount": "0.00", "basis": "open_deals"}]
     result = salescoach(database_url, tmp_path, "forecast")
     assert result.returncode == 0 and "No open deals" in result.stdout
+    quotes = salescoach(database_url, tmp_path, "forecast", "--quotes-only")
+    assert quotes.returncode == 0 and "No outstanding quotes to forecast." in quotes.stdout
 
 
 def test_bad_input_exits_2(database_url: str, tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ def test_json_follows_the_contract_and_matches_the_forecast_command(database_url
     forecast = json.loads(eur)
     assert digest["forecast"] == forecast  # the same numbers as `salescoach forecast --team`
     assert digest["forecast"]["total_weighted_amount"] == "16150.68"
+    assert digest["forecast"]["basis"] == "open_deals"  # which forecast the digest shows: not the quotes alone
     overdue = digest["overdue_followups"]
     assert {"owner", "account", "due_date"} <= set(overdue[0]) and len(overdue) >= 3  # every one, not five
     reps = {r["name"]: r for r in digest["reps"]}

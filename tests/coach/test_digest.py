@@ -118,7 +118,7 @@ def test_summary_and_details_in_english() -> None:
     summary, details = digest_replies(numbers(ALICE, BOB), previous, "en")
     plain = summary.plain()
     assert summary.blocks[0].plain() == "Weekly pipeline digest: North"
-    assert "Weighted forecast: €15,920.68, +€920.68 since the week of 16 Nov 2026." in plain
+    assert "Weighted forecast of all open deals: €15,920.68, +€920.68 since the week of 16 Nov 2026." in plain
     assert "December 2026: €15,620.68 (+€620.68)" in plain
     assert "1 deal has no decision date" in plain
     assert "This week: 2 won (€6,000.00), 1 lost (€3,000.00), 2 new (€1,500.00)." in plain
@@ -139,7 +139,7 @@ def test_summary_and_details_in_dutch() -> None:
     summary, details = digest_replies(numbers(ALICE, BOB), None, "nl")
     plain = summary.plain()
     assert summary.blocks[0].plain() == "Wekelijks pijplijnoverzicht: North"
-    assert "Gewogen prognose: €\xa015.920,68." in plain
+    assert "Gewogen prognose van alle open deals: €\xa015.920,68." in plain
     assert "december 2026: €\xa015.620,68" in plain
     assert "Deze week: 2 gewonnen (€\xa06.000,00), 1 verloren (€\xa03.000,00), 2 nieuw (€\xa01.500,00)." in plain
     assert "Offertes: 3 verstuurd en 1 gewonnen deze week; in de afgelopen 12 maanden 2 van 5 gewonnen (40%)." in plain

@@ -120,7 +120,7 @@ def test_quote_check_names_missing_criteria(chat: Chat) -> None:
     chat.send("yes")
     out = chat.send("no")
     assert "not all criteria hold" in out
-    assert "budget" in out and "35%" in out and "who decides" in out and "acceptable term" in out
+    assert "budget" in out and "35–40%" in out and "who decides" in out and "acceptable term" in out
 
 
 def test_debrief_form_submitted_whole_with_errors_then_fixed(chat: Chat, runtime: Runtime) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from coach.pipeline import Forecast, MonthForecast, forecast, forecasts_by_currency
+from coach.pipeline import OPEN_DEALS, QUOTES, Forecast, MonthForecast, forecast, forecasts_by_currency
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def test_to_json_matches_the_contract_shape() -> None:
             {"month": "2025-01", "weighted_amount": "50.00", "weighted_units": 2, "deals": 1},
         ],
         "total_weighted_amount": "52.50",
+        "basis": "open_deals",
     }
     assert json.loads(json.dumps(data)) == data
     assert isinstance(data["months"][1]["weighted_units"], int)
@@ -68,7 +69,8 @@ def test_undated_open_deals_are_counted_not_dropped() -> None:
 def test_empty_forecast() -> None:
     result = forecast([], "USD")
     assert result == Forecast("USD", [], Decimal("0.00"))
-    assert result.to_json() == {"currency": "USD", "months": [], "total_weighted_amount": "0.00"}
+    assert result.to_json() == {"currency": "USD", "months": [], "total_weighted_amount": "0.00",
+                                "basis": "open_deals"}
 
 
 def test_rounding_per_month_and_total_is_sum_of_months() -> None:
@@ -87,3 +89,13 @@ def test_forecasts_by_currency_groups_and_sorts() -> None:
     assert [(f.currency, f.total_weighted_amount) for f in results] == [("EUR", Decimal("100.00")),
                                                                          ("USD", Decimal("50.00"))]
     assert forecasts_by_currency([]) == []
+
+
+def test_the_textbook_forecast_takes_the_outstanding_quotes_only() -> None:
+    deals = [D(Decimal("1000"), 50, date(2025, 3, 1), stage="quote"),
+             D(Decimal("4000"), 60, date(2025, 3, 9), stage="hot prospect"),
+             D(Decimal("2000"), 100, date(2025, 3, 2), stage="won")]
+    (quotes,) = forecasts_by_currency(deals, QUOTES)
+    assert (quotes.basis, quotes.total_weighted_amount, quotes.deals) == (QUOTES, Decimal("500.00"), 1)
+    (everything,) = forecasts_by_currency(deals)
+    assert (everything.basis, everything.total_weighted_amount) == (OPEN_DEALS, Decimal("2900.00"))
