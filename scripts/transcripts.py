@@ -67,10 +67,18 @@ followups
 pipeline
 prep Acme Logistics
 3
+1
+1
+same
+same
+same
 skip the rest
 keep
 use this
 Today we agree on price and delivery and I leave with a signed order
+Faster picking and no more lost scans on the night shift
+€18,450, delivery in January
+keep
 add
 done
 today
@@ -134,10 +142,18 @@ opvolging
 pijplijn
 voorbereiding Bakkerij Jansen
 3
+1
+1
+zelfde
+zelfde
+zelfde
 rest overslaan
 zelfde
-gebruik deze
+dit gebruiken
 Vandaag spreken we prijs en levering af en vertrek ik met een getekende order
+Minder uitval in de nachtploeg en sneller bakken
+€ 24.000, levering in maart
+zelfde
 Wat moet er nog gebeuren voordat u kunt tekenen?
 ideeën toevoegen
 klaar

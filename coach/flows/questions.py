@@ -25,11 +25,14 @@ def suggested(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str]]:
     """Two suggestions per kind, fitted to the visit type, the account and what is known: facts learned earlier
     are not asked again but confirmed (“Is Jungheinrich still your supplier until March?”). A deal's title is the
     rep's own label, so it is not put into a question for the customer."""
-    own = prep_content.IDEAS.get(VisitType(data["visit_type"])) if data.get("visit_type") else None
-    if own:
-        return [(ctx.gettext(q), kind) for kind, texts in own.items() for q in texts]
-    known = frozenset(data.get("known", []))
+    visit = VisitType(data["visit_type"]) if data.get("visit_type") else None
     confirm = account_memory.confirmations(data.get("facts") or {}, ctx.t, ctx.today)
+    own = prep_content.IDEAS.get(visit) if visit else None
+    if own:  # an own customer after sales is not asked to confirm their supplier: we are it
+        confirm = confirm if visit is VisitType.QUOTE else []
+        return [(q, spin.SpinKind.SITUATION.value) for q in confirm] + [
+            (ctx.gettext(q), kind) for kind, texts in own.items() for q in texts]
+    known = frozenset(data.get("known", []))
     out = []
     for kind in spin.SPIN_ORDER:
         ideas = spin.suggestions(kind, ctx.t, account=data.get("account"), known=known)

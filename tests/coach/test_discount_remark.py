@@ -24,6 +24,7 @@ def test_a_discount_in_the_debrief_gets_a_remark(runtime: Runtime, clock: SetClo
     chat = Chat(runtime.coach(clock=clock), language=language)
     chat.send("debrief Acme" if language == "en" else "nabespreking Acme")
     chat.click("new")
+    chat.click("open")  # the deal is still open
     out = chat.submit({**FORM, "outcome": outcome, "next_step": next_step})
     assert "Acme" in out
     if remark:

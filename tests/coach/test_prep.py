@@ -36,6 +36,7 @@ def add_deal(chat: Chat, account: str = "Acme", title: str = "Project Falcon 202
              decision: str = "2027-01-15", dmu: str = "yes") -> None:
     chat.send(f"debrief {account}")
     chat.send("1")  # a new deal
+    chat.click("open")  # still open
     out = chat.submit({"outcome": "Good talk", "title": title, "stage": "hot prospect", "amount": "48000",
                        "probability": probability, "decision_date": decision, "dmu_known": dmu})
     assert "Saved" in out or "Opgeslagen" in out, out
