@@ -31,7 +31,7 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from coach.crm_stages import StageInfo
@@ -249,35 +249,3 @@ class DealFile:
                         yield parsed
                 else:
                     yield from parsed
-
-
-@dataclass
-class DealCsv:
-    """A whole file's rows and errors, for files small enough to hold (`parse_deals_csv`)."""
-
-    rows: list[DealRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
-    header_line: int = 1  # 2 after an Excel `sep=` line
-    stopped: bool = False  # the errors stop the import: nothing is read
-
-    @property
-    def header_errors(self) -> list[RowError]:
-        return self.errors if self.stopped else []
-
-
-def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None,
-                    date_order: DateOrder | None = None) -> DealCsv:
-    """Parse a whole deals export held in memory. Rows with errors are left out of `rows`.
-
-    `stage_map` (`coach.deal_maps.read_stage_map`) adds stage labels to the built-in ones; `date_order`
-    (--date-order) says how to read `01/02/2026`-like dates instead of each column's values."""
-    raw = data if isinstance(data, bytes) else data.encode()
-    file = DealFile(lambda: io.BytesIO(raw), stage_map, date_order)
-    stop = file.survey()
-    if stop:
-        return DealCsv(errors=stop, columns=file.columns, header_line=file.header_line, stopped=True)
-    result = DealCsv(columns=file.columns, header_line=file.header_line)
-    for item in file.rows():
-        (result.rows if isinstance(item, DealRow) else result.errors).append(item)
-    return result

@@ -52,14 +52,14 @@ class Inbox:
         items of `forget` that `token` holds: one transaction. Each delivery's id, or None when its key is here
         already (a redelivery of one not handled yet)."""
         keys = [f"{self.source}:{key}"[:300] for _job, _payload, key in deliveries]
-        with self.sessions.begin() as session:
+        with self.sessions.begin() as session:  # on every acknowledgement: Core statements, without the ORM's work
+            connection = session.connection()
             if forget:
-                session.execute(delete(Row).where(LEASES.mine(forget, token)).execution_options(
-                    synchronize_session=False))
+                connection.execute(delete(Row).where(LEASES.mine(forget, token)))
             if not deliveries:
                 return []
             add = upsert(session, Row).on_conflict_do_nothing(index_elements=["dedupe_key"])
-            added = dict(session.execute(add.returning(Row.dedupe_key, Row.id), [  # many rows: one statement
+            added = dict(connection.execute(add.returning(Row.dedupe_key, Row.id), [  # many rows: one statement
                 {"source": self.source, "dedupe_key": key, "job": job, "payload": payload, "state": LEASES.held,
                  "not_before": now, "attempts": 1, "lease_until": until, "lease_token": token, "created_at": now}
                 for key, (job, payload, _key) in zip(keys, deliveries, strict=True)]).all())

@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 import codecs
+import io
 import tracemalloc
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from coach.deal_csv import DealFile, DealRow, detect_delimiter, parse_deals_csv
+from coach.crm_stages import StageInfo
+from coach.deal_csv import DealFile, detect_delimiter
 from coach.deal_dates import DateOrder, parse_date
 from coach.deal_maps import MapFileError, read_owner_map, read_stage_map
+from coach.deal_rows import DealRow, RowError
 
 DATA = Path(__file__).parent.parent / "data"
+
+
+@dataclass
+class DealCsv:
+    """A whole file's rows and errors."""
+
+    rows: list[DealRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
+    header_line: int = 1  # 2 after an Excel `sep=` line
+    stopped: bool = False  # the errors stop the import: nothing is read
+
+    @property
+    def header_errors(self) -> list[RowError]:
+        return self.errors if self.stopped else []
+
+
+def parse_deals_csv(data: bytes | str, stage_map: dict[str, StageInfo] | None = None,
+                    date_order: DateOrder | None = None) -> DealCsv:
+    """Both passes over a file held in memory: its rows, or the errors that stop it."""
+    raw = data if isinstance(data, bytes) else data.encode()
+    file = DealFile(lambda: io.BytesIO(raw), stage_map, date_order)
+    stop = file.survey()
+    if stop:
+        return DealCsv(errors=stop, columns=file.columns, header_line=file.header_line, stopped=True)
+    result = DealCsv(columns=file.columns, header_line=file.header_line)
+    for item in file.rows():
+        (result.rows if isinstance(item, DealRow) else result.errors).append(item)
+    return result
 
 
 def messages(result) -> list[str]:
