@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.slack_ack import percentile, wait_for_replies  # noqa: E402
 from tests.bot.slack_server import SECRET, TEAM, ServeProcess, sign  # noqa: E402
+from tests.bot.slack_standin import dm_of  # noqa: E402
 
 TARGET_P99_MS, TARGET_RSS_MB = 250.0, 200.0
 USERS = 200
@@ -41,9 +42,10 @@ def request(i: int) -> tuple[bytes, str]:
     kind = i % 10
     if kind < 4:
         text = ("help", "pipeline", "smart Know who decides by the end of the visit", "followups")[kind]
-        return urlencode({"command": "/coach", "text": text, "user_id": user, "team_id": TEAM, "channel_id": "D0",
-                          "channel_name": "directmessage", "response_url": "http://127.0.0.1:9/",
-                          "trigger_id": "t", "token": "x"}).encode(), "application/x-www-form-urlencoded"
+        return urlencode({"command": "/coach", "text": text, "user_id": user, "team_id": TEAM,
+                          "channel_id": dm_of(user), "channel_name": "directmessage",
+                          "response_url": "http://127.0.0.1:9/", "trigger_id": f"t{i}", "token": "x"}).encode(), \
+            "application/x-www-form-urlencoded"
     if kind < 8:
         text = ("prep Acme", "1", "done", "cancel")[kind - 4]
         event = {"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user, "text": text,
@@ -52,7 +54,7 @@ def request(i: int) -> tuple[bytes, str]:
                            "event_id": f"Ev{i:07d}", "event_time": int(time.time()), "token": "x"}).encode(), \
             "application/json"
     action = {"type": "button", "action_id": "choice:0", "value": "cmd:help", "block_id": "cmd#0", "action_ts": "1"}
-    payload = {"type": "block_actions", "user": {"id": user}, "team": {"id": TEAM}, "trigger_id": "t",
+    payload = {"type": "block_actions", "user": {"id": user}, "team": {"id": TEAM}, "trigger_id": f"t{i}",
                "container": {"type": "message", "channel_id": f"D{user}", "message_ts": "1"},
                "channel": {"id": f"D{user}"}, "message": {"ts": "1", "text": "", "blocks": []}, "actions": [action]}
     return urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
