@@ -26,6 +26,7 @@ from storage.models import (
     DialogState,
     DigestSnapshot,
     FollowUp,
+    InboxItem,
     OutboxMessage,
     ProcessedEvent,
     SentCard,
@@ -68,9 +69,18 @@ def export_user(session: Session, identity: str) -> dict[str, Any]:
         "conversation_reference": _row(reference) if reference else None,
         "scheduled_messages": [_row(m) for m in session.scalars(select(OutboxMessage).where(_theirs(identity))
                                                                  .order_by(OutboxMessage.id))],
+        "unhandled_messages": [_row(item) for item in _delivered_by(session, identity)],
         "weekly_digests": [{"team_id": snapshot.team_id, "week_start": snapshot.week_start.isoformat(), "line": line}
                            for snapshot, line in _digest_lines(session, user)],
     }
+
+
+def _delivered_by(session: Session, identity: str) -> list[InboxItem]:
+    """What this user sent that is not handled yet: the inbox keeps their words until a worker has answered.
+    Few rows wait there at any time, so they are read by platform and matched on the payload's user."""
+    platform, _, user_id = identity.partition(":")
+    return [item for item in session.scalars(select(InboxItem).where(InboxItem.source == platform)
+                                             .order_by(InboxItem.id)) if item.payload.get("user") == user_id]
 
 
 def _theirs(identity: str):
@@ -138,6 +148,10 @@ def delete_user(session: Session, identity: str, reassign_to: str | None = None)
                                                                                            autoescape=True)))
         session.delete(reference)
     session.execute(delete(OutboxMessage).where(_theirs(identity)))
+    unhandled = _delivered_by(session, identity)
+    for item in unhandled:
+        session.delete(item)
+    counts["unhandled_messages_deleted"] = len(unhandled)
     counts["conversations_deleted"] = _count(session.execute(delete(DialogState).where(DialogState.user_id == user.id)))
     counts["digests_anonymised"] = _anonymise_digests(session, user, PLACEHOLDER_NAME)
     session.delete(user)

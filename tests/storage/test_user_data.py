@@ -14,7 +14,7 @@ from coach.engine import Who
 from coach.reminder_policy import nudge_message
 from coach.replies import Reply
 from storage.digest_queries import digest_numbers, save_snapshot, stored_digest
-from storage.models import Deal, FollowUp, User, Visit
+from storage.models import Deal, FollowUp, InboxItem, User, Visit
 from storage.outbox import enqueue
 from storage.sales_teams import TeamError, add_member, create_team
 from storage.store import SqlStore
@@ -51,6 +51,9 @@ def zeb(runtime: Runtime) -> None:
         now = datetime(2026, 11, 30, 7, tzinfo=UTC)
         enqueue(s, [nudge_message(ZEB, 0, [], "en", "Europe/Amsterdam", now),  # a nudge, and a digest as if Zeb
                     digest_message(ZEB, team_id, "2026-W49", Reply(), [], now)], now)  # were a manager
+        s.add(InboxItem(source="slack", dedupe_key="slack:Ev0ZEB", job="message", state="pending", not_before=now,
+                        payload={"event_id": "Ev0ZEB", "team": "T0", "user": "UZEBGREP", "channel": "DZEBGREP",
+                                 "text": "Grepme: my pipeline please"}))  # a DM not handled yet
 
 
 def database_text(runtime: Runtime) -> str:
@@ -69,6 +72,7 @@ def test_the_export_holds_everything_about_the_user(runtime: Runtime, zeb: None)
         assert len(data["visits"]) == s.scalar(select(func.count()).select_from(Visit)) == 1
         assert len(data["follow_ups"]) == 2 and data["visits"][0]["call_plan"]
         assert data["conversations"] and len(data["scheduled_messages"]) == 2
+        assert [m["payload"]["text"] for m in data["unhandled_messages"]] == ["Grepme: my pipeline please"]
         [line] = data["weekly_digests"]
         assert line["week_start"] == "2026-11-30" and line["line"]["name"] == "Zebulon Grepme"
         json.dumps(data)  # plain JSON
@@ -83,7 +87,7 @@ def test_after_delete_nothing_identifying_remains_and_team_work_stays_anonymous(
     with runtime.sessions.begin() as s:
         counts = delete_user(s, ZEB)
     assert counts["deals_moved"] == 0 and counts["follow_ups_moved"] == 2 and counts["visits_moved"] == 1
-    assert counts["digests_anonymised"] == 1
+    assert counts["digests_anonymised"] == 1 and counts["unhandled_messages_deleted"] == 1
     dump = database_text(runtime)
     assert not [m for m in MARKERS if m in dump], "identifying data left behind"
     with runtime.sessions() as s:  # the stored digest still reads, with the line under the placeholder's name
