@@ -134,7 +134,7 @@ def confirmations(facts: dict[str, Any], t: Translator, today: date) -> list[str
         out.append(_("Does your current contract still end in {month}?").format(month=t.date(end, "MMMM yyyy")))
     if facts.get("decision_makers"):
         out.append(_("Are {names} still the ones who decide on this?").format(
-            names=", ".join(facts["decision_makers"])))
+            names=t.names(facts["decision_makers"])))
     return out
 
 

@@ -17,6 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -93,6 +94,10 @@ class Translator:
 
     def datetime(self, value: datetime, fmt: str = "medium", tz: str | None = None) -> str:
         return format_datetime(value, format=fmt, tzinfo=tz, locale=self.locale)
+
+    def names(self, items: list[str]) -> str:
+        """"A, B and C" / "A, B en C"."""
+        return format_list(items, locale=self.locale)
 
     def month(self, year: int, month: int) -> str:
         return format_date(date(year, month, 1), format="MMMM yyyy", locale=self.locale)

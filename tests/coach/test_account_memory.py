@@ -3,12 +3,14 @@ was learned on the account; the next preparation starts from it; follow-ups are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.runtime import Runtime
+from coach import account_memory
+from coach.i18n import translator
 from storage.models import Account, AccountFact, Deal, FollowUp, Visit
 from tests.coach.chat_helper import Chat
 
@@ -197,3 +199,13 @@ def test_follow_ups_tied_to_no_deal_are_replaced_only_as_the_rep_chooses(chat: C
     with runtime.sessions() as s:
         assert {f.action: f.status for f in s.scalars(select(FollowUp))} == {
             "Call Eva": "open", "Send brochure": "done", "Demo at their site": "open"}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Are Eva de Vries and Lars Berg still the ones who decide on this?"),
+    ("nl", "Piet Jansen en Anna Smit"),
+])
+def test_several_decision_makers_read_as_a_list_in_the_users_language(lang: str, expected: str) -> None:
+    names = ["Eva de Vries", "Lars Berg"] if lang == "en" else ["Piet Jansen", "Anna Smit"]
+    asked = account_memory.confirmations({"decision_makers": names}, translator(lang), date(2026, 12, 1))
+    assert len(asked) == 1 and expected in asked[0]
