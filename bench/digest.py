@@ -22,20 +22,18 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.fresh_database import fresh_database  # noqa: E402
 from coach.digest_policy import (  # noqa: E402
     MAX_LISTED,
     QUOTE_RULE_CHANCE,
@@ -46,7 +44,7 @@ from coach.digest_policy import (  # noqa: E402
     digest_replies,
     year_before,
 )
-from storage.db import make_engine, make_sessionmaker, normalize_url, upgrade  # noqa: E402
+from storage.db import make_engine, make_sessionmaker, upgrade  # noqa: E402
 from storage.digest_queries import digest_numbers  # noqa: E402
 from storage.models import Account, Deal, FollowUp, Team, User, Visit  # noqa: E402
 
@@ -127,25 +125,6 @@ def build(session: Session, teams: int, reps: int, deals: int, seed: int = 7) ->
                                 enumerate((d for d in rows for _ in range(rng.choice((1, 2)))), 1)])
     _insert(session, Visit, [_visit(rng, i, d) for i, d in enumerate((d for d in rows if rng.random() < 0.5), 1)])
     return list(range(1, teams + 1))
-
-
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    """A fresh, migrated database: a temporary SQLite file, or a new database on the given PostgreSQL."""
-    if not url:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/digest.db"
-        return
-    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
-    name = f"salescoach_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield normalize_url(url).rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # the two ways ------------------------------------------------------------------------------------
@@ -303,7 +282,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", help="default: a fresh SQLite file; e.g. postgresql://…/postgres")
     args = parser.parse_args()
-    with database(args.database_url) as url:
+    with fresh_database(args.database_url, "digest.db") as url:
         engine = make_engine(url)
         upgrade(engine)
         sessions = make_sessionmaker(engine)

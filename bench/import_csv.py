@@ -22,18 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-from storage.db import make_engine, normalize_url, upgrade  # noqa: E402
+from bench.fresh_database import fresh_database  # noqa: E402
+from storage.db import make_engine, upgrade  # noqa: E402
 from storage.models import Deal, FollowUp, Team, User  # noqa: E402
 
 REFERENCE_SECONDS, REFERENCE_MB, TARGET_MB = 275.0, 1330.0, 300.0
@@ -78,24 +76,6 @@ def counted(url: str) -> tuple[int, int]:
     return deals, followups
 
 
-@contextmanager
-def database(url: str | None, folder: str) -> Iterator[str]:
-    """A fresh database: a temporary SQLite file, or a new database on the given PostgreSQL."""
-    if not url:
-        yield f"sqlite:///{folder}/import.db"
-        return
-    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
-    name = f"salescoach_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield normalize_url(url).rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run_import(url: str, path: Path) -> tuple[float, float, float, str]:
     """Wall and CPU seconds, peak RSS in MB and the output of one `salescoach import deals` process."""
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
@@ -115,7 +95,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=511_086)
     parser.add_argument("--database-url", help="postgresql://… (default: a temporary SQLite file)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, database(args.database_url, folder) as url:
+    with tempfile.TemporaryDirectory() as folder, fresh_database(args.database_url, "import.db") as url:
         path = Path(folder) / "deals.csv"
         write_csv(path, args.rows)
         size_mb = path.stat().st_size / 1e6

@@ -126,7 +126,9 @@ PREPARATION_STEPS = (
 
 
 @dataclass(frozen=True)
-class ObjectiveItem:
+class SheetItem:
+    """An item of the preparation sheet: its key, the book's shorthand for it, and what it means."""
+
     key: str
     shorthand: str
     label: str
@@ -134,34 +136,27 @@ class ObjectiveItem:
 
 # The shorthands are the book's, the ones reps write on their sheet; an item the book gives none keeps a plain word.
 INTERNAL_OBJECTIVE_ITEMS = (
-    ObjectiveItem("naw", "NAW", N_("Full contact details")),
-    ObjectiveItem("dmu", "DMU", N_("The decision-making unit: who decides")),
-    ObjectiveItem("newsletter", "@", N_("Consent for the newsletter")),
-    ObjectiveItem("interest", "product", N_("Product interest")),
-    ObjectiveItem("supplier", "lev", N_("Current supplier")),
-    ObjectiveItem("potential", "€-TTL", N_("Revenue potential")),
-    ObjectiveItem("competitor_prices", "€ conc.", N_("Competitor prices")),
-    ObjectiveItem("contract_end", "afl. contr.", N_("Contract end date")),
-    ObjectiveItem("new_contract", "nw. contract", N_("The new contract: when, and on which terms")),
-    ObjectiveItem("account_class", "A/B/C", N_("Account class A, B or C")),
-    ObjectiveItem("chance", "vk%", N_("Chance of an order in % and when the decision falls")),
-    ObjectiveItem("next_appointment", "vrvlg", N_("A follow-up appointment")),
+    SheetItem("naw", "NAW", N_("Full contact details")),
+    SheetItem("dmu", "DMU", N_("The decision-making unit: who decides")),
+    SheetItem("newsletter", "@", N_("Consent for the newsletter")),
+    SheetItem("interest", "product", N_("Product interest")),
+    SheetItem("supplier", "lev", N_("Current supplier")),
+    SheetItem("potential", "€-TTL", N_("Revenue potential")),
+    SheetItem("competitor_prices", "€ conc.", N_("Competitor prices")),
+    SheetItem("contract_end", "afl. contr.", N_("Contract end date")),
+    SheetItem("new_contract", "nw. contract", N_("The new contract: when, and on which terms")),
+    SheetItem("account_class", "A/B/C", N_("Account class A, B or C")),
+    SheetItem("chance", "vk%", N_("Chance of an order in % and when the decision falls")),
+    SheetItem("next_appointment", "vrvlg", N_("A follow-up appointment")),
 )
-
-
-@dataclass(frozen=True)
-class ExternalTopic:
-    key: str
-    shorthand: str
-    label: str
 
 
 # What the external objective covers (coach-domain §1), with the book's shorthands.
 EXTERNAL_TOPICS = (
-    ExternalTopic("introduction", "pres-bedr", N_("introducing both companies")),
-    ExternalTopic("needs", "wens+beh", N_("their wishes and needs and what they mean for their business")),
-    ExternalTopic("product", "pres-prod", N_("a product or solution direction")),
-    ExternalTopic("next", "vrvlg", N_("a follow-up appointment")),
+    SheetItem("introduction", "pres-bedr", N_("introducing both companies")),
+    SheetItem("needs", "wens+beh", N_("their wishes and needs and what they mean for their business")),
+    SheetItem("product", "pres-prod", N_("a product or solution direction")),
+    SheetItem("next", "vrvlg", N_("a follow-up appointment")),
 )
 
 # The five conditions under which a quote is justified.

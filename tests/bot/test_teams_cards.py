@@ -508,11 +508,7 @@ def conversation(tmp_path_factory: pytest.TempPathFactory) -> list[Reply]:
             chat.send(answer)
         chat.send("next tuesday")
         chat.send("yes")
-        out = chat.send("yes")
-        for _ in range(10):  # the prepared goal and internal objectives: skipped
-            if "Saved: Acme" in out:
-                break
-            out = chat.send("skip")
+        out = chat.skip_until("Saved: Acme", chat.send("yes"))  # the prepared goal and objectives: skipped
         assert "Saved: Acme" in out
 
         chat.send("debrief Beta & <at>Bob</at>")

@@ -31,6 +31,14 @@ class Chat:
         self.last = self.coach.handle(self.who, Inbound(text=message))
         return self.last.plain()
 
+    def skip_until(self, marker: str, out: str, most: int = 10) -> str:
+        """Answer "skip" (from the reply `out` on) until a reply says `marker`, at most `most` times; the last reply."""
+        for _ in range(most):
+            if marker in out:
+                break
+            out = self.send("skip")
+        return out
+
     def command(self, command: str) -> str:
         self.last = self.coach.handle(self.who, Inbound(command=command))
         return self.last.plain()
