@@ -9,6 +9,7 @@ Dutch and most European users write them.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date, datetime, timedelta
 
@@ -26,9 +27,6 @@ _NEXT_WEEK_DAY = re.compile(rf"^(?:(?:next week|volgende week|komende week)\s+(?
 _NEXT_DAY = re.compile(rf"^(?:next|volgende|komende|aanstaande|a\.s\.)\s+({_DAY})$")
 _END_OF = re.compile(r"^(?:end of (?:the )?(week|month)|eind(?:e)? van (?:de )?(week|maand)|"
                      r"einde (week|maand))$")
-MONTHS = {name.casefold(): number for locale in ("en", "nl") for width in ("wide", "abbreviated")
-          for number, name in get_month_names(width, locale=locale).items()} | {"sept": 9}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _START, _MIDDLE, _END = 1, 15, 0  # the day a part of the month means; 0: its last day
 _PARTS = {"begin": _START, "begin van": _START, "start of": _START, "start": _START, "beginning of": _START,
           "early": _START, "the start of": _START, "the beginning of": _START,
@@ -37,8 +35,17 @@ _PARTS = {"begin": _START, "begin van": _START, "start of": _START, "start": _ST
           "end of": _END, "the end of": _END, "late": _END, "eind": _END, "einde": _END, "eind van": _END,
           "einde van": _END}
 _PART = "|".join(re.escape(p) for p in sorted(_PARTS, key=len, reverse=True))
-_PART_OF_MONTH = re.compile(rf"^({_PART})(?:\s+|(?<=-))({_MONTH})\.?(?:\s+(\d{{4}}))?$")
 _SETTINGS = {"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+@functools.cache
+def _months() -> tuple[dict[str, int], re.Pattern[str]]:
+    """Month names in English and Dutch (Babel's) and the pattern of a part of a month; built on first use, so a
+    process that reads no dates (the web process) does not load Babel's locale data."""
+    months = {name.casefold(): number for locale in ("en", "nl") for width in ("wide", "abbreviated")
+              for number, name in get_month_names(width, locale=locale).items()} | {"sept": 9}
+    month = "|".join(sorted(months, key=len, reverse=True))
+    return months, re.compile(rf"^({_PART})(?:\s+|(?<=-))({month})\.?(?:\s+(\d{{4}}))?$")
 
 
 def _week_start(d: date) -> date:
@@ -73,8 +80,9 @@ def parse_date(text: str, today: date) -> date | None:
             return _week_start(today) + timedelta(days=4)
         first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
         return first_next - timedelta(days=1)
-    if m := _PART_OF_MONTH.match(s):
-        return _part_of_month(m.group(1), MONTHS[m.group(2)], int(m.group(3)) if m.group(3) else None, today)
+    months, part_of_month = _months()
+    if m := part_of_month.match(s):
+        return _part_of_month(m.group(1), months[m.group(2)], int(m.group(3)) if m.group(3) else None, today)
     if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}", s):  # "15-03": day-month, this year or next
         day, month = (int(x) for x in re.split(r"[-/.]", s))
         for year in (today.year, today.year + 1):

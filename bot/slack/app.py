@@ -77,7 +77,7 @@ class SlackCoach:
             token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
             logger=logger,
-            request_verification_enabled=not settings.slack_app_token,
+            request_verification_enabled=False,  # `handle_http` checks the signature first; Socket Mode signs nothing
             process_before_response=True,  # the listeners only hand over (`submit`); the answer waits for `take`
         )
         self.app.client.base_url = settings.slack_api_url
