@@ -16,6 +16,7 @@ from coach import registry
 from coach.dialog import Inbound
 from coach.engine import Coach, Who
 from coach.i18n import Translator, translator
+from coach.ports import StoreBusy, StoreUnavailable
 from coach.replies import Block, Bullets, Card, Choices, Form, Heading, Image, Reply, Span, Text
 
 DEFAULT = translator(None)
@@ -112,7 +113,14 @@ def run_chat(coach: Coach, who: Who, console: Console, lines: Iterable[str] | No
             break
         if not interactive:
             console.print(RichText(f"> {message}", style="bold green"))
-        reply = coach.handle(who, Inbound(text=message))
+        try:
+            reply = coach.handle(who, Inbound(text=message))
+        except (StoreUnavailable, StoreBusy) as exc:  # the turn was rolled back: nothing of it is half-written
+            console.print(RichText(translator(language).gettext(
+                "The database cannot be reached right now ({reason}), so that message was not handled. "
+                "Nothing was lost; send it again in a moment.").format(reason=exc), style="bold red"))
+            console.print()
+            continue
         language = reply.language or language
         for renderable in render(reply):
             console.print(renderable)

@@ -69,7 +69,9 @@ def _create(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # libpq waits for a connection as long as the network lets it: bounded, a lost database is reported in seconds
+    connect = {} if "connect_timeout" in url else {"connect_timeout": 10}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect)
 
 
 def make_sessionmaker(engine: Engine, clock: Clock = WALL) -> sessionmaker[Session]:

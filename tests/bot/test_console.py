@@ -40,3 +40,29 @@ def test_the_prompt_follows_the_language_the_coach_answers_in() -> None:
     run_chat(coach, Who(identity="console:sanne", conversation_key="console:sanne", language="en"), console)
     assert prompts == ["[bold green]you ›[/] ", "[bold green]jij ›[/] "]
     assert "Ik spreek vanaf nu Nederlands." in console.file.getvalue()
+
+
+def test_a_message_typed_while_the_database_is_away_is_refused_clearly_and_the_chat_goes_on(outage) -> None:
+    """Not "failed: StoreUnavailable" and the end of the chat: the rep is told, types it again, and it works."""
+    coach = outage.runtime.coach()
+    who = Who(identity="console:sanne", conversation_key="console:sanne", language="nl")
+    typed = iter(["help", "help"])
+
+    def typing(prompt: str = "") -> str:
+        line = next(typed, None)
+        if line is None:
+            raise EOFError
+        if line == "help" and not hasattr(typing, "cut"):
+            typing.cut = True
+            outage.cut()
+        else:
+            outage.restore()
+        return line
+
+    console = Console(file=io.StringIO(), width=200)
+    console.input = typing  # type: ignore[method-assign]
+    run_chat(coach, who, console)
+    shown = console.file.getvalue()
+    assert "database is nu niet bereikbaar" in shown
+    assert "Traceback" not in shown and "StoreUnavailable" not in shown
+    assert "spin" in shown.split("database is nu niet bereikbaar")[1]  # the second help was answered
