@@ -755,3 +755,88 @@ def test_causing_problems_is_a_problem_unless_a_problem_causes_them(question: st
 ])
 def test_negated_qualities_inflected_participles_and_relief(question: str, lang: str, kind: SpinKind) -> None:
     assert classify(question, EN, lang=lang).kind is kind
+
+
+# --- issue 13, item 9: the classes behind the misses of development set 6 ------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Where will you be in a year if you keep working like this?", "en"),
+    ("What if you carry on as you do now?", "en"),
+    ("What happens if you stick with the current setup?", "en"),
+    ("What would it mean for you to stay with the current system for another three years?", "en"),
+    ("Waar staat u over een jaar als u zo doorgaat?", "nl"),
+    ("Wat gebeurt er als u bij het huidige systeem blijft?", "nl"),
+    ("Wat betekent het voor u als u nog drie jaar met het huidige systeem doorwerkt?", "nl"),
+])
+def test_carrying_on_as_now_is_asked_for_its_consequences(question: str, lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is IM
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # the cost of an event, "it" standing for the event
+    ("What does it cost you when a technician has to come back a second time?", "en", IM),
+    ("Hoeveel kost het u als een vrachtwagen leeg terugrijdt?", "nl", IM),
+    ("Wat kost het u elke keer dat een monteur voor niets komt?", "nl", IM),
+    # money or time that goes into a problem
+    ("How much money goes into fixing faulty labels every week?", "en", IM),
+    ("Hoeveel geld gaat er op aan het herstellen van foute etiketten?", "nl", IM),
+    ("Hoeveel uur zit er per week in het corrigeren van verkeerde orders?", "nl", IM),
+    # near misses: what they spend on something, also at a moment, and a price, are facts
+    ("How much do you spend on cleaning when the season starts?", "en", S),
+    ("Hoeveel besteedt u aan schoonmaak als het seizoen begint?", "nl", S),
+    ("Wat kost uw huidige onderhoudscontract per jaar?", "nl", S),
+])
+def test_the_cost_of_an_event_and_money_going_into_a_problem_are_implications(question: str, lang: str,
+                                                                              kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Which step of your intake costs more time than it should?", "en"),
+    ("Where does the approval take more effort than you'd like?", "en"),
+    ("Welk onderdeel van de intake kost meer tijd dan nodig is?", "nl"),
+    ("Welke stap in de goedkeuring kost meer moeite dan u zou willen?", "nl"),
+])
+def test_more_than_it_should_is_the_problem_even_counted_in_cost(question: str, lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is P
+    # ... while the cost of it happening is its consequence
+    assert classify("What does it cost you when an order takes longer than it should?", EN).kind is IM
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("How often does a technician arrive without the right part?", "en"),
+    ("How often does a driver leave with the wrong load?", "en"),
+    ("Where do orders get stuck?", "en"),
+    ("Hoe vaak staat een monteur zonder de juiste onderdelen bij een klant?", "nl"),
+    ("Hoe vaak vertrekt een chauffeur met de verkeerde lading?", "nl"),
+    ("Waar blijven orders hangen?", "nl"),
+    ("What bothers you most about how your contractor reacts when a lift breaks down?", "en"),
+    ("Wat ergert u het meest aan de manier waarop de leverancier reageert als een machine uitvalt?", "nl"),
+])
+def test_going_without_what_is_needed_getting_stuck_and_what_bothers_them_are_problems(question: str,
+                                                                                       lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is P
+
+
+def test_going_without_trouble_is_still_good_news() -> None:
+    assert classify("How would it help you to run the line without any stops?", EN).kind is N
+    assert classify("Wat zou het u opleveren als de monteur zonder omwegen bij de klant is?", EN).kind is N
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # what changes when the work is done in a short time, or once costs are in view
+    ("What changes for your planners when the schedule is ready in one hour?", "en", N),
+    ("Wat verandert er voor uw planners als het rooster in een uur klaar is?", "nl", N),
+    # whether they would welcome it
+    ("Would your board appreciate it if the costs per site were visible at a glance?", "en", N),
+    ("Would you welcome a single invoice for all sites?", "en", N),
+    ("Zou uw directie het op prijs stellen als de kosten per vestiging zichtbaar zijn?", "nl", N),
+    ("Hoe zou uw team het vinden als de rapporten maandag klaar zijn?", "nl", N),
+    # near misses: a new season is no good news, and asking when is a fact
+    ("What changes when the new season starts?", "en", S),
+    ("Wat verandert er als het nieuwe seizoen begint?", "nl", S),
+    ("Hoeveel orders zijn binnen een dag klaar?", "nl", S),
+])
+def test_work_done_sooner_and_welcoming_it_are_need_payoff(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
