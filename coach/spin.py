@@ -125,6 +125,9 @@ _BAD = {
         r"false alarms?|power (cuts?|failures?)|blackouts?",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
         r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
+        # too few hands, people waiting, bad marks: "short-staffed", "the longest queues", "bad reviews", "sit idle"
+        r"short-?staffed|understaffed|undermanned|queues?|queuing|(long|longer|longest) (wait\w*|lines)|idle",
+        r"bad|worse|worst|poor|negative (reviews?|feedback|publicity|ratings?|press)",
         # records that are wrong or incomplete, equipment that malfunctions
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
@@ -162,7 +165,9 @@ _BAD = {
         r"beschadig\w*|\w+schade(s|n)?|(vals|valse|loos|loze) (alarm\w*|melding\w*)",
         r"zoek (raakt|raken|raakte|raakten|geraakt)|zoekgeraakt|zoekraken|zoekraakt",
         r"(raakt|raken|raakte|raakten)\b(\s+\S+){1,5}\s+(zoek|kwijt)\b",
-        r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
+        r"traag|trage|trager|onderbezet\w*|wachtrij\w*|(lange|langere|langste) (wachttijd\w*|rijen)|stilzitten",
+        r"slechte?r?|slechtste|negatieve (recensies|reviews|beoordelingen|feedback|publiciteit)",
+        r"onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
         r"herstell?\w*|verspill\w*|failliet|mislukt\w*|misgrijp\w*|onvolledig\w*|incompleet|onjuist\w*",
         # participles also as attributive adjectives: "een vertraagde zending", "uitgestelde leveringen"
         r"hapert|haperen|hapering\w*|vertraagde?n?|uitgestelde?n?|uitloop\w*|faal\w*|falen|gefaalde?n?",
@@ -202,9 +207,11 @@ _EXCESS_RX = {lang: re.compile(rf"\b({pattern})\b") for lang, pattern in _EXCESS
 # when the season starts"): that is a fact.
 _EVENT_COST = {
     "en": _rx(r"\b(it|this|that)\b(\s+\S+){0,2}\s+cost\b|\bcost(s|ing)? (it|this|that)\b"
-              r"|\bcosts? (to|for) (you|them|your \w+)\b"),
+              r"|\bcosts? (to|for) (you|them|your \w+)\b|\b(extra|more)\b(\s+\S+){0,3}\s+(pay|pays|paid)\b"
+              r"|\b(pay|pays|paid) (\S+ ){0,2}(extra|more)\b"),
     "nl": _rx(r"\bkost(en|te|ten)? (het|dat|dit)\b|\b(het|dat|dit) (\S+ ){0,2}(kost|kostte)\b"
-              r"|\bkosten (voor|van) (u|jullie|uw \w+)\b"),
+              r"|\bkosten (voor|van) (u|jullie|uw \w+)\b|\b(extra|meer)\b(\s+\S+){0,3}\s+(betaalt|betalen|betaald)\b"
+              r"|\b(betaalt|betalen|betaald) (\S+ ){0,3}(extra|meer)\b"),
 }
 # Dissatisfaction and difficulty: problem questions.
 _PROBLEM = {
@@ -215,7 +222,11 @@ _PROBLEM = {
         r"irritat\w*|disappoint\w*|stress\w*|pressure|improve\w*|better|reliable|unreliable|outdated",
         r"slow\w*|expensive|costly|complicated|cumbersome|time-consuming|inefficien\w*|pain\w*",
         r"headaches?|like least|dislike|keeps? you (up|awake)|room for improvement",
+        # what does not fit their needs: "which parts of the contract do not meet your needs"
+        r"(don't|doesn't|didn't|do not|does not|did not|not|no longer|never) (quite |really |fully )?(meet|meets|fit"
+        r"|fits|match|matches|suit|suits|cover|covers)",
         r"(don't|do not|doesn't|isn't|aren't|not) (like|work|working|good|well|enough|ideal)",
+        r"(don't|doesn't|didn't) (you|they|your \w+) (like|enjoy|appreciate)|let(s|ting)? (\S+ ){0,3}down",
         r"(would|like to|want to) change|would you change|change about|expectations|underperform\w*|keep up",
         r"(feel|think) about (your|the) (current|present|existing)|think of (your|the) (current|present|existing)",
         r"holding (you|them) back|nois\w*|dirty|messy|unsafe|dangerous|uncomfortable",
@@ -258,7 +269,13 @@ _PROBLEM = {
         r"weerhoudt|weerhouden|belet|beletten|wrijving",
         r"(zo|erg|best|nogal|heel|te) (zwaar|pittig|taai)|onnodig\w*|nodeloos|overbodig\w*|zonde (van|dat)",
         # negated qualities: "onhandig", "onpraktisch", "onoverzichtelijk", "gebruiksonvriendelijk"
-        r"onhandig\w*|onpraktisch\w*|onoverzichtelijk\w*|onduidelijk\w*|\w*onvriendelijk\w*)\b",
+        r"onhandig\w*|onpraktisch\w*|onoverzichtelijk\w*|onduidelijk\w*|\w*onvriendelijk\w*",
+        # worries, what lets them down, what does not fit their needs: "kopzorgen", "laat het afweten", "sluit niet aan"
+        r"kopzorg\w*|hoofdpijn\w*|(laat|laten|liet|lieten)\b(\s+\S+){0,4}\s+(afweten|in de steek)",
+        r"(bevalt|bevallen|beviel|bevielen)\b(\s+\S+){0,3}\s+niet|niet (goed )?(bevalt|bevallen)",
+        r"minder (goed|prettig|fijn)",
+        r"(sluit|sluiten|sloot|sloten|past|passen|paste|pasten|voldoet|voldoen)\b(\s+\S+){0,3}\s+niet\b(\s+\S+){0,3}\s+"
+        r"(aan|bij)|niet (meer )?(aansluit\w*|past|passen))\b",
     ),
 }
 # A short span of time, and work done: "ready in one hour", "in een dag klaar".
@@ -294,7 +311,7 @@ _GOOD = {
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
         r"verleden tijd|succes\w*|automatiser\w*|twee keer zo",
         r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
-        r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lager|halveren|verlagen|verminderen",
+        r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lagere?|halveren|verlagen|verminderen",
         r"niet meer|nooit meer|zonder(?! (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) )",
         r"voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
         r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
@@ -450,8 +467,8 @@ _PAYOFF = {
     ),
     "nl": _rx(
         r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
-        r"\bbespa|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
-        r"\bzou (u|je|jullie|uw \w+|de \w+|hun \w+|ze|zij) (het|ervan|dat) (\w+ )?vinden als\b",
+        r"\bbespa|\bbaat\b|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
+        r"\bzou(den)? (u|je|jullie|uw \w+|de \w+|hun \w+|ze|zij) (het|ervan|dat) (\w+ )?vinden (als|om)\b",
         # whether they would welcome it: "zou uw directie het waarderen als", "zou u blij zijn met"
         r"\b(zou|zouden)\b(\s+\S+){1,4}\s+(waarderen|op prijs (stellen|stelt)|verwelkomen|blij (mee )?zijn)\b",
         r"\bwaarom\b.*\bbelangrijk\b",
@@ -584,6 +601,12 @@ _ASKS_DISSATISFACTION = {
               r"|frustrates|irritate|irritates|worry|worries|dissatisf\w*|upset|upsets|bug|bugs)\b"),
     "nl": _rx(r"^(wat|welke|waar|waarover|waaraan|hoe)\b(\s+\S+){0,3}?\s+(?P<cue>stoort|storen|ergert|ergeren"
               r"|frustreert|frustreren|irriteert|irriteren|dwarszit|zit\w* (\w+ ){0,3}dwars|bezorgd|ontevreden)\b"),
+}
+# Where a bad thing comes from: "which part of the check-in causes the longest queues", "welk deel zorgt voor de
+# langste wachtrijen". Asking for its cause explores the problem; a bad thing that causes another is a consequence.
+_CAUSES = {
+    "en": _rx(r"\b(caus(e|es|ed|ing)|lead(s|ing)? to|led to|result(s|ed|ing)? in|give(s)? rise to)\b"),
+    "nl": _rx(r"\b(zorg(t|en|de|den)\b(\s+\S+){0,4}\s+voor|leid(t|en|de|den)\b(\s+\S+){0,4}\s+tot|veroorzaa\w*)\b"),
 }
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
@@ -804,6 +827,10 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     if trouble and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: trouble.start("trouble")] + " "
                                                                          + s[trouble.end():], lang):
         return SpinKind.PROBLEM, trouble.group(0)
+    cause = _CAUSES[lang].search(s)
+    if cause and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: cause.start()], lang) \
+            and _names_bad(s[cause.end():], lang):
+        return SpinKind.PROBLEM, cause.group(0)
     # Implication: consequences, or cost/effect words that point back at a problem.
     cue = _find(_IMPLICATION, lang, s)
     if cue and not (cue.startswith(("influen", "invloed")) and _DECISION.search(s)):

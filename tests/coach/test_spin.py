@@ -840,3 +840,50 @@ def test_going_without_trouble_is_still_good_news() -> None:
 ])
 def test_work_done_sooner_and_welcoming_it_are_need_payoff(question: str, lang: str, kind: SpinKind) -> None:
     assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # asking where a bad thing comes from explores the problem
+    ("Which part of the check-in causes the longest queues?", "en", P),
+    ("Welk deel van het inchecken zorgt voor de langste wachtrijen?", "nl", P),
+    ("Wat leidt bij u tot de meeste klachten?", "nl", P),
+    # near misses: a bad thing causing another, or "that" pointing back, is a consequence
+    ("Do the delays in the warehouse lead to penalties?", "en", IM),
+    ("Leidt dat tot extra ritten?", "nl", IM),
+])
+def test_where_a_bad_thing_comes_from_is_a_problem(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("What don't you like about the scaffolding you rent now?", "en", P),
+    ("Where does the booking system let your guests down?", "en", P),
+    ("Which parts of the current contract do not meet your needs?", "en", P),
+    ("Wat bevalt u niet aan de steigers die u nu huurt?", "nl", P),
+    ("Waar laat het boekingssysteem uw gasten in de steek?", "nl", P),
+    ("Zijn er momenten dat de verwarming het laat afweten?", "nl", P),
+    ("Welke onderdelen van het contract sluiten niet aan bij wat u nodig heeft?", "nl", P),
+    ("Wat is de grootste kopzorg bij het plannen van de routes?", "nl", P),
+    # too few hands, queues and bad marks are bad things, so what they do to something is a consequence
+    ("What does a short-staffed night shift mean for patient safety?", "en", IM),
+    ("What do the bad reviews do to your occupancy rate?", "en", IM),
+    ("Wat betekent een onderbezette nachtdienst voor de veiligheid van patiënten?", "nl", IM),
+    ("Wat doen de slechte recensies met uw bezettingsgraad?", "nl", IM),
+    # paying extra when something happens
+    ("How much extra do you pay when you have to hire staff at short notice?", "en", IM),
+    ("Hoeveel betaalt u extra als u op korte termijn personeel moet inhuren?", "nl", IM),
+    # near misses: a plain price and a plain fact
+    ("How much do you pay per hour for temporary staff?", "en", S),
+    ("Hoe lang staan de gasten gemiddeld bij de receptie?", "nl", S),
+])
+def test_dislikes_let_downs_shortages_and_paying_extra(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe zouden uw verpleegkundigen baat hebben bij een rooster dat ze zelf kunnen aanpassen?",
+    "Hoe zouden uw gasten het vinden om via hun telefoon in te checken?",
+    "Wat zou een 20% lagere energierekening u mogelijk maken?",
+])
+def test_dutch_benefit_and_how_they_would_like_it_are_need_payoff(question: str) -> None:
+    assert classify(question, EN, lang="nl").kind is N
