@@ -278,6 +278,9 @@ _CLOSE = _rx(
     r"\b(close|closing|clinch\w*|seal|sealing|nail|nailing|land|landing) (it|this one|the deal|this deal)\b"
     r"|\bbring(ing)? (it|this one|the deal) home\b|\bover the line\b",
     r"\b(rond (te )?(krijgen|maken)|binnen (te )?slepen|binnenslepen|in de pocket|over de streep)\b",
+    # becoming their supplier: "become their exclusive supplier of workwear", "hun vaste leverancier worden"
+    r"\b(become|becoming|becomes) (their|the|its) (\S+ ){0,2}(supplier|vendor|partner)\b",
+    r"\b(hun|de) (\S+ ){0,2}(leverancier|partner)\b(\s+\S+){0,3}\s+(te )?worden\b",
     # with what moves named in between: "move their whole fleet to our platform", "hun drukwerk bij ons onderbrengen"
     r"\b(switch|mov|migrat|transfer|convert)\w* (all (\S+ )?(of )?|the )?(their|its|the customer's|the entire"
     r"|the whole|entire|whole) (\S+ ){0,3}(over )?to (us|our)\b(?! (office|showroom|site|premises|demo|event|meeting"
@@ -410,7 +413,7 @@ def _acceptable(s: str) -> tuple[bool | None, str | None]:
         return False, "discount"
     if _MUTUAL.search(s):
         return True, None
-    return (False, "pushy") if _ONE_SIDED.search(s) else (None, None)
+    return (False, "one-sided") if _ONE_SIDED.search(s) else (None, None)
 
 
 _NUMBER_WORDS = {w: n for n, names in enumerate((
@@ -522,6 +525,8 @@ def _feedback(t: Translator, visit_type: VisitType, *, specific: bool, measurabl
         lines.append(_("Acceptable: pressure is one-sided; aim for an outcome in both parties' interest."))
     elif why_not_acceptable == "discount":
         lines.append(_("Acceptable: discount is never an objective; aim for value to both sides."))
+    elif why_not_acceptable == "one-sided":
+        lines.append(_("Acceptable: this serves only your side; say what is in it for them."))
     if why_not_realistic == "absurd":
         lines.append(_("Realistic: aim for a step one visit can achieve."))
     elif why_not_realistic and visit_type is VisitType.FIRST:

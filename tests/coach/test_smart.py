@@ -747,3 +747,59 @@ def test_learning_how_they_order_is_no_order_in_a_first_visit() -> None:
     verdict = check("Meet the new office manager and learn how they order toner, during this visit.", FIRST, EN)
     assert verdict.realistic
     assert not check("Get them to order 40 toner cartridges during this visit.", FIRST, EN).realistic
+
+
+@pytest.mark.parametrize(("goal", "visit_type", "reason"), [
+    ("Push the buyer to sign the contract for the 6 vans today", QUOTE, "pressure is one-sided"),
+    ("De inkoper onder druk zetten om vandaag het contract voor 6 bussen te tekenen", QUOTE, "pressure is one-sided"),
+    ("Give a 15% discount on the 6 vans to get the signature today", QUOTE, "discount is never an objective"),
+    ("Sell as many licences as possible to the IT manager this month", AFTERSALES, "serves only your side"),
+    ("Zoveel mogelijk licenties verkopen aan de IT-manager deze maand", AFTERSALES, "serves only your side"),
+    ("Become their exclusive supplier of workwear at the quote visit on 3 May", QUOTE, "serves only your side"),
+])
+def test_acceptable_says_why_the_goal_is_one_sided(goal: str, visit_type: VisitType, reason: str) -> None:
+    verdict = check(goal, visit_type, EN)
+    assert verdict.failing == ["acceptable"]
+    line, example = verdict.feedback
+    assert line.startswith("Acceptable:") and reason in line
+    assert example.startswith("For example:")
+
+
+@pytest.mark.parametrize("translator", [EN, NL])
+@pytest.mark.parametrize(("goal", "visit_type"), [
+    ("Push them hard", FIRST),
+    ("Give a 20% discount to get the signed order for the 40 chairs", FIRST),
+    ("Get the signed order for the 12 forklifts during this follow-up visit", FOLLOWUP),
+    ("Double their yearly revenue this afternoon", QUOTE),
+    ("Zoveel mogelijk extra verkopen", AFTERSALES),
+    ("Get things moving with them before 1 March, 50% further", FIRST),
+])
+def test_feedback_is_one_short_line_per_failed_criterion_then_one_example(
+        translator: Translator, goal: str, visit_type: VisitType) -> None:
+    verdict = check(goal, visit_type, translator)
+    *lines, example = verdict.feedback
+    assert len(lines) == len(verdict.failing)
+    assert all(len(line) <= 120 for line in lines)
+    assert example == translator.gettext('For example: "{example}"').format(
+        example=translator.gettext(_EXAMPLE[visit_type]))
+    assert sum(example.split(":")[0] in line for line in verdict.feedback) == 1
+
+
+@pytest.mark.parametrize("goal", [
+    "Know the contract end date and who decides by Friday",
+    "Get the signed order for the 12 forklifts today",  # a plain goal names what the rep wants, without pressure
+    "De getekende order voor de 12 heftrucks vandaag binnenhalen",
+])
+def test_a_plain_goal_gets_no_acceptable_line(goal: str) -> None:
+    verdict = check(goal, QUOTE, EN)
+    assert verdict.acceptable is None
+    assert not any(line.startswith("Acceptable") for line in verdict.feedback)
+
+
+@pytest.mark.parametrize("goal", [
+    "Become their preferred supplier of safety gloves this week",
+    "Deze week hun vaste leverancier van werkhandschoenen worden",
+])
+def test_becoming_their_supplier_is_an_outcome_and_too_early_in_a_first_visit(goal: str) -> None:
+    assert check(goal, QUOTE, EN).measurable
+    assert not check(goal, FIRST, EN).realistic
