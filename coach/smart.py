@@ -80,10 +80,11 @@ _TIME = _rx(
     r"|ophangt)\b",
     rf"\beind(e)? (van )?(de |het |dit |deze )?((\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS}|q[1-4])|\d+)\b"
     r"|\baan het eind(e)?\b(?! van)",
-    # a holiday as the deadline: "before Christmas", "voor de zomervakantie"
-    r"\b(before|by|until|till|after|ahead of|around|voor|na|tot|rond|tegen) (the |de )?(christmas|easter|new year"
+    # a holiday or a season as the deadline: "before Christmas", "voor de zomervakantie", "after the summer"
+    r"\b(before|by|until|till|after|ahead of|around|voor|na|tot|rond|tegen) (the |de |het )?(christmas|easter|new year"
     r"|year-end|summer (holidays?|break)|kerst\w*|pasen|nieuwjaar|oud en nieuw|jaarwisseling|jaareinde"
-    r"|(zomer|kerst|herfst|voorjaars|mei|krokus)vakantie|bouwvak)\b",
+    r"|(zomer|kerst|herfst|voorjaars|mei|krokus)vakantie|bouwvak|summer|winter|spring|autumn|fall|zomer|voorjaar"
+    r"|najaar|herfst)\b",
     r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
     rf"\b(within|in|binnen|over)( the| de)?( next| coming| komende| volgende)? ({_COUNT}) ({_UNITS})\b",
 )
@@ -114,6 +115,8 @@ _DELIVERABLE = _rx(
     # a date fixed with them: "een datum vastleggen voor de demo", "pin down a date for the trial"
     r"\b\w*(datum|moment|date)\b (\S+ ){0,2}(vastleggen|vastgelegd|vast te leggen|prikken|geprikt|te prikken)\b",
     r"\b(pin down|settle on|fix|set|agree on) (a |the )?(\S+ )?(date|moment)\b",
+    # in the diary: "a follow-up meeting with the facility manager in the diary", "in de agenda"
+    r"\b(in|into) (the|their|our|my|his|her|de|hun|onze|mijn) (diary|diaries|calendar|agenda)\b",
     # a meeting obtained: "secure a meeting with the plant director", "een tweede gesprek met de directeur plannen"
     rf"\b(secur\w*|arrang\w*|set up|setting up|organi[sz]\w*|get|getting|land|landing|fix|plan|planning|line up"
     rf"|into)\b(\s+\S+){{0,3}}\s+\w*({_EVENTS}|appointments|visits|demos|calls|sessions|reviews)\b",
@@ -187,7 +190,9 @@ _FACT = _rx(
     # Dutch compounds: "schoonmaakkosten", "inkoopprijzen", "energieleverancier", "opleverdatum"
     r"\w*leveranciers?|\w*datum|beslis\w*|behoeften?|eisen|wensen|\w*prijs|\w*prijzen|\w*kosten|\w*budget\w*",
     r"\w*volumes?|concurrent\w*|aantal|wie|wanneer",
-    r"welke|hoeveel|potentieel|planning|procedure)\b",
+    r"welke|hoeveel|potentieel|planning|procedure",
+    # their objections and doubts, once heard, are known: "hear the finance director's objections"
+    r"objections?|concerns|doubts|bezwaren|twijfels|bedenkingen)\b",
 )
 # The whole of their business moved over to us: "all 14 of their branches over to us", "al hun drukwerk bij ons".
 _WHOLE_BUSINESS = (r"\ball (\S+ )?(of )?their\b(\s+\S+){1,3}\s+(over )?to (us|our)\b"
@@ -359,6 +364,9 @@ _ASKED = _rx(r"\b(whether|(find out|know|check|ask|see|learn|establish|determine
 _OPEN_ENDED = _rx(
     r"\b(at some (point|stage)|some ?day|sometime|eventually|in (the )?future|in due course",
     r"ooit|op (een gegeven|enig) moment|op den duur|te zijner tijd|tzt|op termijn|in de toekomst)\b",
+    # waiting for something with no date: "until the budget is there", "tot er budget is"
+    r"\b(until|till|totdat|tot (er|ze|zij|hij|de|het|hun))\b(\s+\S+){0,5}?\s+(is|are|has|have|comes?|arrives?|there"
+    r"|ready|klaar|beschikbaar|available|komt|zijn|heeft|hebben)\b",
 )
 # An outcome left to chance ("and see what happens", "hopefully a good result", "kijken hoe het gaat"): a goal
 # that ends like that, with nothing checkable in it, has no concrete aim, whatever it is about.

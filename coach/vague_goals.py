@@ -35,7 +35,8 @@ FUNCTION_WORDS = frozenset(
     heeft hadden krijg krijgt kreeg ga gaat ging kom komt kwam komen houd hou houdt blijf blijft laat zet zetten
     maak maakt doe doet deed beetje manier allemaal zijn waren heel meer veel zit zitten zat erin eruit erbij erover
     ermee ervan erop eraan erachter ertoe daarin daarmee daarover daarbij daarvan hierover big bigger biggest small
-    smaller huge large major real flinke groot grote groter kleine klein enorm enorme echte""".split()
+    smaller huge large major real flinke groot grote groter kleine klein enorm enorme echte halen
+    blijken""".split()
 )
 
 # Words of vague aims: a good conversation, progress, the relationship, selling more, being happy.
@@ -69,7 +70,8 @@ VAGUE_WORDS = frozenset(
     content tevredener coffee lunch drink drinks dinner borrel borrelen lunchen koffiedrinken drop pop grab
     langskomen binnenlopen gezellige informal informeel casual chatting gain gains gained gaining boeken creeren
     creating weg top vasthouden volhouden handhaven sustain sustaining doing vinden vindt vond klaar ready seal
-    sealed clinch nail binnenslepen binnenhalen tillen""".split()
+    sealed clinch nail binnenslepen binnenhalen tillen remember onthouden appreciation waardering gratitude
+    dankbaarheid thanks maximale""".split()
 )
 
 # Phrases of vague aims whose words could name something elsewhere ("ends", "ice", "coffee", "stand", "voet").
@@ -99,7 +101,8 @@ VAGUE_PHRASES = re.compile(
         r"|\btop of mind\b",
         r"\b(een )?(bakje|kopje) (koffie|thee)\b|\bkoffie (te )?(drinken|doen)\b|\bonder het genot van\b"
         r"|\b(in beeld|op de radar|top of mind) (blijven|houden)\b|\blijntjes (kort|warm) (houden|te houden)\b"
-        r"|\bwarm (houden|maken|te houden|te maken)\b|\b(in )?contact (houden|onderhouden|blijven|te houden)\b",
+        r"|\bwarm (houden|maken|te houden|te maken)\b|\b(keep|keeping|keeps) (them|him|her|it|things) warm\b"
+        r"|\b(in )?contact (houden|onderhouden|blijven|te houden)\b",
     ))
 )
 

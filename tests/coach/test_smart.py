@@ -803,3 +803,37 @@ def test_a_plain_goal_gets_no_acceptable_line(goal: str) -> None:
 def test_becoming_their_supplier_is_an_outcome_and_too_early_in_a_first_visit(goal: str) -> None:
     assert check(goal, QUOTE, EN).measurable
     assert not check(goal, FIRST, EN).realistic
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Hear the finance director's objections to the lease proposal today.", True),
+    ("Vandaag de bezwaren van de financieel directeur tegen het leasevoorstel horen.", True),
+    ("Early April have a follow-up meeting with the facility manager in the diary.", True),
+    ("Talk about the lease proposal with the finance director today.", False),  # an activity, nothing to know
+])
+def test_objections_heard_and_a_meeting_in_the_diary_are_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("After the summer give the planners a demo of the scheduling system.", True),
+    ("Na de zomer de planners een demo van het planningssysteem geven.", True),
+    ("Keep the demo for the planners warm until the budget is there.", False),  # waiting for no date
+    ("De demo voor de planners aanhouden tot er budget is.", False),
+])
+def test_a_season_is_a_moment_and_waiting_until_something_happens_is_not(goal: str, time_bound: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize("goal", [
+    "Keep them warm until the budget is there.",
+    "Ze warm houden tot er budget is.",
+    "Make sure they remember us.",
+    "Zorgen dat ze ons onthouden.",
+    "Show our appreciation this week.",
+    "Deze week onze waardering laten blijken.",
+    "Het maximale uit dit gesprek halen.",
+])
+def test_waiting_being_remembered_and_thanks_are_no_concrete_subject(goal: str) -> None:
+    verdict = check(goal, AFTERSALES, EN)
+    assert not verdict.specific and not verdict.measurable
