@@ -138,6 +138,7 @@ _BAD = {
         r"without (the |a |an |any )?(right|correct|proper|necessary|required|needed|relevant) \w+",
         _STATUS_QUO["en"],
         # work done twice or for nothing
+        r"(has|have|had|need|needs|needed) to (come|go|drive|return)( back)? (twice|again|a second time)",
         r"redo(ne)?|re-?do(ing)?|re-?ent(er|ered|ering)|re-?key\w*|double (work|entry|data entry)|in vain|for nothing",
         r"wasted (trip|journey|visit|effort)",
         # people leaving, errors named with mis-, costs that are high: "staff turnover", "misprints"
@@ -177,6 +178,8 @@ _BAD = {
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
         # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
         r"opnieuw (\w+ )?(plannen|doen|maken|invoeren|leveren|versturen|printen|drukken|rijden|inpakken)|overdoen",
+        r"(moet|moeten|moest|moesten) (\S+ ){0,2}(terug|opnieuw|nog een keer|twee keer|een tweede keer)"
+        r" (komen|rijden|langs)",
         r"dubbel (werk|invoeren)|dubbele (invoer|registratie)|voor niets|voor niks|(te)?vergeefs\w*",
         # what is missing, people leaving, errors named with mis-, costs that are high
         r"ontbre\w*|personeelsverloop|(hoog|hoge|groot|grote) verloop|verloop (onder|bij)",
@@ -217,6 +220,10 @@ _EVENT_COST = {
 _PROBLEM = {
     "en": _rx(
         r"\b(difficult\w*|hard to|hardest|harder|struggl\w*|challeng\w*|bother\w*|annoy\w*|frustrat\w*",
+        # how the current solution is experienced: "how do you experience working with", "how is the ERP working out"
+        r"(how|what) do (you|they|your \w+) experience|experiences? (with|of) (the|your|their) (current|present|new"
+        r"|existing)|\b(is|are|has|have|was)\b(\s+\S+){0,4}\s+(working|worked) out|getting on with"
+        r"|(the most|a lot of|so much|much|lots of|most) effort",
         r"dissatisf\w*|unhappy|satisf\w*|happy (with|about)|happy are|worr\w*|concern\w*|risks?|weak\w*",
         r"disadvantages?|downsides?|drawbacks?|lack\w*|shortcomings?|limitations?|obstacles?|hurdles?",
         r"irritat\w*|disappoint\w*|stress\w*|pressure|improve\w*|better|reliable|unreliable|outdated",
@@ -245,6 +252,9 @@ _PROBLEM = {
     ),
     "nl": _rx(
         r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
+        # how the current solution is experienced, where it chafes: "hoe ervaart u", "hoe bevalt", "waar wringt het"
+        r"hoe (ervaart|ervaren|beleeft|beleven) (u|je|jullie|uw \w+)|ervaring(en)? met (de|het|uw|jullie|hun) (huidige"
+        r"|nieuwe|bestaande)|(hoe )?bevalt|bevallen|wring\w*|schuurt|schuren",
         r"erger\w*|irrit\w*|frustr\w*|klagen|zorgen (over|maakt|maken|heeft|hebt)|bezorgd|risico\S*",
         r"(welke|uw|grootste|de) zorgen|nadee?l\w*|verwachting\w*|voldoe\w*|pijnpunt\w*|belemmer\w*",
         r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bij te benen",
@@ -293,7 +303,7 @@ _GOOD = {
         r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
         r"never (\w+ ){0,3}again|a thing of the past|without(?! (the |a |an |any )?(right|correct|proper|necessary"
         r"|required|needed|relevant) )|eliminated?|avoid\w*|prevent\w*|get rid",
-        r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
+        r"free(s|d|ing)? up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
         # free of something bad ("error-free"), time won back
         r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*",
         # less load on them: "ease the load", "relieve the front desk", "take work off your plate"
@@ -315,6 +325,7 @@ _GOOD = {
         r"niet meer|nooit meer|zonder(?! (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) )",
         r"voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
         r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
+        r"vrijgekomen|vrijkom\w*|vrij (komt|komen|kwam)",
         r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel|oplost|oplosten|loste (\w+ )?op",
         # free of something bad: "storingsvrij", "foutloos", "zorgeloos"
         r"\w+(vrij|vrije)|(fout|probleem|storings?|zorge|moeite|feil|vlekke|naad)(loos|loze)",
@@ -424,7 +435,7 @@ def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
 
 _REFERS_BACK = {
     "en": _rx(r"\b(that|this|these|those|it|then)\b"),
-    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan)\b"),
+    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan|er(van|door|mee|aan|over|uit))\b"),
 }
 _HYPOTHETICAL = {
     "en": _rx(r"\b(would|could|might)\b|'d\b|\bif (we|you|i) (could|can|were|had)\b", r"^(suppose|imagine)\b"),
@@ -462,6 +473,7 @@ _PAYOFF = {
         r"\bwhat'?s in it for\b|\b(the|an?) (upside|payoff|pay-off)\b",
         # a relief to them: "would that be a godsend", "a real relief", "a big help"
         r"\b(a|an) (\w+ )?(godsend|relief|lifesaver)\b|\ba (big|great|real) help\b",
+        r"\bof (any |much |real )?use (to|for) (you|your|them|their)\b|\bpeace of mind\b",
         # whether they would welcome it: "would your board appreciate it if", "would you welcome a single invoice"
         r"\b(would|will)\b(\s+\S+){1,3}\s+(appreciat\w*|welcome|value it|like it)\b",
     ),
@@ -482,6 +494,8 @@ _PAYOFF = {
         r"\bprofiteer\w*|\bprofiteren\b|\bgeprofiteerd\b",
         r"\bwat (heeft|hebben|hebt|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier)aan\b",
         r"\bschiet\w* (\S+ ){0,3}(er|daar|hier)mee op\b",
+        r"\b(heeft|hebt|hebben|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier) (\w+ )?(iets|wat|veel) aan\b",
+        r"\b(scheelt|scheelde) (het|dat|dit) (u|jullie|je|uw \w+)\b|\bgemoedsrust\b",
         # a relief to them: "is dat voor u een uitkomst", "een verademing", "een hele hulp"
         r"\been (\w+ )?(uitkomst|verademing|verlichting)\b|\been (hele|grote|echte) hulp\b",
     ),

@@ -887,3 +887,32 @@ def test_dislikes_let_downs_shortages_and_paying_extra(question: str, lang: str,
 ])
 def test_dutch_benefit_and_how_they_would_like_it_are_need_payoff(question: str) -> None:
     assert classify(question, EN, lang="nl").kind is N
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # how the current solution is experienced, where it chafes, what takes effort
+    ("How do you experience working with your current supplier?", "en", P),
+    ("How is the new ERP working out so far?", "en", P),
+    ("What takes the most effort when onboarding new staff?", "en", P),
+    ("Hoe ervaart u de samenwerking met uw huidige leverancier?", "nl", P),
+    ("Hoe bevalt het nieuwe ERP tot nu toe?", "nl", P),
+    ("Waar wringt het in de overdracht tussen binnendienst en magazijn?", "nl", P),
+    # near misses: working out a price is a calculation, years of experience a fact
+    ("How do you work out the prices for a new customer?", "en", S),
+    ("How many years of experience do your drivers have?", "en", S),
+    # what they have from it, what it saves them, the time it frees up
+    ("Would it be of use to you if the engineer saw the fault code beforehand?", "en", N),
+    ("How much peace of mind would it give you if the stock were always right?", "en", N),
+    ("What would you do with the time that frees up?", "en", N),
+    ("Heeft u er iets aan als de monteur vooraf de storingscode ziet?", "nl", N),
+    ("Scheelt het u tijd als de pakbonnen automatisch worden gemaakt?", "nl", N),
+    ("Wat zou u met de vrijgekomen tijd doen?", "nl", N),
+    # what customers notice "of it" when work is done twice
+    ("Wat merken uw klanten ervan als de monteur twee keer moet komen?", "nl", IM),
+    ("What do your customers notice when the engineer has to come back a second time?", "en", IM),
+    # near miss: a price "erbij" (on top) points back at nothing
+    ("Wat kost de installatie erbij?", "nl", S),
+])
+def test_experience_of_the_current_solution_what_it_gives_them_and_work_done_twice(
+        question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
