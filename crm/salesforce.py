@@ -118,7 +118,8 @@ class SalesforceConnector:
     # --- pulls ---
 
     def check(self) -> None:
-        self._call(lambda sf: sf.limits(), "the API limits")
+        """Reads the API version's list of resources, which every user with 'API Enabled' may."""
+        self._call(lambda sf: sf.restful(""), "the API")
 
     def pull_owners(self) -> Iterator[CrmOwner]:
         for row in self._query(f"SELECT {', '.join(USER_FIELDS)} FROM User WHERE IsActive = true"):
@@ -143,13 +144,21 @@ class SalesforceConnector:
             yield row["Id"]
 
     def usage(self) -> ApiUsage | None:
-        """The daily API requests from the last answer's Sforce-Limit-Info, else from the limits resource."""
-        if self._adapter.limit_info:
-            seen = Salesforce.parse_api_usage(self._adapter.limit_info).get("api-usage")
-            if seen:
-                return ApiUsage(used=seen.used, limit=seen.total)
-        daily = self._call(lambda sf: sf.limits(), "the API limits")["DailyApiRequests"]
+        """The daily API requests: from the last answer's Sforce-Limit-Info, else from the limits resource, else
+        (that resource needs 'View Setup and Configuration') from the header of a cheap call."""
+        if seen := self._seen_usage():
+            return seen
+        try:
+            daily = self._call(lambda sf: sf.limits(), "the API limits")["DailyApiRequests"]
+        except CrmAuthError:
+            self.check()
+            return self._seen_usage()
         return ApiUsage(used=daily["Max"] - daily["Remaining"], limit=daily["Max"])
+
+    def _seen_usage(self) -> ApiUsage | None:
+        seen = Salesforce.parse_api_usage(self._adapter.limit_info).get("api-usage") if self._adapter.limit_info \
+            else None
+        return ApiUsage(used=seen.used, limit=seen.total) if seen else None
 
     # --- pushes ---
 
@@ -310,7 +319,11 @@ class SalesforceConnector:
             session_id, instance = SalesforceLogin(
                 username=login.username, password=login.password, security_token=login.security_token,
                 sf_version=API_VERSION, session=self._http, scratch_url=login.url)
-        except SalesforceAuthenticationFailed as exc:
+        except SalesforceAuthenticationFailed as exc:  # its code is the HTTP status when the answer was no SOAP
+            if exc.code == 429:
+                wait = _seconds(self._adapter.retry_after)
+                raise CrmRateLimited(f"Salesforce's login is rate limited (429, Retry-After {wait} s): try again "
+                                     "later", wait) from exc
             if isinstance(exc.code, int) and exc.code >= 500:
                 raise CrmUnavailable(f"Salesforce's login answered {exc.code}: try again later") from exc
             raise CrmAuthError(

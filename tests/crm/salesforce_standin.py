@@ -136,6 +136,7 @@ class SalesforceStandIn:
     multi_currency: bool = True  # False: Opportunity has no CurrencyIsoCode (INVALID_FIELD when selected)
     daily_max: int = 15000  # DailyApiRequests.Max
     api_used: int = 0  # data requests counted against it
+    view_setup: bool = True  # False: the user lacks 'View Setup and Configuration', which the limits resource needs
     requests: list[Request] = field(default_factory=list)
     logins: dict[str, str] = field(default_factory=dict)  # username -> password followed by security token
     port: int = 0
@@ -288,6 +289,9 @@ class SalesforceStandIn:
         return response
 
     def _answer(self, request: Request) -> web.Response:
+        failure = self._failure(request)
+        if failure is not None:
+            return failure
         if request.method == "POST" and request.path.startswith("/services/Soap/u/"):
             return self._login(request)
         match = DATA_PATH.match(request.path)
@@ -295,9 +299,6 @@ class SalesforceStandIn:
             return _respond(ERRORS[404], 404)
         if request.headers.get("Authorization", "").removeprefix("Bearer ") not in self._sessions:
             return _respond(ERRORS[401], 401, {"WWW-Authenticate": "Token"})
-        failure = self._failure(request)
-        if failure is not None:
-            return failure
         self.api_used += 1
         if self.api_used > self.daily_max:
             return _respond(ERRORS[403], 403)
@@ -329,6 +330,12 @@ class SalesforceStandIn:
             return self._query(request, version, rest)
         if method == "GET" and (more := LOCATOR.match(rest)):
             return self._more(more["locator"], int(more["offset"]), version)
+        if method == "GET" and rest == "":
+            return _respond({name: f"/services/data/v{version}/{name}" for name in (
+                "sobjects", "query", "queryAll", "composite", "limits", "search", "recent", "tooling")})
+        if method == "GET" and rest == "limits" and not self.view_setup:
+            return _respond([{"message": "The user does not have the View Setup and Configuration permission",
+                              "errorCode": "INSUFFICIENT_ACCESS"}], 403)
         if method == "GET" and rest == "limits":
             return _respond({"DailyApiRequests": {"Max": self.daily_max,
                                                   "Remaining": max(self.daily_max - self.api_used, 0)},

@@ -503,3 +503,30 @@ def test_no_token_password_or_session_reaches_the_logs(standin, org, caplog, wai
     assert "salesforce query: SELECT" in caplog.text and "rate limited" in caplog.text  # the logs were captured
     for secret in (*sessions, PASSWORD, SECURITY_TOKEN):
         assert secret not in caplog.text
+
+
+def test_check_reads_the_resource_list_which_needs_no_permission_beyond_the_api(standin):
+    connect(standin).check()
+
+    assert [(r.path, r.status) for r in standin.requests] == [(f"/services/data/v{API_VERSION}/", 200)]
+
+
+def test_usage_without_view_setup_permission_reads_the_header_of_a_cheap_call(standin):
+    standin.view_setup = False
+
+    assert connect(standin).usage() == ApiUsage(used=2, limit=15000)
+    assert [r.status for r in standin.requests] == [403, 200]
+
+
+def test_a_login_server_that_fails_is_unavailable_and_one_that_limits_is_rate_limited(standin):
+    def login() -> SalesforceConnector:
+        return connect(standin, username=USERNAME, password=PASSWORD, security_token=SECURITY_TOKEN)
+
+    standin.fail(503, match="/services/Soap/u/")
+    with pytest.raises(CrmUnavailable, match="Salesforce's login answered 503"):
+        login().check()
+    standin.fail(429, retry_after=3, match="/services/Soap/u/")
+    with pytest.raises(CrmRateLimited) as limited:
+        login().check()
+
+    assert limited.value.retry_after == 3
