@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -80,9 +80,9 @@ class _InvalidField(CrmRejected):
 @dataclass(frozen=True)
 class _Login:
     username: str
-    password: str
-    security_token: str
-    url: str
+    password: str = field(repr=False)
+    security_token: str = field(repr=False)
+    url: str = ""
 
 
 class SalesforceConnector:
@@ -94,7 +94,8 @@ class SalesforceConnector:
                  username: str | None = None, password: str | None = None, security_token: str | None = None,
                  domain: str = "login", login_url: str | None = None, verify: bool | str = True,
                  timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        """`verify` is True or the path of a CA bundle to trust instead of the system's; `sleep` waits out a 429."""
+        """`domain` is "login", "test" (a sandbox) or a My Domain's ("acme.my"); `verify` is True or the path of a CA
+        bundle to trust instead of the system's; `sleep` waits out a 429."""
         self._adapter = CountingAdapter(timeout, verify)
         self._http = counting_session(self._adapter)
         self._sleep = sleep
