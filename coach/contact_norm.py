@@ -14,7 +14,8 @@ The rule:
 - The interval runs from the later of the last visit and the day the account got its present class, so an
   account never visited is due one interval after it got its class, and one that has just become an A-account
   gets one interval to be visited, however long ago its last visit was. A visit after `today` (planned, not
-  yet made) does not count.
+  yet made) does not count; such a visit planned is shown with the account, which stays overdue until the
+  visit is made.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 DAYS_A_YEAR = 365
 NORM_STATUSES = ("prospect", "customer")
@@ -38,6 +40,7 @@ class AccountVisits:
     abc_class: str | None
     class_since: date | None  # the day it got its present class
     last_visit: date | None  # the last visit made, on or before the day asked about
+    next_visit: date | None = None  # the first visit planned from that day on
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,15 @@ class VisitDue:
     last_visit: date | None  # None: never visited
     due_date: date
     days_overdue: int
+    next_visit: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As `digest --json` and `followups list --json` give it."""
+        return {"account_id": self.account_id, "account": self.account, "abc_class": self.abc_class,
+                "visits_a_year": self.visits_a_year,
+                "last_visit": self.last_visit.isoformat() if self.last_visit else None,
+                "due_date": self.due_date.isoformat(), "days_overdue": self.days_overdue,
+                "next_visit": self.next_visit.isoformat() if self.next_visit else None}
 
 
 def interval_days(visits_a_year: int) -> int:
@@ -73,5 +85,5 @@ def overdue_visits(norms: Mapping[str, int], accounts: Iterable[AccountVisits], 
         due_date = max(known) + timedelta(days=interval_days(visits))
         if today > due_date:
             due.append(VisitDue(a.account_id, a.account, a.owner_id, a.abc_class or "", visits, a.last_visit,
-                                due_date, (today - due_date).days))
+                                due_date, (today - due_date).days, a.next_visit))
     return sorted(due, key=lambda v: (-v.days_overdue, v.account.casefold(), v.account_id))

@@ -86,6 +86,16 @@ def test_a_visit_after_the_day_asked_about_makes_nothing_overdue() -> None:
     assert days_overdue(account(last=TODAY + timedelta(days=3))) is None
 
 
+def test_a_visit_planned_leaves_the_account_overdue_and_goes_along() -> None:
+    planned = AccountVisits(1, "Acme", 1, "customer", "A", date(2026, 1, 1), TODAY - timedelta(days=70),
+                            next_visit=TODAY + timedelta(days=2))
+    [due] = overdue_visits(BOOK, [planned], TODAY)
+    assert due.days_overdue == 10 and due.next_visit == TODAY + timedelta(days=2)
+    assert due.to_json() == {"account_id": 1, "account": "Acme", "abc_class": "A", "visits_a_year": 6,
+                             "last_visit": "2027-03-23", "due_date": "2027-05-22", "days_overdue": 10,
+                             "next_visit": "2027-06-03"}
+
+
 def test_most_overdue_first_then_by_name() -> None:
     accounts = [account("Beta", last=TODAY - timedelta(days=70), account_id=2),
                 account("alpha", last=TODAY - timedelta(days=70), account_id=3),

@@ -66,8 +66,23 @@ def test_the_rep_gets_their_own_classed_accounts_with_the_last_visit_by_anyone(r
         accounts = by_name(found)
         assert set(accounts) == {"Acme", "Globex"}  # neither Bob's account nor one without a class
         assert accounts["Acme"] == AccountVisits(acme, "Acme", store.user("console:alice").id, "customer", "A",
-                                                 date(2025, 10, 20), date(2026, 10, 1))
+                                                 date(2025, 10, 20), date(2026, 10, 1), TODAY + timedelta(days=1))
         assert accounts["Globex"].last_visit == date(2026, 8, 5) and accounts["Globex"].abc_class == "B"
+
+
+def test_the_next_visit_is_the_first_planned_from_today_on_and_not_yet_debriefed(runtime: Runtime) -> None:
+    with runtime.sessions() as s:
+        store = team_with_reps(s)
+        acme, globex, initech = (classed(store, "alice", name) for name in ("Acme", "Globex", "Initech"))
+        visit(s, acme, "bob", status="planned", planned_on=TODAY + timedelta(days=9))
+        visit(s, acme, "alice", status="prepared", planned_on=TODAY + timedelta(days=3))
+        visit(s, acme, "alice", status="planned", planned_on=TODAY - timedelta(days=1))  # passed, never made
+        visit(s, globex, "alice", status="planned", planned_on=TODAY)
+        visit(s, initech, "alice", status="debriefed", planned_on=TODAY + timedelta(days=2))  # debriefed early
+        accounts = by_name(store.contact_norm_accounts(store.user("console:alice"), TODAY)[1])
+        assert accounts["Acme"].next_visit == TODAY + timedelta(days=3) and accounts["Acme"].last_visit is None
+        assert accounts["Globex"].next_visit == TODAY and accounts["Globex"].last_visit is None
+        assert accounts["Initech"].next_visit is None and accounts["Initech"].last_visit is None
 
 
 def test_a_visit_not_planned_is_made_the_day_it_was_debriefed_or_else_prepared(runtime: Runtime) -> None:
