@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from coach import contact_norm_view
 from coach.dates import parse_date
@@ -43,6 +44,15 @@ def listing(ctx: Ctx) -> list[Block]:
     none = ctx.gettext("You have no open follow-ups. A debrief sets the next one.")
     mine = _listing(ctx, items) if items else [text(none)]
     return mine + contact_norm_view.section(ctx, contact_norm_view.visits_due(ctx))
+
+
+def listing_json(ctx: Ctx) -> dict[str, Any]:
+    """What `listing` shows, as `salescoach followups list --json` prints it."""
+    return {"user": ctx.user.identity, "generated_at": ctx.now.isoformat(), "today": ctx.today.isoformat(),
+            "followups": [{"id": f.id, "account": f.account_name, "action": f.action, "kind": f.kind,
+                           "due": f.due_at.isoformat(), "overdue": f.due_at < ctx.now}
+                          for f in ctx.store.open_followups(ctx.user)],
+            "overdue_visits": [v.to_json() for v in contact_norm_view.visits_due(ctx)]}
 
 
 def _listing(ctx: Ctx, items: list[FollowUpInfo]) -> list[Block]:
