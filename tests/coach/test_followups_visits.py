@@ -16,6 +16,7 @@ from storage.sales_teams import add_member, create_team, update_team
 from storage.store import SqlStore
 from tests.coach.chat_helper import Chat
 from tests.coach.test_account_memory import prepare
+from tests.coach.test_digest import assert_fits
 from tests.conftest import TEST_NOW
 
 TODAY = TEST_NOW.date()
@@ -110,3 +111,16 @@ def test_in_dutch(runtime: Runtime, clock) -> None:
     out = chat.send("opvolging")
     assert "nog niet bezocht, 40 dagen over tijd; bezoek gepland op di 1 dec" in out  # overdue until it is made
     assert "plan Bakkerij volgende week dinsdag" in out  # the tip names an account with no visit planned
+
+
+def test_a_long_listing_fits_one_slack_message_and_one_teams_card(runtime: Runtime, clock) -> None:
+    long = "W" * 190
+    seed_accounts(runtime, "console:alice", {f"{long} Nr{n:02d}": ("A", "customer", 100 + n) for n in range(14)})
+    chat = Chat(runtime.coach(clock=clock), "alice")
+    for n in range(12):
+        chat.send(f"plan {long} Nr{n:02d} next friday")
+    out = chat.send("followups")
+    assert "…and 4 more." in out and out.count("visits a year") == 10  # ten named, the rest counted
+    assert out.count("visit planned for") == 10  # all as overdue (a class given 100 days ago): the first by name
+    assert out.endswith(f"“plan {long} Nr12 next tuesday”.")  # the first with no visit planned, if not shown
+    assert_fits(chat.last)
