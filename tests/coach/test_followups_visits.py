@@ -124,3 +124,21 @@ def test_a_long_listing_fits_one_slack_message_and_one_teams_card(runtime: Runti
     assert out.count("visit planned for") == 10  # all as overdue (a class given 100 days ago): the first by name
     assert out.endswith(f"“plan {long} Nr12 next tuesday”.")  # the first with no visit planned, if not shown
     assert_fits(chat.last)
+
+
+def test_a_visit_debriefed_without_a_preparation_counts_too(runtime: Runtime, clock) -> None:
+    seed_accounts(runtime, "console:alice", {"Acme": ("A", "customer", 70)})
+    chat = Chat(runtime.coach(clock=clock), "alice")
+    assert "Acme — class A" in chat.send("followups")
+    chat.send("debrief Acme")
+    chat.send("A new deal")
+    chat.click("Still open")
+    out = chat.submit({"outcome": "They liked the demo", "stage": "prospect", "amount": "5000", "probability": "30",
+                       "decision_date": "2027-03-15", "dmu_known": "no"})
+    assert "Saved: Acme" in out
+    assert "Accounts due a visit" not in chat.send("followups")
+    with runtime.sessions() as s:
+        made = s.scalars(select(Visit).where(Visit.status == "debriefed", Visit.planned_on.is_(None))).one()
+        assert (made.visit_type, made.debrief["outcome"], made.debriefed_at) == ("unknown", "They liked the demo",
+                                                                                TEST_NOW)
+    assert "Outcome: They liked the demo" in chat.send("prep Acme")  # what I know: the last visit's outcome
