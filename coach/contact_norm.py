@@ -67,7 +67,7 @@ class VisitDue:
 
 
 def interval_days(visits_a_year: int) -> int:
-    """The most days between two visits that keep to a norm of `visits_a_year` (at least 1)."""
+    """The most days between two visits that keep to a norm of `visits_a_year`: 365 // N (six a year: 60)."""
     return DAYS_A_YEAR // visits_a_year
 
 
