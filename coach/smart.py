@@ -50,7 +50,7 @@ _DAYS = (
 _EVENTS = (
     r"visit|meeting|call|conversation|appointment|presentation|demo|review|intake|introduction|discussion"
     r"|negotiations?|session|consultation|workshop|tour|walkthrough"
-    r"|\w*(bezoek|gesprek|afspraak|overleg|presentatie|evaluatie|bespreking|sessie)|kennismaking\w*|intake\w*"
+    r"|\w*(bezoek|gesprek|afspraak|overleg|presentatie|evaluatie|bespreking|sessie|vergadering)|kennismaking\w*|intake\w*"
     r"|onderhandeling\w*|rondleiding|workshop"
 )
 _PERIODS = r"day|week|month|quarter|year|dag|week|maand|kwartaal|jaar"
@@ -76,6 +76,12 @@ _TIME = _rx(
     r"|says goodbye|say goodbye|hangs up|hang up)\b",
     r"\b(voor|voordat|als|wanneer|zodra) (ik|we|wij) (vertrek\w*|weggaan|wegga|weg ga|weg gaan|de deur uit|afscheid)",
     r"\bbefore (leaving|heading out|walking out|saying goodbye)\b|\b(voor|bij) (mijn |ons )?vertrek\b",
+    # leaving the visit with something is its end: "leave this meeting with", "het gesprek verlaten met"
+    rf"\b(leave|leaves|leaving|left|walk out of|walking out of|come out of|coming out of) (the|this|our|today's"
+    rf"|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b",
+    rf"\b(verlaat|verlaten|verliet|verlieten) (het|dit|deze|de|ons|onze) (\S+ ){{0,2}}({_EVENTS})\b",
+    rf"\b(het|dit|deze|de|ons|onze) (\S+ ){{0,2}}({_EVENTS}) (verlaten|verlaat|verliet)\b",
+    rf"\buit (het|dit|deze|de|ons|onze) (\S+ ){{0,2}}({_EVENTS}) (komen|kom|komt|lopen|loop|gaan|ga)\b",
     r"\b(voor|voordat|als|wanneer|zodra) (hij|zij|ze|de \S+)\b(\s+\S+){0,3}\s+(vertrekt|weggaat|weg gaat|verlaat"
     r"|ophangt)\b",
     rf"\beind(e)? (van )?(de |het |dit |deze )?((\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS}|q[1-4])|\d+)\b"
@@ -192,7 +198,9 @@ _FACT = _rx(
     r"\w*volumes?|concurrent\w*|aantal|wie|wanneer",
     r"welke|hoeveel|potentieel|planning|procedure",
     # their objections and doubts, once heard, are known: "hear the finance director's objections"
-    r"objections?|concerns|doubts|bezwaren|twijfels|bedenkingen)\b",
+    r"objections?|concerns|doubts|bezwaren|twijfels|bedenkingen",
+    # the score or mark they give something: "the rating their tenants gave", "het rapportcijfer"
+    r"\w*scores?|ratings?|grades?|marks|\w*cijfers?|beoordeling\w*)\b",
 )
 # The whole of their business moved over to us: "all 14 of their branches over to us", "al hun drukwerk bij ons".
 _WHOLE_BUSINESS = (r"\ball (\S+ )?(of )?their\b(\s+\S+){1,3}\s+(over )?to (us|our)\b"

@@ -97,6 +97,9 @@ _STATUS_QUO = {
         r"|as (you|they) (do|are)( now| today)?|the way (you|they) (do|are)( now| today)?|as before)"
         r"|(stay|stays|stick|sticks|remain|remains|continue|continues|carry on|keep going)( on)? with (the|your|their)"
         r" (current|existing|present|old)"
+        # the thing named in between: "left the maintenance contract as it is", "kept the current rota"
+        r"|(leave|leaves|left|keep|keeps|kept)\b(\s+\S+){1,4}\s+(exactly |just )?(as (it is|they are|is)|unchanged"
+        r"|the way (it is|they are))|(keep|keeps|kept) (the|your|their) (current|existing|present|old)"
     ),
     "nl": (
         r"(niets|niks) (doet|doen|deed|deden|onderneemt|ondernemen|verandert|veranderen|gebeurt)|status quo"
@@ -107,6 +110,8 @@ _STATUS_QUO = {
         r"|(" + _GO_ON_NL + r"|blijft|blijven)\b(\s+\S+){0,3}\s+(zoals nu|op deze manier|op de huidige manier)"
         r"|(bij|met) (het|de|uw|jullie|hun) (huidige|bestaande|oude)\b(\s+\S+){1,3}\s+(blijft|blijven|blijf|"
         + _GO_ON_NL + ")"
+        # the thing named in between: "als u het contract nog twee jaar zo laat", "de planning op deze manier laat"
+        r"|(zo|zoals (het|ze) (is|zijn)|op deze manier|op de huidige manier|ongewijzigd) (laat|laten|houdt|houden)"
     ),
 }
 _STATUS_QUO_RX = {lang: re.compile(rf"\b({pattern})\b") for lang, pattern in _STATUS_QUO.items()}
@@ -124,7 +129,7 @@ _BAD = {
         r"|engagement|response|utili[sz]ation|usage|availability|uptime)( rates?)?",
         r"false alarms?|power (cuts?|failures?)|blackouts?",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
-        r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
+        r"interruption\w*|out of stock|stock-?outs?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
         # too few hands, people waiting, bad marks: "short-staffed", "the longest queues", "bad reviews", "sit idle"
         r"short-?staffed|understaffed|undermanned|queues?|queuing|(long|longer|longest) (wait\w*|lines)|idle",
         r"bad|worse|worst|poor|negative (reviews?|feedback|publicity|ratings?|press)",
@@ -132,6 +137,12 @@ _BAD = {
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
         r"over budget|reject(s|ed|ion|ions)?",
+        # running over time or short of something: "keeps running over", "run short of gloves" (not "run over the list")
+        r"(run|runs|running|ran) over\b(?! (the|a|an|your|our|their|this|that|it|them)\b)|(run|runs|running|ran) short"
+        # out of supplies, not a contract that runs out (ends) or trucks run out of a depot (from it)
+        r"|(run|runs|running|ran) out of (?!(the|a|an|our|your|their|this|that)\b)",
+        # work on top of the job or done twice: "the extra manual checks", "duplicate work"
+        r"(extra|additional|duplicate|double) (\w+ )?(checks?|work|paperwork|steps?|trips?|handling|admin\w*|shifts?)",
         # work that gets stuck or piles up; claims for what went wrong (returns are a process: "what do you do with
         # returns"); going without what the job needs
         r"stuck|jam(s|med|ming)?|clogg(ed|ing)|clogs?|pil(e|es|ed|ing) up|backlogs?|(warranty|liability) claims?",
@@ -178,9 +189,15 @@ _BAD = {
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
         # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
         r"opnieuw (\w+ )?(plannen|doen|maken|invoeren|leveren|versturen|printen|drukken|rijden|inpakken)|overdoen",
+        r"opnieuw (moet|moeten|moest|moesten)\b|extra (\w+ )?(controles?|papierwerk|stappen|ritten|handelingen"
+        r"|administratie)",
+        # going wrong, running over or out: "loopt het spaak", "uit de hand", "lopen uit", "raakt de voorraad op"
+        r"spaak|uit de hand|\b(loopt|lopen|liep|liepen)\b(\s+\S+){0,3}\s+uit\b(?! (de|het|een)\b)",
+        r"\b(raakt|raken|raakte|raakten)\b(\s+\S+){0,5}\s+op\b(?! (de|het|een|tijd)\b)",
         r"(moet|moeten|moest|moesten) (\S+ ){0,2}(terug|opnieuw|nog een keer|twee keer|een tweede keer)"
         r" (komen|rijden|langs)",
-        r"dubbel (werk|invoeren)|dubbele (invoer|registratie)|voor niets|voor niks|(te)?vergeefs\w*",
+        r"dubbel (werk|invoeren)|dubbele (\w+ )?(invoer|registratie|werk|controles?)",
+        r"voor niets|voor niks|(te)?vergeefs\w*",
         # what is missing, people leaving, errors named with mis-, costs that are high
         r"ontbre\w*|personeelsverloop|(hoog|hoge|groot|grote) verloop|verloop (onder|bij)",
         r"verloop (van|in) (het |de |uw |jullie )?(personeel|medewerkers|mensen|team|\w+(ers|eurs|kundigen))",
@@ -299,10 +316,11 @@ _GOOD = {
     "en": _rx(
         r"\b(solv\w*|fix(ed)?|resolved?|better|fast|faster|quicker|easier|simpler|cheaper|smoother|shorter",
         r"improv\w*|twice as|success\w*",
-        r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help\w*|useful|valuable|worth|reliable|on time",
+        r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help(s|ed|ing|ful)?\b(?!-?desk)|useful|valuable|worth|reliable|on time",
         r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
         r"never (\w+ ){0,3}again|a thing of the past|without(?! (the |a |an |any )?(right|correct|proper|necessary"
-        r"|required|needed|relevant) )|eliminated?|avoid\w*|prevent\w*|get rid",
+        r"|required|needed|relevant) | (anyone|anybody|someone|somebody|any \w+) (notic|see|spot|know)\w*)"
+        r"|eliminated?|avoid\w*|prevent\w*|get rid",
         r"free(s|d|ing)? up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
         # free of something bad ("error-free"), time won back
         r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*",
@@ -320,9 +338,9 @@ _GOOD = {
     "nl": _rx(
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
         r"verleden tijd|succes\w*|automatiser\w*|twee keer zo",
-        r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
+        r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help(en|t)?\b(?!-?desk)|geholpen|nuttig|handig|waardevol|waard",
         r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lagere?|halveren|verlagen|verminderen",
-        r"niet meer|nooit meer|zonder(?! (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) )",
+        r"niet meer|nooit meer|zonder(?! (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) | dat\b)",
         r"voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
         r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
         r"vrijgekomen|vrijkom\w*|vrij (komt|komen|kwam)",
@@ -476,6 +494,8 @@ _PAYOFF = {
         r"\bof (any |much |real )?use (to|for) (you|your|them|their)\b|\bpeace of mind\b",
         # whether they would welcome it: "would your board appreciate it if", "would you welcome a single invoice"
         r"\b(would|will)\b(\s+\S+){1,3}\s+(appreciat\w*|welcome|value it|like it)\b",
+        # how welcome it is: "would it be interesting for you if", "how attractive would it be to have"
+        r"\b(interesting|attractive|appealing|welcome|desirable)\b.*\b(if|when|once|to have|to get)\b",
     ),
     "nl": _rx(
         r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
@@ -496,6 +516,8 @@ _PAYOFF = {
         r"\bschiet\w* (\S+ ){0,3}(er|daar|hier)mee op\b",
         r"\b(heeft|hebt|hebben|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier) (\w+ )?(iets|wat|veel) aan\b",
         r"\b(scheelt|scheelde) (het|dat|dit) (u|jullie|je|uw \w+)\b|\bgemoedsrust\b",
+        # being helped by it, or how welcome it is: "geholpen zijn met", "gebaat bij", "interessant als wij ..."
+        r"\b(geholpen|gebaat)\b|\b(interessant|aantrekkelijk|welkom|wenselijk)\b.*\b(als|wanneer|zodra|om)\b",
         # a relief to them: "is dat voor u een uitkomst", "een verademing", "een hele hulp"
         r"\been (\w+ )?(uitkomst|verademing|verlichting)\b|\been (hele|grote|echte) hulp\b",
     ),
@@ -544,7 +566,7 @@ _IMPLICATION = {
         r"\s+(gekost|kostte|kostten)\b",
         r"\b(kostte|kostten|gekost)\b(\s+\S+){0,3}\s+(klant\w*|orders?|opdracht\w*|contract\w*|deals?|omzet)\b",
         r"\bmisgelopen\b|\bmislo\w*|\b(omzet|orders?|klanten|opdrachten|inkomsten|boekingen|reserveringen"
-        r"|bestellingen|aanvragen|deals)\b.*\bmis\b",
+        r"|bestellingen|aanvragen|deals)\b(?!.*\bg(aat|aan|ing|ingen)\b.*\bmis\b).*\bmis\b",
         r"\bboete\w*|\bgekost\b",
         r"\b(wie|meer)\b.*\b(daar|hier)\w*\b.*\blast van\b|\b(daar|hier)\w*\b.*\b(wie|meer)\b.*\blast van\b",
         r"\b(werkt|werken|werkte|werkten)\b(\s+\S+){0,8}\s+door (in|op|naar|tot)\b|\bdoorwerk\w*|\bdoorgewerkt\b",
@@ -586,7 +608,8 @@ _HOLDS_UP = {
               r"|push(es|ed)? back|set(s)? back) (the|your|a|an|their|our|its|any|this|that|his|her)\b"),
     "nl": _rx(r"\b(de|het|uw|jullie|hun|een|onze|je)\b(\s+\S+){1,4}\s+(vertraagd|vertraagt|vertragen|verstoord"
               r"|verstoort|verstoren|opgehouden|uitgesteld|stilgelegd)\b",
-              r"\b(vertraagt|vertraagde|verstoort|verstoorde) (de|het|uw|jullie|hun|een|onze)\b"),
+              r"\b(vertraagt|vertraagde|vertragen|verstoort|verstoorde|verstoren)"
+              r" (de|het|uw|jullie|hun|een|onze|die|deze)\b"),
 }
 # How often a problem happens is part of the problem, not its consequence: "and how often does that happen".
 _FREQUENCY = _rx(r"\b(how (often|frequently)|hoe (vaak|dikwijls|regelmatig))\b(\s+\S+){0,3}?\s+(happen\w*|occur\w*"
@@ -621,6 +644,23 @@ _ASKS_DISSATISFACTION = {
 _CAUSES = {
     "en": _rx(r"\b(caus(e|es|ed|ing)|lead(s|ing)? to|led to|result(s|ed|ing)? in|give(s)? rise to)\b"),
     "nl": _rx(r"\b(zorg(t|en|de|den)\b(\s+\S+){0,4}\s+voor|leid(t|en|de|den)\b(\s+\S+){0,4}\s+tot|veroorzaa\w*)\b"),
+}
+# What a condition brings about, asked for: "what happens if", "how do they react when", "wat betekent het als".
+_CONSEQUENCE_ASKED = {
+    "en": _rx(r"\b(happen|happens|mean|means|react|reacts|respond|responds|notice|cost|costs)\b"
+              r"|\b(would|will) (you|they|your \w+) do\b"),
+    "nl": _rx(r"\b(gebeurt|gebeuren|betekent|betekenen|reageert|reageren|merkt|merken|kost|kosten)\b"
+              r"|\b(zou|zouden) (u|jullie|je|ze|uw \w+) (dan )?doen\b"),
+}
+# The condition's own clause: after "if", "when", "als", up to a comma or the end.
+_CONDITION_CLAUSE = re.compile(r"\b(if|when|whenever|once|als|wanneer|zodra|indien)\b([^,]*)")
+# What they could do with something won, or use it for: "what could you do with the space if", "waarvoor zou u de
+# uren gebruiken". A hypothetical about a gain: need-payoff unless the condition is bad news.
+_USE_OF_GAIN = {
+    "en": _rx(r"\bwhat\b(\s+\S+){0,3}\s+(would|could|might)\b(\s+\S+){0,2}\s+do with\b",
+              r"\b(would|could|might) (you|they|your \w+|the \w+) use\b(\s+\S+){1,5}\s+for\b"),
+    "nl": _rx(r"\bwat (zou|zouden|kunt|kan|kunnen) (\S+ ){1,6}(met|mee) (\S+ ){0,6}(doen|aan)\b",
+              r"\bwaar(voor)? (zou|zouden) (\S+ ){1,8}(voor )?(gebruiken|inzetten)\b"),
 }
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
@@ -798,6 +838,24 @@ def _names_bad(s: str, lang: str) -> bool:
             or any(kind == "bad" for kind, _, _ in _trends(s, lang)))
 
 
+def _cause_subject(s: str, cause: re.Match[str]) -> str:
+    """What causes: the words before the verb, and in Dutch verb-first order those between the verb and "tot" or
+    "voor" ("in hoeverre leiden de storingen tot overuren")."""
+    inner = cause.group(0).split()[1:-1]
+    return s[: cause.start()] + " " + " ".join(inner)
+
+
+def _bad_condition(s: str, lang: str) -> bool:
+    """A condition clause that is bad news: a bad thing, things left as they are, or a state not met ("when the
+    floors are not clean", "als de bestelling niet compleet is") unless something good is named in it."""
+    for m in _CONDITION_CLAUSE.finditer(s):
+        clause = m.group(2)
+        tone = _tone(clause, lang)
+        if tone == "bad" or _STATUS_QUO_RX[lang].search(clause) or (tone == "neutral" and _NEGATION.search(clause)):
+            return True
+    return False
+
+
 def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     """The SPIN kind and the words that gave it away (None for a plain situation question)."""
     if not question.isupper():  # "your IT partner": the acronym, not the pronoun that refers back
@@ -810,6 +868,14 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     quo = _STATUS_QUO_RX[lang].search(s)
     if quo and _WHEN.search(s[: quo.start()]):
         return SpinKind.IMPLICATION, quo.group(0)
+    # What follows from a condition that is bad news: "what would happen if the unit failed", "how do your tenants
+    # react when the floors are not clean", "wat betekent het als een opdracht opnieuw moet".
+    asked = _CONSEQUENCE_ASKED[lang].search(s)
+    if asked and _bad_condition(s, lang) and not _ASKS_DISSATISFACTION[lang].search(s):
+        return SpinKind.IMPLICATION, asked.group(0)
+    use = _USE_OF_GAIN[lang].search(s)
+    if use and not _bad_condition(s, lang) and tone != "bad":
+        return SpinKind.NEED_PAYOFF, use.group(0).strip()
     if not _find(_NOT_PAYOFF, lang, s):
         # Need-payoff: value words, or a hypothetical whose outcome is good (a bad one is an implication).
         cue = _find(_PAYOFF, lang, s)
@@ -842,8 +908,9 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
                                                                          + s[trouble.end():], lang):
         return SpinKind.PROBLEM, trouble.group(0)
     cause = _CAUSES[lang].search(s)
-    if cause and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: cause.start()], lang) \
-            and _names_bad(s[cause.end():], lang):
+    if cause and _names_bad(_cause_subject(s, cause), lang):  # a bad thing that leads to another: a consequence
+        return SpinKind.IMPLICATION, cause.group(0)
+    if cause and not _REFERS_BACK[lang].search(s) and _names_bad(s[cause.end():], lang):
         return SpinKind.PROBLEM, cause.group(0)
     # Implication: consequences, or cost/effect words that point back at a problem.
     cue = _find(_IMPLICATION, lang, s)
