@@ -355,7 +355,7 @@ class CrmPendingCompany(Base):
 class CrmSyncKind(Base):
     """How the sync of one kind of CRM record (owners, companies, deals, tasks) went last: its cursor (the highest
     modified time committed, from which the next incremental sync pulls), the last run's start, end and counts,
-    the records it skipped with their reason (the first `crm.sync.MAX_LISTED`), and its error."""
+    the records it skipped with their reason (the first `crm.ports.MAX_LISTED`), and its error."""
 
     __tablename__ = "crm_sync"
     __table_args__ = (UniqueConstraint("crm", "kind"),)
@@ -369,6 +369,7 @@ class CrmSyncKind(Base):
     succeeded_at: Mapped[datetime | None] = mapped_column()  # the end of the last run without an error
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"created": 3, "updated": 1, …}
     skipped: Mapped[list[Any]] = mapped_column(default=list)  # [{"id", "name", "reason"}]
+    unknown_stages: Mapped[list[Any]] = mapped_column(default=list)  # deals' stage labels the coach guessed for
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 

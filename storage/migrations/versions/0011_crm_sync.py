@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('succeeded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('counts', sa.JSON(), nullable=False),
     sa.Column('skipped', sa.JSON(), nullable=False),
+    sa.Column('unknown_stages', sa.JSON(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_sync')),
     sa.UniqueConstraint('crm', 'kind', name=op.f('uq_crm_sync_crm'))
