@@ -73,6 +73,8 @@ class Cursor:
 def owner_reason(email: str | None, link: OwnerLink) -> str:
     if email is None:
         return "has no e-mail in the CRM to match a chat user by"
+    if len(link.matches) == 1:
+        return f"its e-mail {email} is another CRM owner's too, and {link.matches[0]} is linked to that one"
     if link.matches:
         return (f"{len(link.matches)} chat users have the e-mail {email} ({', '.join(link.matches)}): "
                 "link it to one of them only")
