@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from bot.crm_job import ScheduledCrmSync, crm_sync
 from bot.runtime import Runtime
+from bot.scheduler import Schedule
+from bot.server import crm_schedule
 from bot.settings import Settings
 from coach.clock import SetClock
 from crm.ports import SyncTakenOver
@@ -104,3 +106,20 @@ def test_serve_syncs_every_crm_sync_minutes_whichever_instance_is_first(
     finally:
         for rt in instances:
             rt.engine.dispose()
+
+
+def test_serve_schedules_the_sync_when_a_crm_is_configured(runtime: Runtime, crm: MemoryCrm,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    assert crm_schedule(runtime) is None  # no CRM: the coach's own database is the CRM
+    monkeypatch.setattr("crm.factory.connector_from", lambda _settings: crm)
+    scheduled = crm_schedule(runtime)
+    assert isinstance(scheduled, ScheduledCrmSync)
+
+    async def job_ids(crm_job: ScheduledCrmSync | None) -> set[str]:
+        schedule = Schedule(*[None] * 5, crm=crm_job)  # only registered here, never run
+        await schedule.start()
+        schedule.scheduler.shutdown(wait=False)
+        return {job.id for job in schedule.scheduler.get_jobs()}
+
+    assert {"crm", "crm-at-start"} <= asyncio.run(job_ids(scheduled))
+    assert not {"crm", "crm-at-start"} & asyncio.run(job_ids(None))
