@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from coach.clock import Clock
-from crm.connector import CrmConnector, Kind
+from crm.connector import CrmConnector, CrmError, Kind
 from crm.mapped import Owner, Skipped, company_values, deal_values, task_values
 from crm.ports import KINDS, KindRun, OwnerLink, SyncChunk, SyncStore, SyncTakenOver
 
@@ -82,8 +82,6 @@ def owner_reason(email: str | None, link: OwnerLink) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    from crm.connector import CrmError
-
     text = str(exc) if isinstance(exc, CrmError) else f"{type(exc).__name__}: {exc}"
     return text[:500]
 

@@ -70,6 +70,7 @@ class _Records:
         self.accounts: dict[str, Account] = {}
         self.pending: dict[str, CrmPendingCompany] = {}
         self.users: dict[int, User] = {}
+        self.named: dict[tuple[str, str], Account | None] = {}  # (scope, name key) → the account, as far as read
 
     def load(self, company_ids: Iterable[str | None], user_ids: Iterable[int | None]) -> None:
         ids = list({i for i in company_ids if i is not None})
@@ -83,6 +84,17 @@ class _Records:
             self.users = {u.id: u for u in self.session.scalars(
                 select(User).options(joinedload(User.team)).where(User.id.in_(users)))}
 
+    def load_names(self, places: Iterable[tuple[str, str]]) -> None:
+        """Read at once the accounts that companies about to be placed may take over: (scope, name) pairs."""
+        wanted = {(scope, account_key(name)) for scope, name in places}
+        if not wanted:
+            return
+        self.named.update(dict.fromkeys(wanted))
+        scopes, keys = {scope for scope, _ in wanted}, {key for _, key in wanted}
+        for account in self.session.scalars(select(Account).where(Account.scope.in_(scopes),
+                                                                  Account.name_key.in_(keys))):
+            self.named[account.scope, account.name_key] = account
+
     def account(self, company_id: str | None, owner: User) -> Account | None:
         """The company's account; a waiting company is placed in `owner`'s team. None: not pulled yet."""
         if company_id is None:
@@ -92,14 +104,16 @@ class _Records:
             waiting = self.pending.pop(company_id)
             found = self.place(company_id, waiting.name, owner)
             self.session.delete(waiting)
+            self.session.flush()  # the caller needs its id
         return found
 
     def place(self, company_id: str, name: str, owner: User) -> Account:
         """The account for a company in `owner`'s team: the one of that name with no CRM id yet, else a new one
         (named with the CRM id too when the name is another company's there)."""
         scope = account_scope(owner)
-        same_name = self.session.scalar(select(Account).where(Account.scope == scope,
-                                                              Account.name_key == account_key(name)))
+        if (scope, account_key(name)) not in self.named:
+            self.load_names([(scope, name)])
+        same_name = self.named[scope, account_key(name)]
         if same_name is not None and same_name.crm_id is None:
             same_name.crm, same_name.crm_id, same_name.name = self.crm, company_id, name
             account = same_name
@@ -109,7 +123,7 @@ class _Records:
             account = Account(scope=scope, name=name, name_key=account_key(name), team_id=owner.team_id,
                               created_by_id=owner.id, crm=self.crm, crm_id=company_id)
             self.session.add(account)
-        self.session.flush()
+        self.named[scope, account.name_key] = account
         self.accounts[company_id] = account
         return account
 
@@ -122,6 +136,8 @@ def distinct_name(name: str, company_id: str) -> str:
 def save_companies(session: Session, crm: str, companies: list[CompanyValues]) -> ChunkResult:
     rows = _Records(session, crm)
     rows.load((c.crm_id for c in companies), (c.owner_user_id for c in companies))
+    rows.load_names((account_scope(rows.users[c.owner_user_id]), c.name) for c in companies
+                    if c.owner_user_id is not None and c.crm_id not in rows.accounts)
     counts: Counter[str] = Counter()
     for company in companies:
         account = rows.accounts.get(company.crm_id)
@@ -252,29 +268,29 @@ def save_tasks(session: Session, crm: str, tasks: list[TaskValues | TaskDone]) -
             continue
         base = (followup.crm_base or {}) if followup is not None else {}
         deal = deals.get(task.deal_id) if task.deal_id else None
-        account = None
+        account_id = None
         if followup is None or (base.get("deal"), base.get("company")) != (task.deal_id, task.company_id):
-            owner = rows.users[task.owner_user_id]
-            account = deal.account if deal is not None else rows.account(task.company_id, owner)
-            if account is None:
+            account = None if deal is not None else rows.account(task.company_id, rows.users[task.owner_user_id])
+            account_id = deal.account_id if deal is not None else account.id if account is not None else None
+            if account_id is None:
                 ref = f"deal {task.deal_id}" if task.deal_id else f"company {task.company_id}"
                 skipped.append(Skipped(task.crm_id, task.subject, f"its {ref} is not synced (yet)"))
                 waiting.append(task.modified_at)
                 continue
         if followup is None:
-            followup = FollowUp(owner_id=task.owner_user_id, account_id=account.id, action=task.subject,
+            followup = FollowUp(owner_id=task.owner_user_id, account_id=account_id, action=task.subject,
                                 due_at=task.due_at, kind="action", status="open", crm=crm, crm_id=task.crm_id)
             session.add(followup)
             found[task.crm_id] = followup
-            _merge_task(followup, task, account, deal)
+            _merge_task(followup, task, account_id, deal)
             counts["created"] += 1
         else:
-            counts["updated" if _merge_task(followup, task, account, deal) else "unchanged"] += 1
+            counts["updated" if _merge_task(followup, task, account_id, deal) else "unchanged"] += 1
     session.flush()
     return ChunkResult(dict(counts), skipped, waiting)
 
 
-def _merge_task(followup: FollowUp, task: TaskValues, account: Account | None, deal: Deal | None) -> bool:
+def _merge_task(followup: FollowUp, task: TaskValues, account_id: int | None, deal: Deal | None) -> bool:
     pulled = {"action": task.subject, "due_at": task.due_at.isoformat(), "owner": task.owner_user_id,
               "deal": task.deal_id, "company": task.company_id, "done": False}
     base = followup.crm_base or {}
@@ -287,8 +303,8 @@ def _merge_task(followup: FollowUp, task: TaskValues, account: Account | None, d
         followup.due_at, followup.reminded_at, followup.deferred_until = task.due_at, None, None
     if "owner" in changed:
         followup.owner_id = task.owner_user_id
-    if ("deal" in changed or "company" in changed) and account is not None:
-        followup.account_id, followup.deal_id = account.id, deal.id if deal is not None else None
+    if ("deal" in changed or "company" in changed) and account_id is not None:
+        followup.account_id, followup.deal_id = account_id, deal.id if deal is not None else None
     if "done" in changed or followup.status == "removed":  # reopened in the CRM, or back after it was removed
         followup.status, followup.done_at = "open", None
     followup.crm_base, followup.crm_modified_at = pulled, task.modified_at
