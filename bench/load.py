@@ -1,12 +1,17 @@
 """A bounded burst of concurrent signed Slack requests against one `salescoach serve` on loopback.
 
     python bench/load.py [--requests 3000] [--concurrency 50] [--database-url postgresql://…/db]
+    python bench/load.py --against REVISION [--rounds 3]   # the same load on an earlier revision, side by side
 
 The mix is what a busy team sends: slash commands (`/coach help`, `/coach pipeline`, `/coach smart …`),
 direct messages walking a preparation, and button clicks; 200 distinct users. Prints throughput, p50
 and p99 latency, the error count and the peak resident memory of the whole service (the web process
 and its worker processes, from /proc), and waits until every reply has been posted. Targets: zero
 errors, p99 under 250 ms at 50 concurrent, RSS under 200 MB.
+
+With `--against REVISION` it runs the same load on that revision too (a temporary git worktree, on this
+checkout's environment), alternating rounds, and prints the medians side by side: a change is "no worse" when
+its figures are not beyond the reference's by more than the rounds' own spread.
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +37,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.fresh_database import fresh_database  # noqa: E402
 from bench.slack_ack import percentile, wait_for_replies  # noqa: E402
 from tests.bot.slack_server import SECRET, TEAM, ServeProcess, sign  # noqa: E402
 from tests.bot.slack_standin import dm_of  # noqa: E402
@@ -123,37 +133,97 @@ class PeakRss:
         self._thread.join()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Figures:
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+    peak_mb: float
+    idle_mb: float
+    posted: int
+    drained: float
+
+
+def run_once(root: Path, database_url: str | None, requests: int, concurrency: int) -> Figures:
+    """One burst against `salescoach serve` run from the checkout at `root`, on a fresh database."""
     standin = subprocess.Popen([sys.executable, "-m", "tests.bot.slack_standin"], cwd=ROOT, stdout=subprocess.PIPE,
                                text=True)
     standin_base = f"http://127.0.0.1:{int(standin.stdout.readline())}"
-    with tempfile.TemporaryDirectory() as tmp:
-        server = ServeProcess(args.database_url or f"sqlite:///{tmp}/load.db", standin_base + "/api/",
-                              scheduler=True)  # as deployed: reminder, nudge and digest jobs in the same process
+    with fresh_database(database_url, "load.db") as url:
+        server = ServeProcess(url, standin_base + "/api/", scheduler=True,  # as deployed: the jobs run in it too
+                              root=root)
         try:
             idle_kb = tree_rss_kb(server.proc.pid)
             with PeakRss(server.proc.pid) as rss:
                 started = time.perf_counter()
-                latencies, rps, errors = asyncio.run(burst(server.base + "/slack/events", args.requests,
-                                                           args.concurrency))
-                posted = wait_for_replies(standin_base, int(args.requests * 0.95))
+                latencies, rps, errors = asyncio.run(burst(server.base + "/slack/events", requests, concurrency))
+                posted = wait_for_replies(standin_base, int(requests * 0.95))
                 drained = time.perf_counter() - started
         finally:
             server.stop()
             standin.terminate()
-    p99, peak_mb = percentile(latencies, 99), rss.peak_kb / 1024
-    database = "PostgreSQL" if args.database_url and "postgres" in args.database_url else "SQLite"
+    return Figures(rps, percentile(latencies, 50), percentile(latencies, 99), errors, rss.peak_kb / 1024,
+                   idle_kb / 1024, posted, drained)
+
+
+def line(f: Figures) -> str:
+    return (f"throughput {f.rps:.0f} req/s · p50 {f.p50:.1f} ms · p99 {f.p99:.1f} ms · errors {f.errors} · "
+            f"peak RSS {f.peak_mb:.0f} MB (idle {f.idle_mb:.0f} MB) · replies {f.posted}, the last {f.drained:.1f} s "
+            "after the first request")
+
+
+@contextmanager
+def checkout(revision: str) -> Iterator[Path]:
+    """The project at `revision`, in a temporary git worktree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reference"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(path), revision], cwd=ROOT, check=True)
+        try:
+            yield path
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Rounds alternating this checkout and the reference, then their medians side by side. The machine's noise
+    from run to run is large (±25% on two cores); the medians of several rounds are what to compare."""
+    ours: list[Figures] = []
+    theirs: list[Figures] = []
+    with checkout(args.against) as reference:
+        for n in range(args.rounds):
+            for name, root, into in (("this checkout", ROOT, ours), (args.against, reference, theirs)):
+                into.append(run_once(root, args.database_url, args.requests, args.concurrency))
+                print(f"round {n + 1} {name:>14}: {line(into[-1])}")
+    print()
+    print(f"{'median of ' + str(args.rounds):<22}{'this checkout':>16}{args.against:>16}{'ratio':>9}")
+    for label, pick, unit in (("throughput (req/s)", lambda f: f.rps, ".0f"), ("p50 (ms)", lambda f: f.p50, ".1f"),
+                              ("p99 (ms)", lambda f: f.p99, ".1f"), ("peak RSS (MB)", lambda f: f.peak_mb, ".0f"),
+                              ("errors", lambda f: f.errors, ".0f")):
+        a, b = statistics.median(map(pick, ours)), statistics.median(map(pick, theirs))
+        ratio = f"{a / b:.2f}" if b else "-"
+        print(f"{label:<22}{a:>16{unit}}{b:>16{unit}}{ratio:>9}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a fresh database on; default: a fresh "
+                                               "SQLite file")
+    parser.add_argument("--against", metavar="REVISION", help="also run the same load against this git revision "
+                                                              "and print both side by side")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds of each (default 3)")
+    args = parser.parse_args()
+    database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{args.requests} signed Slack requests (slash commands, DMs, clicks; {USERS} users), "
           f"{args.concurrency} concurrent, one instance on loopback, {database}")
-    print(f"throughput {rps:.0f} req/s · p50 {percentile(latencies, 50):.1f} ms · p99 {p99:.1f} ms · "
-          f"errors {errors} · peak RSS {peak_mb:.0f} MB (idle {idle_kb / 1024:.0f} MB, web + worker processes)")
-    print(f"replies posted: {posted}, the last {drained:.1f} s after the first request")
-    verdict = errors == 0 and p99 < TARGET_P99_MS and peak_mb < TARGET_RSS_MB
+    if args.against:
+        compare(args)
+        return 0
+    figures = run_once(ROOT, args.database_url, args.requests, args.concurrency)
+    print(line(figures))
+    verdict = figures.errors == 0 and figures.p99 < TARGET_P99_MS and figures.peak_mb < TARGET_RSS_MB
     print(f"target: 0 errors, p99 < {TARGET_P99_MS:.0f} ms, RSS < {TARGET_RSS_MB:.0f} MB: "
           f"{'PASS' if verdict else 'FAIL'}")
     return 0

@@ -54,10 +54,13 @@ def digest_json(numbers: DigestNumbers, previous: Snapshot | None) -> dict[str, 
             "new": {"deals": rep.new.count, "amount": _money(rep.new.amount)},
             "no_next_step": _deals(rep.no_next_step), "quote_rule": _deals(rep.quote_rule),
             "stalled": _deals(rep.stalled), "other_currency_deals": rep.other_currency,
+            "overdue_visits": rep.overdue_visits.count,
         })
     overdue = [{"owner": rep.name, "owner_id": rep.user_id, "followup_id": f.followup_id, "account": f.account,
                 "action": f.action, "due_date": f.due_at.isoformat()}
                for rep in numbers.reps for f in rep.overdue.first]
+    visits = [{"owner": rep.name, "owner_id": rep.user_id, **v.to_json()}
+              for rep in numbers.reps for v in rep.overdue_visits.first]
     forecast = numbers.forecast()
     return {
         "team": numbers.team, "week": numbers.week, "generated_at": numbers.now.isoformat(),
@@ -71,5 +74,6 @@ def digest_json(numbers: DigestNumbers, previous: Snapshot | None) -> dict[str, 
         "quotes_sent": numbers.quotes_sent, "quotes_won": numbers.quotes_won,
         "quotes_12_months": {"sent": numbers.year_quotes_sent, "won": numbers.year_quotes_won},
         "overdue_followups": sorted(overdue, key=lambda o: (o["due_date"], o["followup_id"])),
+        "overdue_visits": sorted(visits, key=lambda v: (-v["days_overdue"], v["account"].casefold(), v["account_id"])),
         "reps": reps,
     }

@@ -12,6 +12,7 @@ Attention points, per owner, for open deals (neither won nor lost):
   decision date (coach-domain §1, when a quote is justified);
 - stalled: no activity for 30 days or more, activity being the deal's last update, a visit created or
   debriefed, or a follow-up created or done.
+And per owner of accounts: an account overdue a visit by its class's contact norm (`coach.contact_norm`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from coach.contact_norm import VisitDue
+from coach.contact_norm_view import due_line
 from coach.i18n import Translator, translator
 from coach.outgoing import Outgoing
 from coach.pipeline import Forecast, MonthForecast, cents
@@ -153,6 +156,7 @@ class RepNumbers:
     no_next_step: Listed[DealRef] = Listed()  # largest amount first, as the two below
     quote_rule: Listed[DealRef] = Listed()
     stalled: Listed[DealRef] = Listed()
+    overdue_visits: Listed[VisitDue] = Listed()  # their accounts overdue a visit, the most overdue first
     role: str = "rep"  # or "manager"
 
     @property
@@ -167,7 +171,8 @@ class RepNumbers:
 
     @property
     def attention(self) -> int:
-        return self.overdue.count + self.no_next_step.count + self.quote_rule.count + self.stalled.count
+        return (self.overdue.count + self.no_next_step.count + self.quote_rule.count + self.stalled.count
+                + self.overdue_visits.count)
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,7 @@ class DigestNumbers:
     other_currency = property(lambda self: self._sum("other_currency"))
 
     def attention(self, name: str) -> int:
-        """The team's count of one attention point: overdue, no_next_step, quote_rule or stalled."""
+        """The team's count of one attention point: overdue, no_next_step, quote_rule, stalled or overdue_visits."""
         return sum(getattr(rep, name).count for rep in self.reps)
 
 
@@ -451,6 +456,8 @@ def _point_labels(say: _Say) -> dict[str, Callable[[int], str]]:
         "stalled": lambda n: ngettext("{n} deal without activity for {days} days",
                                       "{n} deals without activity for {days} days", n).format(
             n=n, days=STALLED_AFTER.days),
+        "overdue_visits": lambda n: ngettext("{n} account overdue a visit by its contact norm",
+                                             "{n} accounts overdue a visit by their contact norm", n).format(n=n),
     }
 
 
@@ -481,7 +488,8 @@ def _rep_detail(say: _Say, rep: RepNumbers) -> list[Block]:
     labels = _point_labels(say)
     blocks: list[Block] = [Heading(text=_("{name}: points of attention").format(name=truncate(rep.name, MAX_LABEL)))]
     sections = (("overdue", rep.overdue, _followup_line), ("no_next_step", rep.no_next_step, _deal_line),
-                ("quote_rule", rep.quote_rule, _quote_rule_line), ("stalled", rep.stalled, _stalled_line))
+                ("quote_rule", rep.quote_rule, _quote_rule_line), ("stalled", rep.stalled, _stalled_line),
+                ("overdue_visits", rep.overdue_visits, _visit_line))
     for name, listed, line in sections:
         if listed.count:
             blocks += _section(say, labels[name](listed.count),
@@ -519,3 +527,7 @@ def _quote_rule_line(say: _Say, d: DealRef) -> tuple[str | Span, ...]:
 def _stalled_line(say: _Say, d: DealRef) -> tuple[str | Span, ...]:
     return (*_deal_line(say, d), ", " + say.t.gettext("last activity {day}").format(day=say.day(d.last_activity)))
 
+
+
+def _visit_line(say: _Say, due: VisitDue) -> tuple[str | Span, ...]:
+    return due_line(say.t, due)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from coach import contact_norm_view
 from coach.dates import parse_date
 from coach.dialog import Ctx
 from coach.records import FollowUpInfo
@@ -37,10 +39,24 @@ def listing_item(ctx: Ctx, f: FollowUpInfo) -> list[Block]:
 
 
 def listing(ctx: Ctx) -> list[Block]:
-    _ = ctx.gettext
+    """The user's open follow-ups, then their accounts due a visit by the contact norm."""
     items = ctx.store.open_followups(ctx.user)
-    if not items:
-        return [text(_("You have no open follow-ups. A debrief sets the next one."))]
+    none = ctx.gettext("You have no open follow-ups. A debrief sets the next one.")
+    mine = _listing(ctx, items) if items else [text(none)]
+    return mine + contact_norm_view.section(ctx, contact_norm_view.visits_due(ctx))
+
+
+def listing_json(ctx: Ctx) -> dict[str, Any]:
+    """What `listing` shows, as `salescoach followups list --json` prints it."""
+    return {"user": ctx.user.identity, "generated_at": ctx.now.isoformat(), "today": ctx.today.isoformat(),
+            "followups": [{"id": f.id, "account": f.account_name, "action": f.action, "kind": f.kind,
+                           "due": f.due_at.isoformat(), "overdue": f.due_at < ctx.now}
+                          for f in ctx.store.open_followups(ctx.user)],
+            "overdue_visits": [v.to_json() for v in contact_norm_view.visits_due(ctx)]}
+
+
+def _listing(ctx: Ctx, items: list[FollowUpInfo]) -> list[Block]:
+    _ = ctx.gettext
     overdue = sum(1 for f in items if f.due_at < ctx.now)
     blocks: list[Block] = [Heading(text=_("Your follow-ups"))]
     if overdue:

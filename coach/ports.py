@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from coach.contact_norm import AccountVisits
 from coach.digest_policy import DigestNumbers, Snapshot
 from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
 
@@ -68,6 +69,10 @@ class CoachStore(Protocol):
               status: str | None = None, abc_class: str | None = None) -> None:
         """Keep what a debrief learned: each fact replaces the account's earlier value of that key (None
         forgets it); a status or class given replaces the account's."""
+
+    def contact_norm_accounts(self, user: UserInfo, today: date) -> tuple[dict[str, int], list[AccountVisits]]:
+        """The visits a year per class of the user's team (the book's without a team) and the accounts the user
+        owns that have a class, each with its last visit on or before `today` (see `coach.contact_norm`)."""
 
     def team_open_deals(self, user: UserInfo) -> list[tuple[str, DealInfo]] | None:
         """Open deals of the manager's own team with owner names; None unless `user` manages a team."""

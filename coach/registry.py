@@ -17,7 +17,7 @@ BUILTIN = (
     Command("cancel", "cancel stop annuleer annuleren"),
     Command("back", "back terug vorige"),
     Command("followups", "followups follow-ups followup follow-up opvolging opvolgacties", usage=(N_("followups"),),
-            help=N_("your open follow-ups; done, snooze or reschedule them")),
+            help=N_("your open follow-ups and accounts due a visit; done, snooze or reschedule them")),
     Command("done", "done klaar gedaan", needs_argument=True),
     Command("snooze", "snooze uitstellen", needs_argument=True),
     Command("reschedule", "reschedule move verzet verplaats", needs_argument=True),

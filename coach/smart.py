@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from coach.domain import VisitType
 from coach.i18n import N_, Translator
-from coach.spin import detect_language, normalize, words
+from coach.spin import detect_language, normalize
+from coach.vague_goals import subject_words, without_vague_phrases
 
 CRITERIA = ("specific", "measurable", "acceptable", "realistic", "time_bound")
 
@@ -61,12 +62,14 @@ _TIME = _rx(
     r"\b\d{1,2}[-/.]\d{1,2}([-/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b20\d\d\b|\bq[1-4]\b|\bweek \d+\b",
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm|uur)\b",
     r"\b(today|tomorrow|tonight|this (morning|afternoon)|eod|vandaag|morgen|overmorgen|vanavond|vanmiddag)\b",
-    rf"\b(this|deze|dit) ({_EVENTS}|{_PERIODS})\b|\b(next|coming|volgende|komende) ({_PERIODS})\b",
+    rf"\b(this|deze|dit) ({_EVENTS}|{_PERIODS})\b|\b(next|coming|volgende|komende) (few |couple of |paar )?"
+    rf"({_PERIODS}|{_UNITS})\b",
     # "at the end of the orientation meeting", "during Thursday's visit", "out of the follow-up meeting"
     rf"\b(during|in|at|after|before|by|end of|out of) (the|this|our|my|today's|\w+'s) (\S+ ){{0,2}}({_EVENTS})\b"
     r"(?! cent(er|re))",
     rf"\b(tijdens|in|na|bij|op) (het|dit|deze|ons|mijn|de|onze) (\S+ ){{0,2}}({_EVENTS})\b",
-    rf"\b(end|close) of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS})\b|\bat the end\b(?! of)",
+    rf"\b(end|close) of (the |this |next )?(\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS}|q[1-4]|20\d\d)\b"
+    r"|\bat the end\b(?! of)",
     # the end of the visit, said from the rep's side: "before I leave", "voordat we vertrekken"
     r"\b(before|when|by the time) (i|we) (leave|go|walk out|head out|say goodbye)\b",
     r"\b(before|when|by the time) (he|she|they|the \S+( \S+)?) (leaves|leave|walks out|walk out|heads out|head out"
@@ -75,7 +78,13 @@ _TIME = _rx(
     r"\bbefore (leaving|heading out|walking out|saying goodbye)\b|\b(voor|bij) (mijn |ons )?vertrek\b",
     r"\b(voor|voordat|als|wanneer|zodra) (hij|zij|ze|de \S+)\b(\s+\S+){0,3}\s+(vertrekt|weggaat|weg gaat|verlaat"
     r"|ophangt)\b",
-    rf"\beind(e)? (van )?(de |het |dit |deze )?({_EVENTS}|{_PERIODS}|{_MONTHS}|\d+)\b|\baan het eind(e)?\b(?! van)",
+    rf"\beind(e)? (van )?(de |het |dit |deze )?((\S+ ){{0,2}}({_EVENTS}|{_PERIODS}|{_MONTHS}|q[1-4])|\d+)\b"
+    r"|\baan het eind(e)?\b(?! van)",
+    # a holiday or a season as the deadline: "before Christmas", "voor de zomervakantie", "after the summer"
+    r"\b(before|by|until|till|after|ahead of|around|voor|na|tot|rond|tegen) (the |de |het )?(christmas|easter|new year"
+    r"|year-end|summer (holidays?|break)|kerst\w*|pasen|nieuwjaar|oud en nieuw|jaarwisseling|jaareinde"
+    r"|(zomer|kerst|herfst|voorjaars|mei|krokus)vakantie|bouwvak|summer|winter|spring|autumn|fall|zomer|voorjaar"
+    r"|najaar|herfst)\b",
     r"\b(during|tijdens)\b|\bna afloop\b|\buiterlijk\b|\bno later than\b|\bdeadline\b",
     rf"\b(within|in|binnen|over)( the| de)?( next| coming| komende| volgende)? ({_COUNT}) ({_UNITS})\b",
 )
@@ -106,6 +115,13 @@ _DELIVERABLE = _rx(
     # a date fixed with them: "een datum vastleggen voor de demo", "pin down a date for the trial"
     r"\b\w*(datum|moment|date)\b (\S+ ){0,2}(vastleggen|vastgelegd|vast te leggen|prikken|geprikt|te prikken)\b",
     r"\b(pin down|settle on|fix|set|agree on) (a |the )?(\S+ )?(date|moment)\b",
+    # in the diary: "a follow-up meeting with the facility manager in the diary", "in de agenda"
+    r"\b(in|into) (the|their|our|my|his|her|de|hun|onze|mijn) (diary|diaries|calendar|agenda)\b",
+    # a meeting obtained: "secure a meeting with the plant director", "een tweede gesprek met de directeur plannen"
+    rf"\b(secur\w*|arrang\w*|set up|setting up|organi[sz]\w*|get|getting|land|landing|fix|plan|planning|line up"
+    rf"|into)\b(\s+\S+){{0,3}}\s+\w*({_EVENTS}|appointments|visits|demos|calls|sessions|reviews)\b",
+    rf"\b\w*({_EVENTS})\b(\s+\S+){{0,6}}\s+(te )?(plannen|regelen|organiseren|maken|prikken|arrangeren)\b",
+    rf"\b(plannen|regelen|organiseren|arrangeren)\b(\s+\S+){{0,4}}\s+\w*({_EVENTS})\b",
     # a decision or a fact that a yes or no settles: "decide together whether", "samen bepalen of"
     r"\b(decide|determine|establish|agree|know|find out|check|confirm|settle|clarify)\b(\s+\S+){0,3}\s+whether\b",
     r"\b(bepalen|beslissen|besluiten|weten|nagaan|achterhalen|vaststellen|checken|navragen|afspreken|afstemmen) of\b",
@@ -155,7 +171,7 @@ _PURPOSE = _rx(r"(,\s*|\s)(so that|so we can|so i can|in order to|zodat|om later
 _AUDIENCE = _rx(r"\b(with|to|for|met|aan|voor) (the|their|our|de|het|hun|onze) (\S+ ){0,2}(dmu|team|board"
                 r"|management|directie|managementteam)\b")
 _KNOW = _rx(r"\b(know|find out|learn|establish|identify|determine|clarify|check|map|weten|weet|ken|kent|kennen"
-            r"|achterhalen"
+            r"|achterhalen|clarity|clear (on|about)|duidelijkheid|helderheid|helder"
             r"|vaststellen|duidelijk|uitzoeken|nagaan|checken|navragen|inventor(y|ise|ize)\w*|take stock"
             r"|inventaris\w*|opvragen|uitvragen|vragen naar|hear|horen"
             # the customer tells it: "get them to tell us their budget", "de prijzen laten noemen"
@@ -174,7 +190,9 @@ _FACT = _rx(
     # Dutch compounds: "schoonmaakkosten", "inkoopprijzen", "energieleverancier", "opleverdatum"
     r"\w*leveranciers?|\w*datum|beslis\w*|behoeften?|eisen|wensen|\w*prijs|\w*prijzen|\w*kosten|\w*budget\w*",
     r"\w*volumes?|concurrent\w*|aantal|wie|wanneer",
-    r"welke|hoeveel|potentieel|planning|procedure)\b",
+    r"welke|hoeveel|potentieel|planning|procedure",
+    # their objections and doubts, once heard, are known: "hear the finance director's objections"
+    r"objections?|concerns|doubts|bezwaren|twijfels|bedenkingen)\b",
 )
 # The whole of their business moved over to us: "all 14 of their branches over to us", "al hun drukwerk bij ons".
 _WHOLE_BUSINESS = (r"\ball (\S+ )?(of )?their\b(\s+\S+){1,3}\s+(over )?to (us|our)\b"
@@ -261,6 +279,13 @@ _CLOSE = _rx(
     # the customer switching supplier: "switch to our package", "overstappen"
     r"\b(switch\w*|mov(e|es|ing)|chang(e|es|ing)|convert\w*|migrat\w*)( over)? to (us|our)\b",
     r"\b(overstappen|overstapt|over te stappen|overgestapt|overgaan naar ons|over te gaan naar ons)\b",
+    # the deal closed, said without naming it: "close it", "seal the deal", "bring it home", "het rond krijgen"
+    r"\b(close|closing|clinch\w*|seal|sealing|nail|nailing|land|landing) (it|this one|the deal|this deal)\b"
+    r"|\bbring(ing)? (it|this one|the deal) home\b|\bover the line\b",
+    r"\b(rond (te )?(krijgen|maken)|binnen (te )?slepen|binnenslepen|in de pocket|over de streep)\b",
+    # becoming their supplier: "become their exclusive supplier of workwear", "hun vaste leverancier worden"
+    r"\b(become|becoming|becomes) (their|the|its) (\S+ ){0,2}(supplier|vendor|partner)\b",
+    r"\b(hun|de) (\S+ ){0,2}(leverancier|partner)\b(\s+\S+){0,3}\s+(te )?worden\b",
     # with what moves named in between: "move their whole fleet to our platform", "hun drukwerk bij ons onderbrengen"
     r"\b(switch|mov|migrat|transfer|convert)\w* (all (\S+ )?(of )?|the )?(their|its|the customer's|the entire"
     r"|the whole|entire|whole) (\S+ ){0,3}(over )?to (us|our)\b(?! (office|showroom|site|premises|demo|event|meeting"
@@ -298,7 +323,7 @@ _LATER = _rx(r"\b(follow-up|followup|next (meeting|visit|appointment)|appointmen
              r"|so that|so we can|so i can|in order to|zodat|om later"
              r"|volgende (afspraak|bezoek|gesprek)|plan\w*|schedul\w*|book\w*|inplannen)\b")
 _ABSURD = _rx(
-    r"\b100 ?%|\ball (of )?their (sites|locations|branches|business|orders|purchases|spend|volume|stores"
+    r"\b100 ?% (of|van)\b|\ball (of )?their (sites|locations|branches|business|orders|purchases|spend|volume|stores"
     r"|offices|plants)\b|\bentire (fleet|business|company|organi[sz]ation|account)\b",
     r"\bevery (site|location|branch|store)\b|\bmarket share\b|\b(exclusive|sole) (supplier|deal|contract)\b",
     # also with their number: "all 40 of their stores", "alle 120 vestigingen"
@@ -332,61 +357,17 @@ _THIS_FOLLOWUP = _rx(r"\b(the|this|our|today's|\w+'s|het|dit|deze|de|ons) (follo
 # Asking whether they would buy is not closing: "find out whether they want to switch", "nagaan of ze tekenen".
 _ASKED = _rx(r"\b(whether|(find out|know|check|ask|see|learn|establish|determine|clarify|discuss|hear|gauge|test) if"
              r"|(weten|nagaan|vragen|navragen|checken|achterhalen|bespreken|afspreken|peilen|kijken|horen) of)\b"
-             r"(\s+\S+){0,6}\s*$")
-_VAGUE = frozenset(
-    """a an the and or of to for with in on at by about from our their them they we us i my me it this that
-    these those some any more most much many lot lots very really just well also maybe hopefully possibly
-    have has get make see know go goes going talk chat discuss meet visit do try hope want would like build
-    maintain keep leave show explore understand learn feel find out sell selling win create introduce present
-    good nice great positive first new strong solid warm open friendly pleasant productive successful useful
-    better best conversation talk meeting contact relationship relation rapport trust impression customer
-    client prospect company business people person opportunity opportunities chance idea feeling vibe
-    atmosphere connection introduction ourselves each other sales revenue products services solutions things
-    stuff something anything everything general overall how what see happens goal objective increase grow
-    check going went hear listen ask questions look around catch up update touch base whether if there
-    interest interested interesting fun relaxed enjoy together next steps options possibilities potential
-    warm constructive effective happy satisfied picture bond network connect sound inform strengthen deepen
-    discover hold conduct run push hard pushen moving move moves forward ahead rolling ball further progress
-    de het een en of van voor met in op aan bij over om te naar uit door onze ons hun hen ze zij wij we ik
-    mijn hem haar het dit dat deze die er wat hoe wel ook eens even maar nog meer veel heel echt gewoon
-    misschien hopelijk hebben krijgen maken zien weten gaan gaat praten kletsen bespreken ontmoeten
-    bezoeken doen proberen hopen willen bouwen onderhouden houden laten verkopen winnen introduceren
-    presenteren goed goede leuk leuke mooi prettig positief positieve eerste nieuwe sterk sterke nuttig
-    gesprek kennismaken kennismaking kennis contact relatie vertrouwen indruk klant klanten prospect bedrijf
-    zaken mensen kans kansen idee gevoel sfeer producten diensten oplossingen dingen iets alles algemeen
-    verkoop omzet doel doelstelling verhogen groeien kijken loopt uitkomt afwachten bijpraten langsgaan
-    luisteren vragen stellen horen interesse peilen proeven koffie drinken gezellig samen volgende stappen
-    mogelijk mogelijkheden opties warme constructief constructieve fijn fijne open prettige succesvol
-    succesvolle effectief band netwerk verbinden aftasten informeren opbouwen versterken verdiepen verkennen
-    ontdekken begrijpen snappen leren voeren productief productieve tevreden blij beeld impressie
-    improve improving improved better ensure sure stay stays remain remains close closing deal trying chances
-    sign signing tekenen
-    verbeteren verbeterd beter kennen leren zorgen zorg ervoor blijft blijven sluiten afsluiten closen achterlaten
-    software range assortment portfolio catalogue catalog offering offerings line-up lineup
-    assortiment aanbod portfolio catalogus productaanbod
-    upsell upselling cross-sell cross-selling sell more extra possible maximum max
-    upsellen bijverkopen bijverkoop maximaal beweging bewegen gang brengen verder voortgang vooruitgang
-    are was were been being will can could should shall may might must does did done things thing going
-    zijn was waren wordt worden werd kan kunnen zal zullen moet moeten mag dingen""".split()
-)
+             r"(\s+\S+){0,6}\s*$",
+             # how they order is a fact to learn: "learn how they order paper", "horen wanneer ze bestellen"
+             r"\b(how|when|where|what|which|who|why|hoe|wanneer|waar|wat|welke|wie|waarom)\b(\s+\S+){0,2}\s*$")
 # Open-ended time ("at some point", "ooit"): no moment to check the goal against.
 _OPEN_ENDED = _rx(
     r"\b(at some (point|stage)|some ?day|sometime|eventually|in (the )?future|in due course",
     r"ooit|op (een gegeven|enig) moment|op den duur|te zijner tijd|tzt|op termijn|in de toekomst)\b",
+    # waiting for something with no date: "until the budget is there", "tot er budget is"
+    r"\b(until|till|totdat|tot (er|ze|zij|hij|de|het|hun))\b(\s+\S+){0,5}?\s+(is|are|has|have|comes?|arrives?|there"
+    r"|ready|klaar|beschikbaar|available|komt|zijn|heeft|hebben)\b",
 )
-# "the relationship with purchasing", "a good impression on the facility manager": a relationship, trust or an
-# impression is no concrete subject, whoever it is with (the person is only its audience).
-_ROLE = (r"((the|de|het|our|onze|their|hun|this|deze|dit|that|die|a|an|een|uw|your) )?\S+"
-         r"( (?!(and|en|or|to|om|so|zodat|about|over|during|tijdens|before|voor|by|at|in|for|with|met|on|op|bij"
-         r"|door)\b)\S+){0,3}")
-_RELATIONSHIP = _rx(
-    r"\b(relationship|relations?|rapport|bond|trust|confidence|goodwill|impression|connection|relatie|band"
-    r"|verstandhouding|vertrouwen|indruk|connectie|klik)( (maken|achterlaten|winnen|wekken|opbouwen))? (with|on|upon"
-    rf"|among|of|met|op|bij|onder|van) {_ROLE}",
-    rf"\b(op|bij) {_ROLE} (een )?(\S+ )?(indruk|vertrouwen) (maken|achterlaten|winnen|wekken)\b",
-    r"(\S+ ){0,2}\S+'s? (trust|confidence|goodwill|respect)\b",
-)
-
 # An outcome left to chance ("and see what happens", "hopefully a good result", "kijken hoe het gaat"): a goal
 # that ends like that, with nothing checkable in it, has no concrete aim, whatever it is about.
 _HEDGE = _rx(
@@ -422,11 +403,13 @@ _DAY_OF_MONTH = _rx(rf"\b\d{{1,2}}(st|nd|rd|th|e)? (of )?({_MONTHS}|may)\b",
                     rf"\b({_MONTHS}|may) \d{{1,2}}(st|nd|rd|th)?\b")
 # A percentage of nothing named ("50% further", "100% committed") is no concrete subject.
 _PERCENT = _rx(r"\b\d+([.,]\d+)? ?(%|percent\b|procent\b)")
+_PERCENT_OF = _rx(r"\b\d+([.,]\d+)? ?(%|percent\b|procent\b)( \S+)?")  # with what it is a percentage of
 
 
 def _specific(rest: str) -> bool:
-    rest = _PERCENT.sub(" ", rest)
-    return bool(_NUMBER.search(rest)) or any(w not in _VAGUE and len(w) > 2 for w in words(rest))
+    """A number or a word that names something, once vague phrases, relationships and percentages are out."""
+    rest = _PERCENT.sub(" ", without_vague_phrases(rest))
+    return bool(_NUMBER.search(rest)) or bool(subject_words(rest))
 
 
 def _acceptable(s: str) -> tuple[bool | None, str | None]:
@@ -438,7 +421,7 @@ def _acceptable(s: str) -> tuple[bool | None, str | None]:
         return False, "discount"
     if _MUTUAL.search(s):
         return True, None
-    return (False, "pushy") if _ONE_SIDED.search(s) else (None, None)
+    return (False, "one-sided") if _ONE_SIDED.search(s) else (None, None)
 
 
 _NUMBER_WORDS = {w: n for n, names in enumerate((
@@ -511,10 +494,13 @@ def check(goal: str, visit_type: VisitType, t: Translator, lang: str | None = No
     time_bound = bool(_TIME.search(s))
     # what the goal is about, without its deadline (the day of a date too: "by 1 March" names no subject)
     rest = _OPEN_ENDED.sub(" ", _TIME.sub(" ", _DAY_OF_MONTH.sub(" ", s)))
-    specific = _specific(_RELATIONSHIP.sub(" ", rest))
+    specific = _specific(rest)
     aim = _AUDIENCE.sub(" ", _PURPOSE.sub("", rest))  # what the visit itself achieves
-    # a number counts only for a goal about something: "get things moving, 50% further" has nothing to count
-    counted = _NUMBER.search(aim if specific else _PERCENT.sub(" ", aim))
+    # a number counts only for a goal about something: "get things moving, 50% further" has nothing to count, and
+    # "100% committed" is a degree of a mood, not a commitment obtained
+    if not specific:
+        aim = _PERCENT_OF.sub(" ", aim)
+    counted = _NUMBER.search(aim)
     measurable = bool(counted or _DELIVERABLE.search(aim) or _CLOSE.search(aim) or _OFFER.search(aim)
                       or _OUTCOME.search(aim)
                       or (_KNOW.search(aim) and _FACT.search(aim) and not _MORE.search(aim)))
@@ -547,6 +533,8 @@ def _feedback(t: Translator, visit_type: VisitType, *, specific: bool, measurabl
         lines.append(_("Acceptable: pressure is one-sided; aim for an outcome in both parties' interest."))
     elif why_not_acceptable == "discount":
         lines.append(_("Acceptable: discount is never an objective; aim for value to both sides."))
+    elif why_not_acceptable == "one-sided":
+        lines.append(_("Acceptable: this serves only your side; say what is in it for them."))
     if why_not_realistic == "absurd":
         lines.append(_("Realistic: aim for a step one visit can achieve."))
     elif why_not_realistic and visit_type is VisitType.FIRST:

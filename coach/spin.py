@@ -82,6 +82,34 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+# Leaving things as they are: doing nothing, carrying on the present way, staying with what they have. Its cost is
+# the consequence of the problems they live with ("what would happen if you did nothing", "als u zo doorgaat").
+_GO_ON_NL = r"(door|verder ?)(gaat|gaan|ga|werkt|werken|werk|draait|draaien|doet|doen|modder\w*)"
+_STATUS_QUO = {
+    "en": (
+        r"(do|does|did|doing|done) nothing|nothing (changes|changed|is done|gets done|happens)|status quo"
+        r"|(leave|leaves|left|keep|keeps) (it|things|everything|that|this) (as (it is|they are)"
+        r"|the way (it is|they are))"
+        # "carry on as you do now", "keep working like this", "stick with the current system"
+        r"|(carry|carries|carrying|go|goes|going) on (like this|this way|as (you|they|it) (do|does|are|is)"
+        r"( now| today)?|as before)"
+        r"|(keep|keeps|continue|continues|stay|stays|remain|remains)\b(\s+\S+){0,2}\s+(like this|this way"
+        r"|as (you|they) (do|are)( now| today)?|the way (you|they) (do|are)( now| today)?|as before)"
+        r"|(stay|stays|stick|sticks|remain|remains|continue|continues|carry on|keep going)( on)? with (the|your|their)"
+        r" (current|existing|present|old)"
+    ),
+    "nl": (
+        r"(niets|niks) (doet|doen|deed|deden|onderneemt|ondernemen|verandert|veranderen|gebeurt)|status quo"
+        r"|(alles )?(bij het oude|blijft zoals het is|laat zoals het is|zo laat)"
+        # "als u zo doorgaat", "op deze manier verder werkt", "bij het huidige systeem blijft"
+        r"|(zo|zoals nu|op deze manier|op de huidige manier|op de oude voet)\b(\s+\S+){0,2}\s+(" + _GO_ON_NL
+        + r"|blijft|blijven)"
+        r"|(" + _GO_ON_NL + r"|blijft|blijven)\b(\s+\S+){0,3}\s+(zoals nu|op deze manier|op de huidige manier)"
+        r"|(bij|met) (het|de|uw|jullie|hun) (huidige|bestaande|oude)\b(\s+\S+){1,3}\s+(blijft|blijven|blijf|"
+        + _GO_ON_NL + ")"
+    ),
+}
+_STATUS_QUO_RX = {lang: re.compile(rf"\b({pattern})\b") for lang, pattern in _STATUS_QUO.items()}
 # Bad things that happen: they make a question about a problem and give a clause a negative tone.
 _BAD = {
     "en": _rx(
@@ -97,15 +125,20 @@ _BAD = {
         r"false alarms?|power (cuts?|failures?)|blackouts?",
         r"damage\w*|overtime|extra (work|costs?|hours|time|pressure)|rework|scrap|disruption\w*",
         r"interruption\w*|out of stock|stockouts?|accidents?|absenteeism|sick|ill|absent|bankrupt\w*|quits?",
+        # too few hands, people waiting, bad marks: "short-staffed", "the longest queues", "bad reviews", "sit idle"
+        r"short-?staffed|understaffed|undermanned|queues?|queuing|(long|longer|longest) (wait\w*|lines)|idle",
+        r"bad|worse|worst|poor|negative (reviews?|feedback|publicity|ratings?|press)",
         # records that are wrong or incomplete, equipment that malfunctions
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
         r"over budget|reject(s|ed|ion|ions)?",
-        # doing nothing is the status quo's cost: "what would happen if you did nothing"
-        r"(do|does|did|doing|done) nothing|nothing (changes|changed|is done|gets done|happens)|status quo",
-        r"(leave|leaves|left|keep|keeps) (it|things|everything|that|this) (as (it is|they are)"
-        r"|the way (it is|they are))",
+        # work that gets stuck or piles up; claims for what went wrong (returns are a process: "what do you do with
+        # returns"); going without what the job needs
+        r"stuck|jam(s|med|ming)?|clogg(ed|ing)|clogs?|pil(e|es|ed|ing) up|backlogs?|(warranty|liability) claims?",
+        r"without (the |a |an |any )?(right|correct|proper|necessary|required|needed|relevant) \w+",
+        _STATUS_QUO["en"],
         # work done twice or for nothing
+        r"(has|have|had|need|needs|needed) to (come|go|drive|return)( back)? (twice|again|a second time)",
         r"redo(ne)?|re-?do(ing)?|re-?ent(er|ered|ering)|re-?key\w*|double (work|entry|data entry)|in vain|for nothing",
         r"wasted (trip|journey|visit|effort)",
         # people leaving, errors named with mis-, costs that are high: "staff turnover", "misprints"
@@ -121,24 +154,32 @@ _BAD = {
         r"\b(\w*(problee?m|storing|vertraging|klacht|fout|tekort|achterstand|misverstand)\w*|uitval\w*|uitvalt",
         r"(lage|lagere|laag|slechte|matige|zwakke) (\S+ )?(deelname|opkomst|bezetting|bezettingsgraad|motivatie"
         r"|betrokkenheid|respons|benutting|beschikbaarheid|uptime|animo)",
-        r"stilstand|stilstaat|stilval\w*|stilgevallen|stilgelegd|stil (staat|staan|ligt|liggen)",
+        r"stilstand|stilstaat|stilstaande?n?|stilval\w*|stilgevallen|stilgelegd|stil (staat|staan|ligt|liggen)",
+        # work that gets stuck or piles up; claims for what went wrong; going without what the job needs, or the
+        # wrong thing
+        r"(blijven|blijft|bleef|bleven)\b(\s+\S+){0,4}\s+(hangen|steken)|opstopping\w*|(stapelt|stapelen) (zich )?op",
+        r"garantieclaims?|reclamatie\w*",
+        r"zonder (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) \w+|verkeerde?n?",
         r"plat (ligt|gaat)|kapot\w*|defect\w*|te laat|misgaat|mis (gaat|gaan|ging|loopt)|vastlo\w*|vastgelopen",
         r"boete\w*|schade|verlie[sz]\w*|verloren|overuren|extra (werk|kosten|uren|tijd|druk)",
         # damage and its compounds ("beschadigd raken", "transportschade"), false alarms, things that go missing
         r"beschadig\w*|\w+schade(s|n)?|(vals|valse|loos|loze) (alarm\w*|melding\w*)",
         r"zoek (raakt|raken|raakte|raakten|geraakt)|zoekgeraakt|zoekraken|zoekraakt",
         r"(raakt|raken|raakte|raakten)\b(\s+\S+){1,5}\s+(zoek|kwijt)\b",
-        r"traag|onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
+        r"traag|trage|trager|onderbezet\w*|wachtrij\w*|(lange|langere|langste) (wachttijd\w*|rijen)|stilzitten",
+        r"slechte?r?|slechtste|negatieve (recensies|reviews|beoordelingen|feedback|publiciteit)",
+        r"onderbreking\w*|ongeluk\w*|gemist\w*|verzuim|ziek|zieke|ziekte\w*|ziekmeld\w*|crash\w*",
         r"herstell?\w*|verspill\w*|failliet|mislukt\w*|misgrijp\w*|onvolledig\w*|incompleet|onjuist\w*",
         # participles also as attributive adjectives: "een vertraagde zending", "uitgestelde leveringen"
         r"hapert|haperen|hapering\w*|vertraagde?n?|uitgestelde?n?|uitloop\w*|faal\w*|falen|gefaalde?n?",
         r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
         r"overschrijd\w*|overschreden|over de deadline|over het budget|afgekeurd\w*|afkeur\w*",
-        r"(niets|niks) (doet|doen|deed|deden|onderneemt|ondernemen|verandert|veranderen|gebeurt)|status quo",
-        r"(alles )?(bij het oude|blijft zoals het is|laat zoals het is|zo laat)",
+        _STATUS_QUO["nl"],
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
         # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
         r"opnieuw (\w+ )?(plannen|doen|maken|invoeren|leveren|versturen|printen|drukken|rijden|inpakken)|overdoen",
+        r"(moet|moeten|moest|moesten) (\S+ ){0,2}(terug|opnieuw|nog een keer|twee keer|een tweede keer)"
+        r" (komen|rijden|langs)",
         r"dubbel (werk|invoeren)|dubbele (invoer|registratie)|voor niets|voor niks|(te)?vergeefs\w*",
         # what is missing, people leaving, errors named with mis-, costs that are high
         r"ontbre\w*|personeelsverloop|(hoog|hoge|groot|grote) verloop|verloop (onder|bij)",
@@ -153,16 +194,46 @@ _BAD = {
         r"\b(gaat|gaan|ging|gingen|loopt|lopen|liep|liepen)\b.*\bmis\b",
     ),
 }
+# More than it should be is the problem itself, even when it is counted in time or money: "which part of the order
+# process takes longer than it should", "welk onderdeel kost meer tijd dan nodig".
+_EXCESS = {
+    "en": r"(longer|more|slower|later|harder|costlier|more often|more expensive)\b(\s+\S+){0,2}\s+than"
+          r" (it |they |you |we |i |you'd |they'd |we'd |i'd )?(should|ought|needs?|necessary|needed|expected|planned"
+          r"|hoped|agreed|promised|would like|want|wanted|like)",
+    "nl": r"(langer|meer|trager|later|vaker|duurder|moeilijker|lastiger)\b(\s+\S+){0,3}\s+dan (nodig|gewenst"
+          r"|verwacht|gepland|gehoopt|afgesproken|beloofd|de bedoeling|het zou moeten|zou moeten|(u|je|jullie|we|wij) "
+          r"(\S+ )?(wil|wilt|willen|wenst|zou|zouden))",
+}
+_EXCESS_RX = {lang: re.compile(rf"\b({pattern})\b") for lang, pattern in _EXCESS.items()}
+# The cost of an event, with "it" standing for the event: "what does it cost you when a technician has to come back",
+# "wat kost het als een wagen leeg terugrijdt". Not what they spend on something ("how much do you spend on cleaning
+# when the season starts"): that is a fact.
+_EVENT_COST = {
+    "en": _rx(r"\b(it|this|that)\b(\s+\S+){0,2}\s+cost\b|\bcost(s|ing)? (it|this|that)\b"
+              r"|\bcosts? (to|for) (you|them|your \w+)\b|\b(extra|more)\b(\s+\S+){0,3}\s+(pay|pays|paid)\b"
+              r"|\b(pay|pays|paid) (\S+ ){0,2}(extra|more)\b"),
+    "nl": _rx(r"\bkost(en|te|ten)? (het|dat|dit)\b|\b(het|dat|dit) (\S+ ){0,2}(kost|kostte)\b"
+              r"|\bkosten (voor|van) (u|jullie|uw \w+)\b|\b(extra|meer)\b(\s+\S+){0,3}\s+(betaalt|betalen|betaald)\b"
+              r"|\b(betaalt|betalen|betaald) (\S+ ){0,3}(extra|meer)\b"),
+}
 # Dissatisfaction and difficulty: problem questions.
 _PROBLEM = {
     "en": _rx(
         r"\b(difficult\w*|hard to|hardest|harder|struggl\w*|challeng\w*|bother\w*|annoy\w*|frustrat\w*",
+        # how the current solution is experienced: "how do you experience working with", "how is the ERP working out"
+        r"(how|what) do (you|they|your \w+) experience|experiences? (with|of) (the|your|their) (current|present|new"
+        r"|existing)|\b(is|are|has|have|was)\b(\s+\S+){0,4}\s+(working|worked) out|getting on with"
+        r"|(the most|a lot of|so much|much|lots of|most) effort",
         r"dissatisf\w*|unhappy|satisf\w*|happy (with|about)|happy are|worr\w*|concern\w*|risks?|weak\w*",
         r"disadvantages?|downsides?|drawbacks?|lack\w*|shortcomings?|limitations?|obstacles?|hurdles?",
         r"irritat\w*|disappoint\w*|stress\w*|pressure|improve\w*|better|reliable|unreliable|outdated",
         r"slow\w*|expensive|costly|complicated|cumbersome|time-consuming|inefficien\w*|pain\w*",
         r"headaches?|like least|dislike|keeps? you (up|awake)|room for improvement",
+        # what does not fit their needs: "which parts of the contract do not meet your needs"
+        r"(don't|doesn't|didn't|do not|does not|did not|not|no longer|never) (quite |really |fully )?(meet|meets|fit"
+        r"|fits|match|matches|suit|suits|cover|covers)",
         r"(don't|do not|doesn't|isn't|aren't|not) (like|work|working|good|well|enough|ideal)",
+        r"(don't|doesn't|didn't) (you|they|your \w+) (like|enjoy|appreciate)|let(s|ting)? (\S+ ){0,3}down",
         r"(would|like to|want to) change|would you change|change about|expectations|underperform\w*|keep up",
         r"(feel|think) about (your|the) (current|present|existing)|think of (your|the) (current|present|existing)",
         r"holding (you|them) back|nois\w*|dirty|messy|unsafe|dangerous|uncomfortable",
@@ -170,10 +241,7 @@ _PROBLEM = {
         r"fall(s|ing)? short|fell short|let(s|ting)? (you|them|your \w+) down|run(s|ning)? into|ran into",
         r"(come|comes|came|coming) up against|in the way|hinder\w*|hamper\w*|irk\w*|hiccups?|snags?",
         r"too (much|many|long|slow|few|little|expensive|complex|often|high)",
-        # more than it should be: "takes longer than it should", "costs more than planned"
-        r"(longer|more|slower|later|harder|costlier|more often|more expensive)\b(\s+\S+){0,2}\s+than"
-        r" (it |they |you |we |i )?(should|ought|needs?|necessary|needed|expected|planned|hoped|agreed|promised"
-        r"|would like|want|wanted|like)",
+        _EXCESS["en"],
         # how hard something is, effort that should not be needed, what holds them back
         r"hard ((is|was) it |it is )?(for (you|them|us|him|her|your \w+|the \w+) )?to",
         r"(so|too|very|quite|really|rather|pretty|that) hard|tough(er|est)?|trick(y|ier|iest)|awkward",
@@ -184,6 +252,9 @@ _PROBLEM = {
     ),
     "nl": _rx(
         r"\b(knelpunt\w*|lastig\w*|moeilijk\w*|moeite|moeizaam|uitdaging\w*|ontevreden|tevreden\w*",
+        # how the current solution is experienced, where it chafes: "hoe ervaart u", "hoe bevalt", "waar wringt het"
+        r"hoe (ervaart|ervaren|beleeft|beleven) (u|je|jullie|uw \w+)|ervaring(en)? met (de|het|uw|jullie|hun) (huidige"
+        r"|nieuwe|bestaande)|(hoe )?bevalt|bevallen|wring\w*|schuurt|schuren",
         r"erger\w*|irrit\w*|frustr\w*|klagen|zorgen (over|maakt|maken|heeft|hebt)|bezorgd|risico\S*",
         r"(welke|uw|grootste|de) zorgen|nadee?l\w*|verwachting\w*|voldoe\w*|pijnpunt\w*|belemmer\w*",
         r"vindt (u|je|jullie) van (uw|je|jullie|de|het) huidige|houdt\b.*\btegen|bijbenen|bij te benen",
@@ -200,10 +271,7 @@ _PROBLEM = {
         r"langzaam|omslachtig\w*|tijdrovend\w*|ingewikkeld\w*|inefficien\w*|mist|missen",
         r"tegenaan|knelt|last van|teleurgest\w*|tegenval\w*|vastlo\w*|loopt vast|stroef|druk|stress",
         r"te (veel|lang|duur|weinig|ingewikkeld|complex|vaak|hoog|groot|klein)",
-        # more than it should be: "duurt langer dan nodig", "kost meer dan gepland"
-        r"(langer|meer|trager|later|vaker|duurder|moeilijker|lastiger)\b(\s+\S+){0,3}\s+dan (nodig|gewenst|verwacht"
-        r"|gepland|gehoopt|afgesproken|beloofd|de bedoeling|het zou moeten|zou moeten|(u|je|jullie|we|wij) "
-        r"(\S+ )?(wil|wilt|willen|wenst|zou|zouden))",
+        _EXCESS["nl"],
         r"(willen|wilt|wil)\b.*\bveranderen|zou (u|je|jullie)\b.*\bveranderen",
         r"niet (goed|lekker|soepel|tevreden|optimaal|ideaal)|(werkt|werken|loopt|lopen) (\w+ )?niet",
         r"kan (er )?beter|beter kan|beter kunnen",
@@ -211,9 +279,21 @@ _PROBLEM = {
         r"weerhoudt|weerhouden|belet|beletten|wrijving",
         r"(zo|erg|best|nogal|heel|te) (zwaar|pittig|taai)|onnodig\w*|nodeloos|overbodig\w*|zonde (van|dat)",
         # negated qualities: "onhandig", "onpraktisch", "onoverzichtelijk", "gebruiksonvriendelijk"
-        r"onhandig\w*|onpraktisch\w*|onoverzichtelijk\w*|onduidelijk\w*|\w*onvriendelijk\w*)\b",
+        r"onhandig\w*|onpraktisch\w*|onoverzichtelijk\w*|onduidelijk\w*|\w*onvriendelijk\w*",
+        # worries, what lets them down, what does not fit their needs: "kopzorgen", "laat het afweten", "sluit niet aan"
+        r"kopzorg\w*|hoofdpijn\w*|(laat|laten|liet|lieten)\b(\s+\S+){0,4}\s+(afweten|in de steek)",
+        r"(bevalt|bevallen|beviel|bevielen)\b(\s+\S+){0,3}\s+niet|niet (goed )?(bevalt|bevallen)",
+        r"minder (goed|prettig|fijn)",
+        r"(sluit|sluiten|sloot|sloten|past|passen|paste|pasten|voldoet|voldoen)\b(\s+\S+){0,3}\s+niet\b(\s+\S+){0,3}\s+"
+        r"(aan|bij)|niet (meer )?(aansluit\w*|past|passen))\b",
     ),
 }
+# A short span of time, and work done: "ready in one hour", "in een dag klaar".
+_SPAN_EN = (r"(a|an|one|a single|half an?|\d+|two|three|four|a few) (minutes?|hours?|days?|weeks?)|no time"
+            r"|a day|an hour")
+_DONE_EN = r"ready|done|finished|complete|completed|sorted|processed|solved|fixed|resolved|handled"
+_SPAN_NL = r"(een|1|een half|anderhalve?|\d+|twee|drie|vier|een paar) (minuut|minuten|uur|dag|dagen|week|weken)"
+_DONE_NL = r"klaar|gereed|af|rond|afgerond|verwerkt|opgelost|afgehandeld"
 # Good outcomes: a hypothetical with these is about the value of a solution.
 _GOOD = {
     "en": _rx(
@@ -221,8 +301,9 @@ _GOOD = {
         r"improv\w*|twice as|success\w*",
         r"sav(e|es|ed|ing|ings)|benefit\w*|gain|help\w*|useful|valuable|worth|reliable|on time",
         r"automat\w*|ideal|one place|fewer|less|reduced?|lower|halved?|cut|no longer",
-        r"never (\w+ ){0,3}again|a thing of the past|without|eliminated?|avoid\w*|prevent\w*|get rid",
-        r"free up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
+        r"never (\w+ ){0,3}again|a thing of the past|without(?! (the |a |an |any )?(right|correct|proper|necessary"
+        r"|required|needed|relevant) )|eliminated?|avoid\w*|prevent\w*|get rid",
+        r"free(s|d|ing)? up|real-time|insight|disappear\w*|vanish\w*|gone|accurate|up to date",
         # free of something bad ("error-free"), time won back
         r"\w+-free|seamless\w*|flawless\w*|win (\w+ )?back|won (\w+ )?back|get (\w+ )?back|reclaim\w*",
         # less load on them: "ease the load", "relieve the front desk", "take work off your plate"
@@ -230,21 +311,31 @@ _GOOD = {
         r"take(s|n)? (\S+ ){0,3}off (your|their|his|her|the) (\S+ ){0,2}(plate|hands|shoulders)",
         # time or money won: "how much time would they win"
         r"(time|hours?|days?|minutes?|money|space|room|capacity) (\S+ ){0,5}(win|wins|won|gain|gains|gained)",
-        r"(win|wins|won|gain|gains|gained) (\S+ ){0,3}(time|hours?|days?|minutes?|money|space|room|capacity))\b",
+        r"(win|wins|won|gain|gains|gained) (\S+ ){0,3}(time|hours?|days?|minutes?|money|space|room|capacity)",
+        # work finished in a short time, things in view: "ready in one hour", "visible at a glance"
+        rf"({_DONE_EN})\b(\s+\S+){{0,2}}\s+(in|within) ({_SPAN_EN})|\b(in|within) ({_SPAN_EN})\b(\s+\S+){{0,2}}\s+"
+        rf"({_DONE_EN})",
+        r"visible|at a glance|transparent|in view)\b",
     ),
     "nl": _rx(
         r"\b(opgelost|oplossen|op te lossen|verholpen|verbeter\w*|beter|snel\w*|makkelijker\w*|eenvoudiger\w*",
         r"verleden tijd|succes\w*|automatiser\w*|twee keer zo",
         r"goedkoper\w*|korter\w*|bespa\w*|voordee?l\w*|winst|winnen|help\w*|nuttig|handig|waardevol|waard",
-        r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lager|halveren|verlagen|verminderen",
-        r"niet meer|nooit meer|zonder|voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
+        r"betrouwbaa?r\w*|op tijd|automatisch\w*|ideaal|ideale|minder|lagere?|halveren|verlagen|verminderen",
+        r"niet meer|nooit meer|zonder(?! (het |de |een )?(juiste|benodigde|nodige|goede|correcte|vereiste) )",
+        r"voorkom\w*|vermijd\w*|af te komen|verdwijn\w*|inzicht|een plek",
         r"terugwin\w*|terug (te )?winnen|tijdwinst|vrij (te )?spelen|vrijspel\w*|vrijmak\w*|vrij (te )?maken",
+        r"vrijgekomen|vrijkom\w*|vrij (komt|komen|kwam)",
         r"klopt(?! het dat)|kloppen|kloppend|op orde|in orde|actueel|oplost|oplosten|loste (\w+ )?op",
         # free of something bad: "storingsvrij", "foutloos", "zorgeloos"
         r"\w+(vrij|vrije)|(fout|probleem|storings?|zorge|moeite|feil|vlekke|naad)(loos|loze)",
         # less load on them: "de receptie ontlasten", "werk uit handen nemen", "ontzorgen", "stroomlijnen"
         r"ontlast\w*|ontzorg\w*|vereenvoudig\w*|stroomlijn\w*|gestroomlijnd\w*|versnel\w*",
-        r"uit handen (te )?(nemen|neemt|nam|namen|genomen))\b",
+        r"uit handen (te )?(nemen|neemt|nam|namen|genomen)",
+        # work finished in a short time, things in view: "in een uur klaar", "inzichtelijk", "in een oogopslag"
+        rf"(binnen|in) ({_SPAN_NL})\b(\s+\S+){{0,2}}\s+({_DONE_NL})|({_DONE_NL})\b(\s+\S+){{0,2}}\s+(binnen|in) "
+        rf"({_SPAN_NL})",
+        r"inzichtelijk\w*|zichtbaar|in (een|1) oogopslag|overzichtelijk\w*)\b",
     ),
 }
 # Trends: a cost or a bad thing going down is good news, going up is bad news (and the reverse for
@@ -344,7 +435,7 @@ def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
 
 _REFERS_BACK = {
     "en": _rx(r"\b(that|this|these|those|it|then)\b"),
-    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan)\b"),
+    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan|er(van|door|mee|aan|over|uit))\b"),
 }
 _HYPOTHETICAL = {
     "en": _rx(r"\b(would|could|might)\b|'d\b|\bif (we|you|i) (could|can|were|had)\b", r"^(suppose|imagine)\b"),
@@ -352,7 +443,7 @@ _HYPOTHETICAL = {
 }
 # What a hypothetical asks about; good outcome -> need-payoff, bad one -> implication.
 _OUTCOME = {
-    "en": _rx(r"\b(mean|change|help|look like|impact|effect|affect|difference|happen|do for|matter|allow"
+    "en": _rx(r"\b(mean|means|change|changes|help|look like|impact|effect|affect|difference|happen|do for|matter|allow"
               r"|enable|free up|worth|save|react|respond|improve|differently|different|feel|do to)\b"),
     "nl": _rx(r"\b(betekenen|betekent|veranderen|verandert|helpen|uitzien|eruitzien|verschil|invloed|effect"
               r"|opleveren|oplevert|schelen|gebeuren|gebeurt|impact|reageren|vrijmaken|anders)\b"),
@@ -382,11 +473,16 @@ _PAYOFF = {
         r"\bwhat'?s in it for\b|\b(the|an?) (upside|payoff|pay-off)\b",
         # a relief to them: "would that be a godsend", "a real relief", "a big help"
         r"\b(a|an) (\w+ )?(godsend|relief|lifesaver)\b|\ba (big|great|real) help\b",
+        r"\bof (any |much |real )?use (to|for) (you|your|them|their)\b|\bpeace of mind\b",
+        # whether they would welcome it: "would your board appreciate it if", "would you welcome a single invoice"
+        r"\b(would|will)\b(\s+\S+){1,3}\s+(appreciat\w*|welcome|value it|like it)\b",
     ),
     "nl": _rx(
         r"\b(u|jullie|je|zou\w*|dat|dit)\b.*\bwaard\b|\bwaard\b.*\bvoor (u|jullie|je)\b|\bwaardevol|\bvoordee?l",
-        r"\bbespa|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
-        r"\bzou (u|je|jullie) (het|ervan|dat) (\w+ )?vinden als\b",
+        r"\bbespa|\bbaat\b|\bnuttig|\bhandig|\bideaa?le?\b|\bmeerwaarde\b|\bhoe zou het (\w+ )?zijn als\b",
+        r"\bzou(den)? (u|je|jullie|uw \w+|de \w+|hun \w+|ze|zij) (het|ervan|dat) (\w+ )?vinden (als|om)\b",
+        # whether they would welcome it: "zou uw directie het waarderen als", "zou u blij zijn met"
+        r"\b(zou|zouden)\b(\s+\S+){1,4}\s+(waarderen|op prijs (stellen|stelt)|verwelkomen|blij (mee )?zijn)\b",
         r"\bwaarom\b.*\bbelangrijk\b",
         r"\bwaarde\b(\s+\S+){0,4}\s+voor (u|jullie|je|jou)\b",
         r"\b(welke|wat voor|hoeveel) waarde\b.*\b(als|wanneer|zodra)\b",
@@ -398,6 +494,8 @@ _PAYOFF = {
         r"\bprofiteer\w*|\bprofiteren\b|\bgeprofiteerd\b",
         r"\bwat (heeft|hebben|hebt|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier)aan\b",
         r"\bschiet\w* (\S+ ){0,3}(er|daar|hier)mee op\b",
+        r"\b(heeft|hebt|hebben|zou|zouden) (u|jullie|je|uw \w+) (er|daar|hier) (\w+ )?(iets|wat|veel) aan\b",
+        r"\b(scheelt|scheelde) (het|dat|dit) (u|jullie|je|uw \w+)\b|\bgemoedsrust\b",
         # a relief to them: "is dat voor u een uitkomst", "een verademing", "een hele hulp"
         r"\been (\w+ )?(uitkomst|verademing|verlichting)\b|\been (hele|grote|echte) hulp\b",
     ),
@@ -462,10 +560,16 @@ _IMPLICATION_IF_PROBLEM = {
         r"\b(lose|loses|losing|lost)\b|\bhurt\w*|\bfeel\b|\bcreat\w*",
         r"\btranslat\w* (in)?to\b|\bshow(s|ed|ing)? up in\b|\breflect\w* in\b|\bturn(s|ed)? into\b",
         r"(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bi )\b(do|does|did) to\b",
+        # money or time that goes into a problem: "how much money goes into fixing faulty labels"
+        r"\b(money|time|hours|budget|effort)\b(\s+\S+){0,2}\s+(go|goes|went|gone|disappear\w*) (in)?to\b",
     ),
     "nl": _rx(
         r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekend(e|en)?\b|\bbetekenen\b|\bgebeur\w*|\breage\w*",
         r"\bmerk(t|en)\b",
+        # money or time that goes into a problem: "hoeveel geld gaat er op aan", "hoeveel uur gaat er zitten in"
+        r"\b(gaat|gaan|ging|gingen)\b(\s+\S+){0,4}\s+(op aan|zitten in)\b|\bopgaan aan\b",
+        r"\b(zit|zitten|zat|zaten) (er )?(\S+ ){0,3}(tijd|uur|uren|geld) in\b",
+        r"\b(tijd|uur|uren|geld)\b(\s+\S+)?\s+(zit|zitten|zat|zaten)\b(\s+\S+){0,3}\s+in\b",
         r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
         r"\bmet zich mee\b|\bvertaa?l\w* (zich )?(in|naar)\b|\bterug(zien|ziet|te zien)\b|\bzie\w* (\w+ ){0,4}terug\b",
         # the subject in between is evidence of a problem: "wat doen de klachten over het eten met de sfeer"
@@ -504,6 +608,20 @@ _EVENT_CONDITION = _rx(
 _CAUSES_TROUBLE = _rx(r"\b(caus\w*|lead\w*|led|give\w*|creat\w*|zorg(t|en|de|den)|leid(t|en|de|den)|geeft|geven)\b"
                      r"(\s+\S+){0,5}?\s+(to |voor |tot )?(any |some |veel |wel eens )?(?P<trouble>problems?|issues?"
                      r"|trouble|difficulties|\w*problemen|moeilijkheden|gedoe)\b")
+# A question that asks what bothers them is about dissatisfaction, whatever it names after that: "what bothers you most
+# about the way your contractor responds when a lift gets stuck", "wat ergert u het meest aan ...".
+_ASKS_DISSATISFACTION = {
+    "en": _rx(r"^(what|which|where|how|whats|what's)\b(\s+\S+){0,3}?\s+(?P<cue>bother|bothers|annoy|annoys|frustrate"
+              r"|frustrates|irritate|irritates|worry|worries|dissatisf\w*|upset|upsets|bug|bugs)\b"),
+    "nl": _rx(r"^(wat|welke|waar|waarover|waaraan|hoe)\b(\s+\S+){0,3}?\s+(?P<cue>stoort|storen|ergert|ergeren"
+              r"|frustreert|frustreren|irriteert|irriteren|dwarszit|zit\w* (\w+ ){0,3}dwars|bezorgd|ontevreden)\b"),
+}
+# Where a bad thing comes from: "which part of the check-in causes the longest queues", "welk deel zorgt voor de
+# langste wachtrijen". Asking for its cause explores the problem; a bad thing that causes another is a consequence.
+_CAUSES = {
+    "en": _rx(r"\b(caus(e|es|ed|ing)|lead(s|ing)? to|led to|result(s|ed|ing)? in|give(s)? rise to)\b"),
+    "nl": _rx(r"\b(zorg(t|en|de|den)\b(\s+\S+){0,4}\s+voor|leid(t|en|de|den)\b(\s+\S+){0,4}\s+tot|veroorzaa\w*)\b"),
+}
 _DECISION = _rx(r"\b(decision|decide\w*|choice|choose|beslis\w*|besluit\w*|keuze|kiezen)\b")
 
 # --- open or closed ---------------------------------------------------------------------------
@@ -657,7 +775,7 @@ def _cue(m: re.Match[str]) -> str:
 
 
 _NEGATION = re.compile(r"\b(not|no|never|niet|geen|nooit)\b|n't\b")
-_CONDITION = re.compile(r"\b(if|once|als|indien|zodra)\b")
+_CONDITION = re.compile(r"\b(if|once|als|indien|zodra)\b|(?<=.)\b(when|wanneer)\b")  # "when" opening asks when
 _WHEN = re.compile(r"\b(if|once|when|whenever|als|indien|zodra|wanneer)\b")
 _WHAT_IF = re.compile(r"^(what if|suppose|imagine|picture this|stel|wat als)\b")
 
@@ -687,6 +805,11 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     s = normalize(question).rstrip("?!. ")
     tone = _tone(s, lang)
     bad = next((m.group(0).strip() for m in _bad_matches(s, lang)), None)
+    # Asked under "if things stay as they are", any question is about the consequences: "where will you be in a year
+    # if you carry on like this", "wat gebeurt er als u bij het huidige systeem blijft".
+    quo = _STATUS_QUO_RX[lang].search(s)
+    if quo and _WHEN.search(s[: quo.start()]):
+        return SpinKind.IMPLICATION, quo.group(0)
     if not _find(_NOT_PAYOFF, lang, s):
         # Need-payoff: value words, or a hypothetical whose outcome is good (a bad one is an implication).
         cue = _find(_PAYOFF, lang, s)
@@ -709,12 +832,19 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
         cue = _find(_YIELD, lang, s)
         if cue and (tone == "good" or (tone == "neutral" and re.search(r"\b(als|if|zou)\b", s))):
             return SpinKind.NEED_PAYOFF, cue
+    dissatisfied = _ASKS_DISSATISFACTION[lang].search(s)
+    if dissatisfied:
+        return SpinKind.PROBLEM, _cue(dissatisfied)
     # "Does the new software cause problems", "zorgt de douane voor problemen": the trouble itself, a problem
     # question, unless it points back at a problem already named ("does that cause problems").
     trouble = _CAUSES_TROUBLE.search(s)
     if trouble and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: trouble.start("trouble")] + " "
                                                                          + s[trouble.end():], lang):
         return SpinKind.PROBLEM, trouble.group(0)
+    cause = _CAUSES[lang].search(s)
+    if cause and not _REFERS_BACK[lang].search(s) and not _names_bad(s[: cause.start()], lang) \
+            and _names_bad(s[cause.end():], lang):
+        return SpinKind.PROBLEM, cause.group(0)
     # Implication: consequences, or cost/effect words that point back at a problem.
     cue = _find(_IMPLICATION, lang, s)
     if cue and not (cue.startswith(("influen", "invloed")) and _DECISION.search(s)):
@@ -722,6 +852,12 @@ def detect_kind(question: str, lang: str) -> tuple[SpinKind, str | None]:
     held_up = _HOLDS_UP[lang].search(s)
     if held_up and _names_bad(s[: held_up.start()] + " " + s[held_up.end():], lang):
         return SpinKind.IMPLICATION, held_up.group(0)
+    cost = _EVENT_COST[lang].search(s)
+    if cost and _EVENT_CONDITION.search(s, cost.end()):
+        return SpinKind.IMPLICATION, cost.group(0)
+    excess = _EXCESS_RX[lang].search(s)
+    if excess:
+        return SpinKind.PROBLEM, excess.group(0)
     frequency = _FREQUENCY.search(s)
     rest = s.replace(frequency.group(0), " ") if frequency else s
     refers_back = _REFERS_BACK[lang].search(rest) or (_ELLIPSIS.match(s) and not _AUXILIARIES.intersection(words(s)))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from coach import account_memory
 from coach.errors import InputError
 from storage.deal_import import find_user
-from storage.models import LIVE_DEAL, Account, AccountFact, Deal, FollowUp, User, Visit
+from storage.models import LIVE_DEAL, Account, AccountFact, Deal, FollowUp, User, Visit, clock_of
 from storage.store import account_key
 
 
@@ -84,6 +84,7 @@ def set_account(session: Session, name: str, owner: str | None, status: str | No
         cls = abc_class.strip().upper()
         if cls not in (*account_memory.CLASSES, ""):
             raise InputError(f"--class {abc_class!r}: use A, B or C ('' removes it)")
-        account.abc_class = cls or None
+        if (cls or None) != account.abc_class:
+            account.abc_class, account.class_since = cls or None, clock_of(session)() if cls else None
     session.flush()
     return account

@@ -2,7 +2,9 @@
 
 Only deals owned by the team's members count. Each query groups in the database (per owner, and per
 decision month and stage for the forecast) and returns at most a few rows per owner; the deals listed
-under an attention point are the first few by a window function, the rest are only counted.
+under an attention point are the first few by a window function, the rest are only counted. Accounts
+overdue a visit are read as one row per classed account the members own, and the contact norm's rule
+(`coach.contact_norm`) picks them.
 Rules and their edges are described in `coach.digest_policy`.
 
 SQLite keeps Numeric as REAL, so amounts are summed as whole cents (times the chance in percent) to
@@ -21,6 +23,8 @@ from sqlalchemy import CTE, BigInteger, Row, Select, and_, case, cast, func, lit
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from coach.account_memory import norms
+from coach.contact_norm import VisitDue, overdue_visits
 from coach.digest_json import restored, stored
 from coach.digest_policy import (
     MAX_LISTED,
@@ -40,6 +44,7 @@ from coach.digest_policy import (
 from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
 from coach.records import DigestTeam, Manager
+from storage.contact_norm_queries import norm_accounts
 from storage.models import LIVE_DEAL, Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of, upsert
 from storage.outbox import enqueue
 from storage.types import UTCDateTime
@@ -146,6 +151,18 @@ class _Query:
         rows = self.session.execute(self.first(ranked))
         return _listed(rows, lambda r: r.owner_id, lambda r: FollowUpRef(r.id, r.name, r.action, r.due_at))
 
+    def overdue_visits(self) -> dict[int, Listed[VisitDue]]:
+        """Per member: the team's accounts they own that are overdue a visit by the team's contact norm, the most
+        overdue first."""
+        members = select(User.id).where(User.team_id == self.team.id)
+        accounts = norm_accounts(self.session, (Account.team_id == self.team.id) & Account.created_by_id.in_(members),
+                                 self.today, ZoneInfo(self.team.timezone))
+        found: dict[int, list[VisitDue]] = {}
+        for due in overdue_visits(norms(self.team.contact_norms), accounts, self.today):
+            found.setdefault(due.owner_id, []).append(due)
+        return {owner: Listed(len(due), tuple(due[:self.listed] if self.listed is not None else due))
+                for owner, due in found.items()}
+
     def open_deal_facts(self) -> CTE:
         """The team's open deals with what the attention rules read, the last activity included."""
         open_ids = select(self.team_deals(Deal.id).where(Deal.stage.not_in(CLOSED_STAGES)).cte("open_ids"))
@@ -204,8 +221,10 @@ def digest_numbers(session: Session, team_id: int, now: datetime, listed: int | 
         raise LookupError(f"no team with id {team_id}")
     q = _Query(session, team, now, listed)
     forecast, tallies, overdue, attention = q.forecast(), q.tallies(), q.overdue(), q.attention()
+    visits = q.overdue_visits()
     reps = tuple(RepNumbers(user_id, name, tuple(forecast.get(user_id, ())), **tallies.get(user_id, {}),
-                            overdue=overdue.get(user_id, Listed()), **attention.get(user_id, {}), role=role)
+                            overdue=overdue.get(user_id, Listed()), **attention.get(user_id, {}),
+                            overdue_visits=visits.get(user_id, Listed()), role=role)
                  for user_id, name, role in q.members())
     return DigestNumbers(team.name, team.timezone, now, q.today, reps, team.currency)
 

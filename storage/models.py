@@ -114,6 +114,7 @@ class Account(Base):
     # The relationship, apart from any deal's stage: suspect | prospect | customer | ex-customer | dead.
     status: Mapped[str] = mapped_column(String(12), default="suspect", server_default="suspect")
     abc_class: Mapped[str | None] = mapped_column(String(1))  # A | B | C
+    class_since: Mapped[datetime | None] = mapped_column()  # when it got its present class (coach.contact_norm)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     # The CRM company this account is (see crm.sync); removed: archived or deleted in the CRM.
     crm: Mapped[str | None] = mapped_column(String(12))

@@ -11,9 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
+from coach.account_memory import norms
+from coach.contact_norm import AccountVisits
 from coach.digest_policy import DigestNumbers, Snapshot
 from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from storage.contact_norm_queries import norm_accounts
 from storage.conversations import Conversations
 from storage.digest_queries import digest_and_previous
 from storage.models import (
@@ -165,9 +169,12 @@ class SqlStore:
         return result.rowcount == 1
 
     # accounts ------------------------------------------------------------------------------
+    def _visible(self, user: UserInfo) -> ColumnElement[bool]:
+        """The accounts the user can see: their own team's, and their personal ones."""
+        return Account.scope.in_([f"user:{user.id}"] + ([f"team:{user.team_id}"] if user.team_id else []))
+
     def _visible_accounts(self, user: UserInfo):
-        scopes = [f"user:{user.id}"] + ([f"team:{user.team_id}"] if user.team_id else [])
-        return select(Account).where(Account.scope.in_(scopes))
+        return select(Account).where(self._visible(user))
 
     def find_accounts(self, user: UserInfo, query: str, limit: int = 5) -> list[AccountInfo]:
         key = account_key(query)
@@ -228,9 +235,15 @@ class SqlStore:
                       "learned_at": at}))
         if status is not None:
             account.status = status
-        if abc_class is not None:
-            account.abc_class = abc_class
+        if abc_class is not None and abc_class != account.abc_class:
+            account.abc_class, account.class_since = abc_class, at
         self.session.flush()
+
+    def contact_norm_accounts(self, user: UserInfo, today: date) -> tuple[dict[str, int], list[AccountVisits]]:
+        team = self.session.get(Team, user.team_id) if user.team_id else None
+        own = (Account.created_by_id == user.id) & self._visible(user)
+        return norms(team.contact_norms if team else None), norm_accounts(self.session, own, today,
+                                                                          ZoneInfo(user.timezone))
 
     # deals -------------------------------------------------------------------------------
     def _own_deals(self, user: UserInfo):

@@ -282,6 +282,8 @@ class Debrief(common.AccountSteps, Flow):
         )
         deal = ctx.store.save_deal(ctx.user, changes, ctx.today)
         visit_id = (data.get("visit") or {}).get("id")
+        if visit_id is None:  # a visit made without a preparation is a visit all the same (the contact norm counts it)
+            visit_id = ctx.store.create_visit(ctx.user, data["account_id"], "unknown", None, {}, {}, deal.id).id
         learned, objectives = self._learned(data, deal)
         debrief = {"outcome": d["outcome"], "deal_id": deal.id, "stage": deal.stage,
                    "probability": deal.probability, "next_step": deal.next_step, "quote_check": quote,

@@ -89,9 +89,22 @@ class Prep(common.AccountSteps, Flow):
         method = SALES_METHODS[visit]
         data["check"], data["check_i"] = {}, 0
         say: list[Block] = [text(_("Sales method: "), bold(_(method.name)), " — " + _(method.about) + ".")]
-        if prep_content.FOCUS[visit]:
-            say.append(bullets(prep_content.focus(visit, ctx.t)))
+        focus = prep_content.focus(visit, ctx.t)
+        if visit == VisitType.AFTERSALES:
+            focus.append(self._contact_norm(ctx, data["account_id"]))
+        if focus:
+            say.append(bullets(focus))
         return Goto("quote_check" if visit == VisitType.QUOTE else "checklist", say)
+
+    @staticmethod
+    def _contact_norm(ctx: Ctx, account_id: int) -> str:
+        """The account's class and the team's norm for it, with its last visit when the rep owns it."""
+        norms, owned = ctx.store.contact_norm_accounts(ctx.user, ctx.today)
+        mine = next((a for a in owned if a.account_id == account_id), None)
+        if mine is not None:
+            return prep_content.contact_norm(mine.abc_class, norms, mine.last_visit, ctx.t)
+        remembered = ctx.store.account_memory(ctx.user, account_id)
+        return prep_content.contact_norm(remembered.abc_class if remembered else None, norms, None, ctx.t)
 
     # the quote criteria, before a closing visit ----------------------------------------------
     def prompt_quote_check(self, ctx: Ctx, data: dict[str, Any]) -> list[Block]:

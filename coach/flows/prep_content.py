@@ -53,8 +53,6 @@ FOCUS = {
         N_("Ask how satisfied they are and about any complaints, and solve problems fast."),
         N_("Inform them proactively: news, changes and products that help them."),
         N_("Look for cross-selling: what else they need that you can supply."),
-        N_("Check the account's class and its contact norm (for example A-accounts six visits a year, "
-           "C-accounts by inside sales and e-mail)."),
         N_("They are our customer: do not ask which supplier they use now."),
     ),
 }
@@ -84,6 +82,25 @@ def topic_labels(visit: VisitType, t: Translator) -> list[str]:
 
 def focus(visit: VisitType, t: Translator) -> list[str]:
     return [t.gettext(line) for line in FOCUS[visit]]
+
+
+def contact_norm(abc_class: str | None, norms: dict[str, int], last_visit: date | None, t: Translator) -> str:
+    """The after-sales line on the account's class and the team's contact norm for it (coach-domain §3)."""
+    if abc_class is None:
+        return t.gettext("Give the account its class (A, B or C) after this visit: the class sets how often it is "
+                         "visited (for example A-accounts six visits a year, C-accounts by inside sales and e-mail).")
+    visits = norms.get(abc_class)
+    if visits is None:
+        line = t.gettext("A {cls}-account; your team has no contact norm for that class yet.")
+    elif visits == 0:
+        line = t.gettext("A {cls}-account: your team serves it by inside sales and e-mail, not by visits.")
+    else:
+        line = t.ngettext("A {cls}-account: your team's norm is {n} visit a year.",
+                          "A {cls}-account: your team's norm is {n} visits a year.", visits)
+    line = line.format(cls=abc_class, n=visits)
+    if last_visit is not None:
+        line += " " + t.gettext("Last visit: {day}.").format(day=t.date(last_visit))
+    return line + " " + t.gettext("Check with them that the class still fits.")
 
 
 def steps_to_prepare(visit: VisitType, checklist: dict[str, str]) -> list[str]:

@@ -100,10 +100,10 @@ class CoachServer:
 
 class ServeProcess(CoachServer):
     """`salescoach serve` as its own process. `clock`: the moment its clock starts at (COACH_CLOCK), so what it
-    does depends on the test, not on when the test runs."""
+    does depends on the test, not on when the test runs. `root`: the checkout it runs (a benchmark's reference)."""
 
     def __init__(self, database_url: str, slack_api_url: str, extra_env: dict | None = None,
-                 scheduler: bool = False, clock: datetime | None = None) -> None:
+                 scheduler: bool = False, clock: datetime | None = None, root: Path = ROOT) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "SLACK_API_URL": slack_api_url,
@@ -118,7 +118,7 @@ class ServeProcess(CoachServer):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              *([] if scheduler else ["--no-scheduler"])],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:

@@ -20,7 +20,7 @@ from storage.digest_queries import digest_teams, save_snapshot
 from storage.models import Team, User
 from tests.bot.cli_runner import run
 from tests.bot.slack_standin import SlackStandIn
-from tests.storage.test_digest_queries import seed
+from tests.storage.test_digest_queries import classed_with_visits, seed
 
 PNG = b"\x89PNG\r\n\x1a\n"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -66,6 +66,23 @@ def test_json_follows_the_contract_and_matches_the_forecast_command(database_url
     assert set(reps) == {"Alice", "Bob", "Mia"}
     assert {"open_deals", "weighted_amount", "overdue_followups", "quotes_sent", "quotes_won"} <= set(reps["Bob"])
     assert (reps["Bob"]["open_deals"], reps["Bob"]["weighted_amount"]) == (3, "10070.00")
+
+
+def test_accounts_overdue_a_visit_in_the_printed_digest_and_its_json(database_url: str, runtime: Runtime,
+                                                                      clock: SetClock) -> None:
+    with runtime.sessions.begin() as session:
+        classed_with_visits(session)
+    printed = run(["digest", "--team", "North"], database_url, clock=clock)
+    assert "3 accounts overdue a visit by their contact norm" in printed.stdout
+    assert "Globex — class A, 6 visits a year: not visited yet, 30 days overdue" in printed.stdout
+    result = run(["digest", "--team", "North", "--json"], database_url, clock=clock)
+    assert result.returncode == 0, result.stderr
+    digest = json.loads(result.stdout)
+    assert [(v["owner"], v["account"], v["abc_class"], v["visits_a_year"], v["days_overdue"], v["next_visit"])
+            for v in digest["overdue_visits"]] == [("Alice", "Globex", "A", 6, 30, None),
+                                                   ("Bob", "Hooli", "B", 12, 20, None),
+                                                   ("Bob", "Umbrella", "A", 6, 10, "2026-11-27")]
+    assert {r["name"]: r["overdue_visits"] for r in digest["reps"]} == {"Alice": 1, "Bob": 2, "Mia": 0}
 
 
 def test_week_takes_this_week_or_a_week_whose_digest_was_sent(database_url: str, runtime: Runtime,

@@ -11,7 +11,9 @@ from PIL import Image
 
 from bot.msteams.render import MAX_CARD_BYTES, card_bytes, render_cards
 from bot.slack.render import render_message
+from coach.contact_norm import VisitDue
 from coach.digest_chart import forecast_chart
+from coach.digest_json import digest_json
 from coach.digest_policy import (
     MAX_LISTED,
     DealRef,
@@ -166,6 +168,37 @@ def test_more_than_listed_says_how_many_more() -> None:
     assert "…and 4 more." in detail.plain()
 
 
+def test_accounts_overdue_a_visit_are_a_point_of_attention_per_owner_in_both_languages() -> None:
+    visits = (VisitDue(5, "Molen", 1, "A", 6, None, TODAY - timedelta(days=40), 40),
+              VisitDue(6, "Bakkerij", 1, "B", 1, date(2025, 11, 20), date(2026, 11, 20), 4, date(2026, 11, 27)))
+    alice = RepNumbers(1, "Alice", overdue_visits=Listed(2, visits))
+    summary, [detail] = digest_replies(numbers(alice, BOB), None, "en")
+    assert "2 points need attention: 2 accounts overdue a visit by their contact norm." in summary.plain()
+    assert "Alice — weighted €0.00; quotes: none sent (12 months); 2 points of attention" in summary.plain()
+    assert detail.plain().splitlines()[2:] == [
+        "2 accounts overdue a visit by their contact norm", "",
+        "• Molen — class A, 6 visits a year: not visited yet, 40 days overdue",
+        "• Bakkerij — class B, 1 visit a year: last visit 20 Nov 2025, 4 days overdue; visit planned for Fri 27 Nov"]
+    summary, [detail] = digest_replies(numbers(alice), None, "nl")
+    assert "2 klanten volgens de contactnorm te lang niet bezocht" in summary.plain()
+    assert "Molen — klasse A, 6 bezoeken per jaar: nog niet bezocht, 40 dagen over tijd" in detail.plain()
+    assert "Bakkerij — klasse B, 1 bezoek per jaar: laatste bezoek 20 nov 2025, 4 dagen over tijd; bezoek gepland " \
+           "op vr 27 nov" in detail.plain()
+
+
+def test_the_json_counts_them_per_rep_and_lists_every_one_listed_most_overdue_first() -> None:
+    late = VisitDue(5, "Molen", 1, "A", 6, None, TODAY - timedelta(days=40), 40)
+    later = VisitDue(7, "Zeeland", 2, "A", 6, date(2026, 6, 1), date(2026, 7, 31), 116)
+    digest = digest_json(numbers(RepNumbers(1, "Alice", overdue_visits=Listed(1, (late,))),
+                                 RepNumbers(2, "Bob", overdue_visits=Listed(3, (later,)))), None)
+    assert [rep["overdue_visits"] for rep in digest["reps"]] == [1, 3]
+    assert digest["overdue_visits"] == [
+        {"owner": "Bob", "owner_id": 2, "account_id": 7, "account": "Zeeland", "abc_class": "A", "visits_a_year": 6,
+         "last_visit": "2026-06-01", "due_date": "2026-07-31", "days_overdue": 116, "next_visit": None},
+        {"owner": "Alice", "owner_id": 1, "account_id": 5, "account": "Molen", "abc_class": "A", "visits_a_year": 6,
+         "last_visit": None, "due_date": "2026-10-15", "days_overdue": 40, "next_visit": None}]
+
+
 def big_team(deals: int = 500, reps: int = 25, months: int = 40) -> DigestNumbers:
     """`deals` deals with the longest names over `reps` reps, each deal breaking every rule."""
     per_rep = deals // reps
@@ -181,7 +214,9 @@ def big_team(deals: int = 500, reps: int = 25, months: int = 40) -> DigestNumber
                           year_quotes_sent=per_rep, year_quotes_won=1,
                           overdue=Listed(per_rep, tuple(FollowUpRef(n, long, long, NOW) for n in range(per_rep))),
                           no_next_step=Listed(per_rep, refs), quote_rule=Listed(per_rep, refs),
-                          stalled=Listed(per_rep, refs), other_currency=3)
+                          stalled=Listed(per_rep, refs), other_currency=3,
+                          overdue_visits=Listed(per_rep, tuple(VisitDue(n, long, r, "A", 52, NOW.date(), NOW.date(),
+                                                                        9999, NOW.date()) for n in range(per_rep))))
 
     return numbers(*(rep(r) for r in range(reps)))
 

@@ -3,11 +3,16 @@ prep, the call plan the rep carries in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.runtime import Runtime
 from coach.clock import SetClock
+from coach.i18n import translator
+from storage.sales_teams import update_team
 from tests.coach.chat_helper import Chat
+from tests.coach.test_followups_visits import TODAY, seed_accounts
 
 VISIT = {"first": "1", "followup": "2", "quote": "3", "aftersales": "4"}
 
@@ -118,7 +123,8 @@ def test_an_after_sales_visit_never_asks_our_customer_for_their_supplier(chat: C
     chat.send("prep Acme")
     out = chat.click("aftersales")
     assert "do not ask which supplier they use now" in out
-    assert "contact norm" in out and "cross-selling" in out and "satisfied" in out
+    assert "Give the account its class (A, B or C) after this visit" in out  # no class yet
+    assert "cross-selling" in out and "satisfied" in out
     chat.click("skip_rest")
     chat.submit({"items": ["account_class"]})
     out = to_questions(chat, "During this visit we solve the open service issue and agree on two improvements "
@@ -215,3 +221,28 @@ def test_visit_type_question_ideas_are_open_and_of_the_kind_they_are_offered_as(
             for question in questions:
                 verdict = spin.classify(t.gettext(question), t)
                 assert (verdict.kind.value, verdict.is_open) == (kind, True), t.gettext(question)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "A B-account: your team's norm is 4 visits a year. Last visit: {day}. Check with them that the class "
+           "still fits."),
+    ("nl", "Een B-klant: de norm van je team is 4 bezoeken per jaar. Laatste bezoek: {day}. Ga na of de klasse "
+           "nog klopt."),
+])
+def test_an_after_sales_prep_names_the_accounts_class_and_the_teams_norm_for_it(
+        runtime: Runtime, clock: SetClock, language: str, expected: str) -> None:
+    """Not the book's example norm: this account's class, the norm the team set for it and its last visit."""
+    seed_accounts(runtime, "console:alice", {"Acme": ("B", "customer", 30), "Soap": ("C", "customer", 30)})
+    with runtime.sessions.begin() as s:
+        update_team(s, "North", norms={"B": 4})
+    chat = Chat(runtime.coach(clock=clock), "alice")
+    chat.send(f"taal {language}")  # alice is known already (in English), so her language is set as a rep sets it
+    chat.send("prep Acme")
+    out = chat.click("aftersales")
+    assert expected.format(day=translator(language).date(TODAY - timedelta(days=30))) in out
+    chat.send("cancel")
+    chat.send("prep Soap")
+    out = chat.click("aftersales")
+    assert {"en": "A C-account: your team serves it by inside sales and e-mail, not by visits.",
+            "nl": "Een C-klant: je team bedient deze klant via binnendienst en e-mail, niet met bezoeken."}[
+        language] in out

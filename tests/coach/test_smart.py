@@ -644,3 +644,196 @@ def test_activities_audiences_and_purposes_are_not_outcomes(goal: str, measurabl
 ])
 def test_every_branch_all_consumption_and_a_requested_quote(goal: str, visit: VisitType, realistic: bool) -> None:
     assert check(goal, visit, EN).realistic is realistic
+
+
+# --- issue 13, item 9: vague aims, however they are worded, with or without dates and percentages ------------------
+
+
+@pytest.mark.parametrize(("goal", "visit_type"), [
+    # progress and momentum, a first foothold
+    ("Get the ball rolling with them before the end of March.", FIRST),
+    ("Take a big step forward with them next week.", FIRST),
+    ("Gain traction with them before 1 June, 30% further.", FIRST),
+    ("Take things to the next level this month.", FOLLOWUP),
+    ("Het balletje aan het rollen krijgen vóór eind maart.", FIRST),
+    ("Volgende week een flinke stap vooruit zetten met ze.", FIRST),
+    ("Vóór 15 april goede voortgang boeken.", FOLLOWUP),
+    ("Vóór 1 juni voet aan de grond krijgen bij ze.", FIRST),
+    ("Deze week het ijs breken, 70% van de weg.", FIRST),
+    ("Vóór 1 april de basis leggen, 60% klaar.", FOLLOWUP),
+    # rounding things off
+    ("Tie up loose ends with them on Thursday.", QUOTE),
+    ("Round things off properly before Christmas.", QUOTE),
+    ("Donderdag de puntjes op de i zetten.", QUOTE),
+    ("Vóór kerst alles netjes afwikkelen.", QUOTE),
+    # where things stand, company and coffee, staying in view, moods
+    ("Find out where we stand with them by next week.", FOLLOWUP),
+    ("Get clarity on how things stand, 100% sure, before Friday.", FOLLOWUP),
+    ("Vóór vrijdag 100% helderheid over de stand van zaken.", FOLLOWUP),
+    ("Catch up over lunch on 12 May.", AFTERSALES),
+    ("Volgende maandag een bakje koffie doen.", AFTERSALES),
+    ("Stay in touch with them in the coming weeks.", AFTERSALES),
+    ("De komende weken in contact blijven.", AFTERSALES),
+    ("Een positieve sfeer creëren tijdens het bezoek.", FIRST),
+    ("Vóór de zomervakantie zorgen dat ze ons 100% leuk vinden.", FIRST),
+])
+def test_vague_aims_are_neither_specific_nor_measurable_whatever_dates_or_percentages_they_carry(
+        goal: str, visit_type: VisitType) -> None:
+    verdict = check(goal, visit_type, EN)
+    assert (verdict.specific, verdict.measurable, verdict.realistic, verdict.time_bound) == (False, False, True, True)
+    assert [line.split(":")[0] for line in verdict.feedback[:2]] == ["Specific", "Measurable"]
+
+
+@pytest.mark.parametrize("goal", [
+    # near misses: a person, a product, a number or a fact next to the same words
+    "Before 1 March, know who besides the CFO decides on the new ERP.",
+    "By next week, 100% clarity on their budget for the new scanners.",
+    "Catch up over lunch with the fleet manager about the lease end date on 12 May.",
+    "Vóór vrijdag helderheid over hun budget voor de nieuwe scanners.",
+    "Deze week de vervolgstappen voor de pilot met 3 heftrucks afspreken met de inkoper.",
+])
+def test_a_concrete_subject_next_to_vague_words_is_still_specific(goal: str) -> None:
+    verdict = check(goal, FOLLOWUP, EN)
+    assert verdict.specific and verdict.measurable and verdict.time_bound
+
+
+@pytest.mark.parametrize(("goal", "visit_type"), [
+    ("Close it this week, no matter what.", QUOTE),
+    ("Bring it home before the end of the month.", QUOTE),
+    ("Het deze week hoe dan ook rond krijgen.", QUOTE),
+    ("Het vóór het eind van de maand binnenslepen.", QUOTE),
+])
+def test_closing_said_without_naming_the_deal_is_measurable_not_specific(goal: str, visit_type: VisitType) -> None:
+    verdict = check(goal, visit_type, EN)
+    assert not verdict.specific and verdict.measurable
+
+
+@pytest.mark.parametrize("goal", [
+    "Secure a meeting with the plant director within two weeks.",
+    "Arrange a site visit to our showroom before 1 May.",
+    "Plan the next service review with the fleet manager within a month.",
+    "Vóór vrijdag een tweede gesprek met hun financieel directeur plannen.",
+    "Een bezoek aan onze showroom organiseren vóór 1 mei.",
+    "Binnen een maand de volgende servicereview met de wagenparkbeheerder plannen.",
+])
+def test_a_meeting_arranged_is_measurable(goal: str) -> None:
+    verdict = check(goal, FOLLOWUP, EN)
+    assert verdict.specific and verdict.measurable and verdict.passed
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("Aan het eind van het eerste gesprek een datum voor de demo afspreken.", True),
+    ("Aan het einde van het tweede bezoek weet ik wie beslist.", True),
+    ("Make 80% progress on the rollout plan for the vans by the end of Q2.", True),
+    ("Agree on the pilot for the scanners before the summer holidays.", True),
+    ("Vóór de kerstvakantie de pilot voor de scanners afspreken.", True),
+    ("Sell Christmas hampers to the HR manager.", False),  # Christmas as a product, not a moment
+])
+def test_the_end_of_an_adjectived_meeting_a_quarter_and_holidays_are_moments(goal: str, time_bound: bool) -> None:
+    assert check(goal, FIRST, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize(("goal", "realistic"), [
+    ("Present the proposal to the DMU and get 100% commitment to a pilot by Friday.", True),
+    ("Volgende week 100% duidelijkheid over hun budget voor de nieuwe scanners.", True),
+    ("Get 100% of their sites on our contract this week", False),
+    ("Deze week 100% van hun inkoop naar ons overzetten", False),
+])
+def test_a_hundred_percent_is_absurd_only_as_a_share_of_their_business(goal: str, realistic: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).realistic is realistic
+
+
+def test_learning_how_they_order_is_no_order_in_a_first_visit() -> None:
+    verdict = check("Meet the new office manager and learn how they order toner, during this visit.", FIRST, EN)
+    assert verdict.realistic
+    assert not check("Get them to order 40 toner cartridges during this visit.", FIRST, EN).realistic
+
+
+@pytest.mark.parametrize(("goal", "visit_type", "reason"), [
+    ("Push the buyer to sign the contract for the 6 vans today", QUOTE, "pressure is one-sided"),
+    ("De inkoper onder druk zetten om vandaag het contract voor 6 bussen te tekenen", QUOTE, "pressure is one-sided"),
+    ("Give a 15% discount on the 6 vans to get the signature today", QUOTE, "discount is never an objective"),
+    ("Sell as many licences as possible to the IT manager this month", AFTERSALES, "serves only your side"),
+    ("Zoveel mogelijk licenties verkopen aan de IT-manager deze maand", AFTERSALES, "serves only your side"),
+    ("Become their exclusive supplier of workwear at the quote visit on 3 May", QUOTE, "serves only your side"),
+])
+def test_acceptable_says_why_the_goal_is_one_sided(goal: str, visit_type: VisitType, reason: str) -> None:
+    verdict = check(goal, visit_type, EN)
+    assert verdict.failing == ["acceptable"]
+    line, example = verdict.feedback
+    assert line.startswith("Acceptable:") and reason in line
+    assert example.startswith("For example:")
+
+
+@pytest.mark.parametrize("translator", [EN, NL])
+@pytest.mark.parametrize(("goal", "visit_type"), [
+    ("Push them hard", FIRST),
+    ("Give a 20% discount to get the signed order for the 40 chairs", FIRST),
+    ("Get the signed order for the 12 forklifts during this follow-up visit", FOLLOWUP),
+    ("Double their yearly revenue this afternoon", QUOTE),
+    ("Zoveel mogelijk extra verkopen", AFTERSALES),
+    ("Get things moving with them before 1 March, 50% further", FIRST),
+])
+def test_feedback_is_one_short_line_per_failed_criterion_then_one_example(
+        translator: Translator, goal: str, visit_type: VisitType) -> None:
+    verdict = check(goal, visit_type, translator)
+    *lines, example = verdict.feedback
+    assert len(lines) == len(verdict.failing)
+    assert all(len(line) <= 120 for line in lines)
+    assert example == translator.gettext('For example: "{example}"').format(
+        example=translator.gettext(_EXAMPLE[visit_type]))
+    assert sum(example.split(":")[0] in line for line in verdict.feedback) == 1
+
+
+@pytest.mark.parametrize("goal", [
+    "Know the contract end date and who decides by Friday",
+    "Get the signed order for the 12 forklifts today",  # a plain goal names what the rep wants, without pressure
+    "De getekende order voor de 12 heftrucks vandaag binnenhalen",
+])
+def test_a_plain_goal_gets_no_acceptable_line(goal: str) -> None:
+    verdict = check(goal, QUOTE, EN)
+    assert verdict.acceptable is None
+    assert not any(line.startswith("Acceptable") for line in verdict.feedback)
+
+
+@pytest.mark.parametrize("goal", [
+    "Become their preferred supplier of safety gloves this week",
+    "Deze week hun vaste leverancier van werkhandschoenen worden",
+])
+def test_becoming_their_supplier_is_an_outcome_and_too_early_in_a_first_visit(goal: str) -> None:
+    assert check(goal, QUOTE, EN).measurable
+    assert not check(goal, FIRST, EN).realistic
+
+
+@pytest.mark.parametrize(("goal", "measurable"), [
+    ("Hear the finance director's objections to the lease proposal today.", True),
+    ("Vandaag de bezwaren van de financieel directeur tegen het leasevoorstel horen.", True),
+    ("Early April have a follow-up meeting with the facility manager in the diary.", True),
+    ("Talk about the lease proposal with the finance director today.", False),  # an activity, nothing to know
+])
+def test_objections_heard_and_a_meeting_in_the_diary_are_measurable(goal: str, measurable: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).measurable is measurable
+
+
+@pytest.mark.parametrize(("goal", "time_bound"), [
+    ("After the summer give the planners a demo of the scheduling system.", True),
+    ("Na de zomer de planners een demo van het planningssysteem geven.", True),
+    ("Keep the demo for the planners warm until the budget is there.", False),  # waiting for no date
+    ("De demo voor de planners aanhouden tot er budget is.", False),
+])
+def test_a_season_is_a_moment_and_waiting_until_something_happens_is_not(goal: str, time_bound: bool) -> None:
+    assert check(goal, FOLLOWUP, EN).time_bound is time_bound
+
+
+@pytest.mark.parametrize("goal", [
+    "Keep them warm until the budget is there.",
+    "Ze warm houden tot er budget is.",
+    "Make sure they remember us.",
+    "Zorgen dat ze ons onthouden.",
+    "Show our appreciation this week.",
+    "Deze week onze waardering laten blijken.",
+    "Het maximale uit dit gesprek halen.",
+])
+def test_waiting_being_remembered_and_thanks_are_no_concrete_subject(goal: str) -> None:
+    verdict = check(goal, AFTERSALES, EN)
+    assert not verdict.specific and not verdict.measurable

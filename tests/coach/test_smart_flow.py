@@ -21,3 +21,12 @@ def test_a_pushy_goal_gets_one_line_per_fault_and_one_example(runtime: Runtime) 
     assert "Acceptable: ✗" in reply
     assert reply.count("For example") == 1
     assert "Acceptable: pressure is one-sided" in reply
+
+
+def test_a_one_sided_goal_without_pressure_is_told_so_not_called_pressure(runtime: Runtime) -> None:
+    chat = Chat(runtime.coach())
+    chat.send("smart Sell as many licences as possible this month")
+    reply = chat.click("aftersales")
+    assert "Acceptable: ✗" in reply
+    assert "Acceptable: this serves only your side" in reply and "pressure" not in reply
+    assert reply.count("For example") == 1

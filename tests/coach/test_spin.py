@@ -755,3 +755,164 @@ def test_causing_problems_is_a_problem_unless_a_problem_causes_them(question: st
 ])
 def test_negated_qualities_inflected_participles_and_relief(question: str, lang: str, kind: SpinKind) -> None:
     assert classify(question, EN, lang=lang).kind is kind
+
+
+# --- issue 13, item 9: the classes behind the misses of development set 6 ------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Where will you be in a year if you keep working like this?", "en"),
+    ("What if you carry on as you do now?", "en"),
+    ("What happens if you stick with the current setup?", "en"),
+    ("What would it mean for you to stay with the current system for another three years?", "en"),
+    ("Waar staat u over een jaar als u zo doorgaat?", "nl"),
+    ("Wat gebeurt er als u bij het huidige systeem blijft?", "nl"),
+    ("Wat betekent het voor u als u nog drie jaar met het huidige systeem doorwerkt?", "nl"),
+])
+def test_carrying_on_as_now_is_asked_for_its_consequences(question: str, lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is IM
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # the cost of an event, "it" standing for the event
+    ("What does it cost you when a technician has to come back a second time?", "en", IM),
+    ("Hoeveel kost het u als een vrachtwagen leeg terugrijdt?", "nl", IM),
+    ("Wat kost het u elke keer dat een monteur voor niets komt?", "nl", IM),
+    # money or time that goes into a problem
+    ("How much money goes into fixing faulty labels every week?", "en", IM),
+    ("Hoeveel geld gaat er op aan het herstellen van foute etiketten?", "nl", IM),
+    ("Hoeveel uur zit er per week in het corrigeren van verkeerde orders?", "nl", IM),
+    # near misses: what they spend on something, also at a moment, and a price, are facts
+    ("How much do you spend on cleaning when the season starts?", "en", S),
+    ("Hoeveel besteedt u aan schoonmaak als het seizoen begint?", "nl", S),
+    ("Wat kost uw huidige onderhoudscontract per jaar?", "nl", S),
+])
+def test_the_cost_of_an_event_and_money_going_into_a_problem_are_implications(question: str, lang: str,
+                                                                              kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Which step of your intake costs more time than it should?", "en"),
+    ("Where does the approval take more effort than you'd like?", "en"),
+    ("Welk onderdeel van de intake kost meer tijd dan nodig is?", "nl"),
+    ("Welke stap in de goedkeuring kost meer moeite dan u zou willen?", "nl"),
+])
+def test_more_than_it_should_is_the_problem_even_counted_in_cost(question: str, lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is P
+    # ... while the cost of it happening is its consequence
+    assert classify("What does it cost you when an order takes longer than it should?", EN).kind is IM
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("How often does a technician arrive without the right part?", "en"),
+    ("How often does a driver leave with the wrong load?", "en"),
+    ("Where do orders get stuck?", "en"),
+    ("Hoe vaak staat een monteur zonder de juiste onderdelen bij een klant?", "nl"),
+    ("Hoe vaak vertrekt een chauffeur met de verkeerde lading?", "nl"),
+    ("Waar blijven orders hangen?", "nl"),
+    ("What bothers you most about how your contractor reacts when a lift breaks down?", "en"),
+    ("Wat ergert u het meest aan de manier waarop de leverancier reageert als een machine uitvalt?", "nl"),
+])
+def test_going_without_what_is_needed_getting_stuck_and_what_bothers_them_are_problems(question: str,
+                                                                                       lang: str) -> None:
+    assert classify(question, EN, lang=lang).kind is P
+
+
+def test_going_without_trouble_is_still_good_news() -> None:
+    assert classify("How would it help you to run the line without any stops?", EN).kind is N
+    assert classify("Wat zou het u opleveren als de monteur zonder omwegen bij de klant is?", EN).kind is N
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # what changes when the work is done in a short time, or once costs are in view
+    ("What changes for your planners when the schedule is ready in one hour?", "en", N),
+    ("Wat verandert er voor uw planners als het rooster in een uur klaar is?", "nl", N),
+    # whether they would welcome it
+    ("Would your board appreciate it if the costs per site were visible at a glance?", "en", N),
+    ("Would you welcome a single invoice for all sites?", "en", N),
+    ("Zou uw directie het op prijs stellen als de kosten per vestiging zichtbaar zijn?", "nl", N),
+    ("Hoe zou uw team het vinden als de rapporten maandag klaar zijn?", "nl", N),
+    # near misses: a new season is no good news, and asking when is a fact
+    ("What changes when the new season starts?", "en", S),
+    ("Wat verandert er als het nieuwe seizoen begint?", "nl", S),
+    ("Hoeveel orders zijn binnen een dag klaar?", "nl", S),
+])
+def test_work_done_sooner_and_welcoming_it_are_need_payoff(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # asking where a bad thing comes from explores the problem
+    ("Which part of the check-in causes the longest queues?", "en", P),
+    ("Welk deel van het inchecken zorgt voor de langste wachtrijen?", "nl", P),
+    ("Wat leidt bij u tot de meeste klachten?", "nl", P),
+    # near misses: a bad thing causing another, or "that" pointing back, is a consequence
+    ("Do the delays in the warehouse lead to penalties?", "en", IM),
+    ("Leidt dat tot extra ritten?", "nl", IM),
+])
+def test_where_a_bad_thing_comes_from_is_a_problem(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    ("What don't you like about the scaffolding you rent now?", "en", P),
+    ("Where does the booking system let your guests down?", "en", P),
+    ("Which parts of the current contract do not meet your needs?", "en", P),
+    ("Wat bevalt u niet aan de steigers die u nu huurt?", "nl", P),
+    ("Waar laat het boekingssysteem uw gasten in de steek?", "nl", P),
+    ("Zijn er momenten dat de verwarming het laat afweten?", "nl", P),
+    ("Welke onderdelen van het contract sluiten niet aan bij wat u nodig heeft?", "nl", P),
+    ("Wat is de grootste kopzorg bij het plannen van de routes?", "nl", P),
+    # too few hands, queues and bad marks are bad things, so what they do to something is a consequence
+    ("What does a short-staffed night shift mean for patient safety?", "en", IM),
+    ("What do the bad reviews do to your occupancy rate?", "en", IM),
+    ("Wat betekent een onderbezette nachtdienst voor de veiligheid van patiënten?", "nl", IM),
+    ("Wat doen de slechte recensies met uw bezettingsgraad?", "nl", IM),
+    # paying extra when something happens
+    ("How much extra do you pay when you have to hire staff at short notice?", "en", IM),
+    ("Hoeveel betaalt u extra als u op korte termijn personeel moet inhuren?", "nl", IM),
+    # near misses: a plain price and a plain fact
+    ("How much do you pay per hour for temporary staff?", "en", S),
+    ("Hoe lang staan de gasten gemiddeld bij de receptie?", "nl", S),
+])
+def test_dislikes_let_downs_shortages_and_paying_extra(question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe zouden uw verpleegkundigen baat hebben bij een rooster dat ze zelf kunnen aanpassen?",
+    "Hoe zouden uw gasten het vinden om via hun telefoon in te checken?",
+    "Wat zou een 20% lagere energierekening u mogelijk maken?",
+])
+def test_dutch_benefit_and_how_they_would_like_it_are_need_payoff(question: str) -> None:
+    assert classify(question, EN, lang="nl").kind is N
+
+
+@pytest.mark.parametrize(("question", "lang", "kind"), [
+    # how the current solution is experienced, where it chafes, what takes effort
+    ("How do you experience working with your current supplier?", "en", P),
+    ("How is the new ERP working out so far?", "en", P),
+    ("What takes the most effort when onboarding new staff?", "en", P),
+    ("Hoe ervaart u de samenwerking met uw huidige leverancier?", "nl", P),
+    ("Hoe bevalt het nieuwe ERP tot nu toe?", "nl", P),
+    ("Waar wringt het in de overdracht tussen binnendienst en magazijn?", "nl", P),
+    # near misses: working out a price is a calculation, years of experience a fact
+    ("How do you work out the prices for a new customer?", "en", S),
+    ("How many years of experience do your drivers have?", "en", S),
+    # what they have from it, what it saves them, the time it frees up
+    ("Would it be of use to you if the engineer saw the fault code beforehand?", "en", N),
+    ("How much peace of mind would it give you if the stock were always right?", "en", N),
+    ("What would you do with the time that frees up?", "en", N),
+    ("Heeft u er iets aan als de monteur vooraf de storingscode ziet?", "nl", N),
+    ("Scheelt het u tijd als de pakbonnen automatisch worden gemaakt?", "nl", N),
+    ("Wat zou u met de vrijgekomen tijd doen?", "nl", N),
+    # what customers notice "of it" when work is done twice
+    ("Wat merken uw klanten ervan als de monteur twee keer moet komen?", "nl", IM),
+    ("What do your customers notice when the engineer has to come back a second time?", "en", IM),
+    # near miss: a price "erbij" (on top) points back at nothing
+    ("Wat kost de installatie erbij?", "nl", S),
+])
+def test_experience_of_the_current_solution_what_it_gives_them_and_work_done_twice(
+        question: str, lang: str, kind: SpinKind) -> None:
+    assert classify(question, EN, lang=lang).kind is kind

@@ -6,10 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
-from coach.digest_policy import DigestNumbers, RepNumbers, Snapshot, Tally, digest_replies, week_change
+from coach.contact_norm import VisitDue
+from coach.digest_json import restored, stored
+from coach.digest_policy import DigestNumbers, Listed, RepNumbers, Snapshot, Tally, digest_replies, week_change
 from storage.digest_queries import digest_numbers, last_snapshot, save_snapshot, stored_digest, stored_weeks
 from storage.models import Account, Deal, FollowUp, Team, User, Visit
 
@@ -202,6 +205,60 @@ def test_listing_is_capped_but_counts_are_not(runtime: Runtime) -> None:
         alice = digest_numbers(session, team_id, NOW, listed=3).reps[0]
     assert alice.no_next_step.count == 8
     assert [d.title for d in alice.no_next_step.first] == ["Deal 7", "Deal 6", "Deal 5"]  # largest first
+
+
+def classed_with_visits(session: Session) -> Seed:
+    """The seed with North's contact norms (A six, B twelve a year) and classes on some accounts: Alice owns Acme,
+    visited 29 days ago, and Globex, an A-prospect for 90 days never visited; Bob owns Hooli (B), last visited 50
+    days ago and Umbrella (A), last visited 70 days ago with a visit planned for Friday; South's Initech is an
+    A-customer never visited."""
+    s = seed(session)
+    s.north.contact_norms = {"A": 6, "B": 12}
+    for account, cls, status in ((s.acme, "A", "customer"), (s.globex, "A", "prospect"), (s.initech, "A", "customer")):
+        account.abc_class, account.status, account.class_since = cls, status, OLD
+    hooli, umbrella = s.account("Hooli", s.north), s.account("Umbrella", s.north)
+    for account, cls, last_visit in ((hooli, "B", 50), (umbrella, "A", 70)):
+        account.created_by_id, account.abc_class, account.status, account.class_since = s.bob.id, cls, "customer", OLD
+        session.add(Visit(account_id=account.id, owner_id=s.bob.id, visit_type="aftersales", status="debriefed",
+                          planned_on=TODAY - timedelta(days=last_visit)))
+    session.add(Visit(account_id=umbrella.id, owner_id=s.bob.id, visit_type="aftersales", status="planned",
+                      planned_on=TODAY + timedelta(days=3)))
+    session.flush()
+    return s
+
+
+def test_accounts_overdue_a_visit_per_owner_by_the_teams_norm(runtime: Runtime) -> None:
+    with runtime.sessions.begin() as session:
+        s = classed_with_visits(session)
+        ids = {a.name: a.id for a in session.scalars(select(Account))}
+        team_id, alice_id, bob_id = s.north.id, s.alice.id, s.bob.id
+    with runtime.sessions() as session:
+        numbers, capped = digest_numbers(session, team_id, NOW), digest_numbers(session, team_id, NOW, listed=1)
+    reps = by_name(numbers)
+    assert reps["Alice"].overdue_visits == Listed(1, (VisitDue(
+        ids["Globex"], "Globex", alice_id, "A", 6, None, TODAY - timedelta(days=30), 30),))
+    assert reps["Bob"].overdue_visits == Listed(2, (
+        VisitDue(ids["Hooli"], "Hooli", bob_id, "B", 12, TODAY - timedelta(days=50), TODAY - timedelta(days=20), 20),
+        VisitDue(ids["Umbrella"], "Umbrella", bob_id, "A", 6, TODAY - timedelta(days=70), TODAY - timedelta(days=10),
+                 10, TODAY + timedelta(days=3))))
+    assert (reps["Alice"].attention, reps["Bob"].attention, numbers.attention("overdue_visits")) == (5, 6, 3)
+    assert "Initech" not in str(numbers)  # South's
+    bob = by_name(capped)["Bob"].overdue_visits
+    assert (bob.count, [v.account for v in bob.first]) == (2, ["Hooli"])
+
+
+def test_a_stored_digest_keeps_its_accounts_overdue_a_visit_and_one_stored_before_them_reads(runtime: Runtime) -> None:
+    with runtime.sessions.begin() as session:
+        s = classed_with_visits(session)
+        team_id = s.north.id
+        numbers = digest_numbers(session, team_id, NOW)
+        save_snapshot(session, team_id, numbers)
+    with runtime.sessions() as session:
+        assert stored_digest(session, team_id, numbers.week_start) == numbers
+    older = stored(numbers)
+    for rep in older["numbers"]["reps"]:
+        del rep["overdue_visits"]
+    assert {rep.overdue_visits for rep in restored(older).reps} == {Listed()}
 
 
 def test_snapshots_overwrite_per_week_and_give_the_change(runtime: Runtime) -> None:

@@ -1,16 +1,16 @@
 """CRM sync: the CRM's ids on users, accounts, deals and follow-ups, the companies no team holds yet, each kind's
 sync state and the claim that keeps two instances from syncing at once
 
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-05 06:00:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-06 10:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
