@@ -100,3 +100,17 @@ def test_the_factory_builds_the_configured_connector(env, monkeypatch: pytest.Mo
         ("HubSpotConnector", ("pat-1", "http://127.0.0.1:9"), {"timezone": ZoneInfo("Europe/Amsterdam")}),
         ("SalesforceConnector", (), {"instance_url": None, "access_token": None, "username": "anna@acme.test",
                                      "password": "pw-123456", "security_token": "sec-123456", "domain": "test"})]
+
+
+def test_the_factorys_arguments_fit_the_real_connectors(env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.hubspot import HubSpotConnector
+    from crm.salesforce import SalesforceConnector
+
+    hubspot = connector_from(env(HUBSPOT_ACCESS_TOKEN="pat-1", HUBSPOT_API_URL="http://127.0.0.1:9"))
+    assert isinstance(hubspot, HubSpotConnector) and hubspot.calls == 0  # nothing is sent until it is used
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    assert isinstance(connector_from(env(**SALESFORCE_LOGIN)), SalesforceConnector)
+    for name in SALESFORCE_LOGIN:
+        monkeypatch.delenv(name)
+    session = connector_from(env(SALESFORCE_INSTANCE_URL="http://127.0.0.1:9", SALESFORCE_ACCESS_TOKEN="00Dxx!AQ4"))
+    assert isinstance(session, SalesforceConnector) and session.calls == 0
