@@ -79,7 +79,7 @@ class Team(Base):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("crm", "crm_owner_id"),)
+    __table_args__ = (Index("ix_users_crm_owner", "crm", "crm_owner_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Platform-qualified: "console:alice", "slack:U0123", "teams:<aad-object-id>".
@@ -103,7 +103,7 @@ class Account(Base):
     """A customer or prospect. Scoped to a team, or to one user while they have no team."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("scope", "name_key"), UniqueConstraint("crm", "crm_id"))
+    __table_args__ = (UniqueConstraint("scope", "name_key"), Index("ix_accounts_crm_id", "crm", "crm_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(40))  # "team:<id>" or "user:<id>"
@@ -143,7 +143,7 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         UniqueConstraint("account_id", "quote_ref"),
-        UniqueConstraint("crm", "crm_id"),
+        Index("ix_deals_crm_id", "crm", "crm_id", unique=True),
         Index("ix_deals_owner_stage", "owner_id", "stage"),
     )
 
@@ -164,10 +164,10 @@ class Deal(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
-    # The CRM deal this is. `crm_base` holds the CRM's values as last pulled (`crm.records.DealValues.base`): a
-    # field whose CRM value still equals it was not changed in the CRM, so a local edit of it stands (and is
-    # what a push sends). `crm_modified_at` is the CRM's modified time of that pull. A deal removed in the CRM
-    # stays, out of every pipeline, forecast and digest (`LIVE_DEAL`).
+    # The CRM deal this is. `crm_base` holds the CRM's values as last pulled, in our terms (`storage.crm_writes`):
+    # a field whose CRM value still equals it was not changed in the CRM, so a local edit of it stands (and is
+    # what a push sends). `crm_modified_at` is the CRM's modified time of the pull that last changed it. A deal
+    # removed in the CRM stays, out of every pipeline, forecast and digest (`LIVE_DEAL`).
     crm: Mapped[str | None] = mapped_column(String(12))
     crm_id: Mapped[str | None] = mapped_column(String(64))
     crm_base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -209,7 +209,7 @@ class FollowUp(Base):
     __tablename__ = "followups"
     __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due_at"),
                       Index("ix_followups_reminder_due", "status", "reminded_at", "due_at"),
-                      UniqueConstraint("crm", "crm_id"))
+                      Index("ix_followups_crm_id", "crm", "crm_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -105,3 +105,30 @@ def test_the_cursor_moves_with_each_chunk_only_while_records_come_in_order() -> 
     waiting.hold(T0 + timedelta(minutes=2))  # its company comes with the next sync: read it again then
     assert waiting.committed() == waiting.complete() == T0 + timedelta(minutes=2)
     assert Cursor(None).complete() is None
+
+
+def test_the_migration_keeps_existing_users_accounts_and_deals(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import insert
+
+    from storage.db import _alembic_config, make_engine
+    from storage.models import Account, Deal
+
+    engine = make_engine(database_url)
+    config = _alembic_config(engine)
+    command.downgrade(config, "0011")
+    with engine.begin() as conn:  # only the columns 0011 knows are written
+        user_id = conn.execute(insert(User).values(identity="console:a", email="a@acme.test", created_at=T0)
+                               .returning(User.id)).scalar_one()
+        account_id = conn.execute(insert(Account).values(scope=f"user:{user_id}", name="Acme", name_key="acme",
+                                                         created_by_id=user_id, created_at=T0)
+                                  .returning(Account.id)).scalar_one()
+        conn.execute(insert(Deal).values(account_id=account_id, owner_id=user_id, amount=1, currency="EUR",
+                                         probability=10, stage="prospect", created_at=T0, updated_at=T0))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(select(User.email, User.crm_owner_id, Account.crm_id, Deal.crm_removed_at)
+                            .join(Account, Account.created_by_id == User.id)
+                            .join(Deal, Deal.account_id == Account.id)).all()
+    engine.dispose()
+    assert rows == [("a@acme.test", None, None, None)]

@@ -15,13 +15,15 @@ branch_labels = None
 depends_on = None
 
 RECORDS = ('accounts', 'deals', 'followups')
+# Unique per CRM as unique indexes, not constraints: SQLite adds those without copying the table, which a
+# constraint would need (and the copy's DROP TABLE users fails while accounts refer to it).
 
 
 def upgrade() -> None:
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('crm', sa.String(length=12), nullable=True))
         batch.add_column(sa.Column('crm_owner_id', sa.String(length=64), nullable=True))
-        batch.create_unique_constraint(batch.f('uq_users_crm'), ['crm', 'crm_owner_id'])
+    op.create_index('ix_users_crm_owner', 'users', ['crm', 'crm_owner_id'], unique=True)
     for table in RECORDS:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('crm', sa.String(length=12), nullable=True))
@@ -31,7 +33,7 @@ def upgrade() -> None:
                 batch.add_column(sa.Column('crm_modified_at', sa.DateTime(timezone=True), nullable=True))
             if table != 'followups':
                 batch.add_column(sa.Column('crm_removed_at', sa.DateTime(timezone=True), nullable=True))
-            batch.create_unique_constraint(batch.f(f'uq_{table}_crm'), ['crm', 'crm_id'])
+        op.create_index(f'ix_{table}_crm_id', table, ['crm', 'crm_id'], unique=True)
     op.create_table('crm_pending_companies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('crm', sa.String(length=12), nullable=False),
@@ -74,8 +76,8 @@ def downgrade() -> None:
     op.drop_table('crm_sync')
     op.drop_table('crm_pending_companies')
     for table in reversed(RECORDS):
+        op.drop_index(f'ix_{table}_crm_id', table_name=table)
         with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(batch.f(f'uq_{table}_crm'), type_='unique')
             if table != 'followups':
                 batch.drop_column('crm_removed_at')
             if table != 'accounts':
@@ -83,7 +85,7 @@ def downgrade() -> None:
                 batch.drop_column('crm_base')
             batch.drop_column('crm_id')
             batch.drop_column('crm')
+    op.drop_index('ix_users_crm_owner', table_name='users')
     with op.batch_alter_table('users') as batch:
-        batch.drop_constraint(batch.f('uq_users_crm'), type_='unique')
         batch.drop_column('crm_owner_id')
         batch.drop_column('crm')
