@@ -174,7 +174,17 @@ def team_add_member(
             typer.echo(f"{member.identity} is now {member.role} in team {name!r}")
 
 
-from bot import cli_accounts, cli_coach, cli_deals, cli_digest, cli_followups, cli_msteams, cli_reminders, cli_users  # noqa: E402
+from bot import (  # noqa: E402
+    cli_accounts,
+    cli_coach,
+    cli_crm,
+    cli_deals,
+    cli_digest,
+    cli_followups,
+    cli_msteams,
+    cli_reminders,
+    cli_users,
+)
 
 cli_coach.register(coach_app)
 cli_accounts.register(app)
@@ -183,6 +193,7 @@ cli_deals.register(app, import_app)
 cli_reminders.register(app)
 cli_followups.register(app)
 cli_users.register(app)
+cli_crm.register(app)
 cli_msteams.register(app)
 
 

@@ -1,4 +1,5 @@
-"""`salescoach user export|delete USER`: the data rights of a user, for an administrator."""
+"""`salescoach user export|delete USER`: the data rights of a user, for an administrator; `user link`: the e-mail
+that matches a user to their CRM owner."""
 
 from __future__ import annotations
 
@@ -57,3 +58,21 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{user} deleted: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if v)
                        + (f"; team work moved {moved}" if any(k.endswith("_moved") and v for k, v in counts.items())
                           else ""))
+
+    @user_app.command("link")
+    def link(
+        user: Annotated[str, typer.Argument(help="slack:U0123, teams:<aad-object-id> or console:alice")],
+        email: Annotated[str, typer.Option("--email", help="Their e-mail in the CRM, which matches them to their "
+                                                           "CRM owner (case does not matter).")],
+    ) -> None:
+        """Tie USER to their e-mail, which matches them to their CRM owner at the next sync."""
+        from bot.cli import cli_errors, open_runtime
+
+        with cli_errors():
+            rt = open_runtime()
+            with rt.unit_of_work() as uow:
+                linked = uow.users.link_email(user, email)
+                uow.commit()
+            then = (f"the next `salescoach crm sync` matches them to their {rt.settings.crm} owner"
+                    if rt.settings.crm else "a CRM owner with it is matched to them once a CRM is configured")
+            typer.echo(f"{linked.identity} has e-mail {linked.email}; {then}")

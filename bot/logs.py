@@ -74,7 +74,8 @@ def configure_logging(secrets: list[str], level: int = logging.INFO, json_lines:
 
 def settings_secrets(settings) -> list[str]:
     return [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
-            settings.microsoft_app_password, settings.database_url and _password_of(settings.database_url)]
+            settings.microsoft_app_password, settings.database_url and _password_of(settings.database_url),
+            *settings.crm_secrets()]
 
 
 def _password_of(url: str) -> str | None:

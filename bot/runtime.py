@@ -22,6 +22,7 @@ from storage.db import default_database_url, make_engine, make_sessionmaker, pen
 from storage.store import SqlStore, store_factory
 
 if TYPE_CHECKING:  # loaded where used: a Slack worker process needs only the inbox
+    from storage.crm_store import CrmStore
     from storage.inbox import Inbox
     from storage.job_store import JobStore
     from storage.unit_of_work import UnitOfWork
@@ -107,6 +108,12 @@ class Runtime:
         from storage.inbox import Inbox
 
         return Inbox(self.sessions, source)
+
+    def crm_store(self, crm: str) -> CrmStore:
+        """What the CRM sync of `crm` reads and writes (`crm.ports.SyncStore`), a transaction per call."""
+        from storage.crm_store import CrmStore
+
+        return CrmStore(self.sessions, crm)
 
     def upgrade(self) -> None:
         """Migrate the schema to the newest version."""

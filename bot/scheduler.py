@@ -1,5 +1,6 @@
 """The jobs `salescoach serve` runs on a schedule (APScheduler on the server's event loop): the producers that
-put reminders, nudges, team overviews and digests in the outbox, and the delivery loop that sends them."""
+put reminders, nudges, team overviews and digests in the outbox, the delivery loop that sends them, and the CRM
+sync when a CRM is configured."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.crm_job import ScheduledCrmSync
 from bot.delivery import DeliveryLoop
 from bot.digest_job import WeeklyDigest
 from bot.nudge_jobs import NudgeSweep, TeamOverview
@@ -18,16 +20,18 @@ SWEEP_EVERY_SECONDS = 60
 NUDGE_EVERY_SECONDS = 300
 DIGEST_EVERY_SECONDS = 300
 DELIVER_EVERY_SECONDS = 5  # also how soon a message of another instance that died is taken over, after its lease
+CRM_EVERY_SECONDS = 30  # how often an instance tries the CRM sync's claim; it runs every CRM_SYNC_MINUTES
 
 
 class Schedule:
     def __init__(self, sweep: ReminderSweep, nudges: NudgeSweep, overview: TeamOverview, digest: WeeklyDigest,
-                 delivery: DeliveryLoop) -> None:
+                 delivery: DeliveryLoop, crm: ScheduledCrmSync | None = None) -> None:
         self.sweep = sweep
         self.nudges = nudges
         self.overview = overview
         self.digest = digest
         self.delivery = delivery
+        self.crm = crm
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self, _app=None) -> None:
@@ -41,6 +45,10 @@ class Schedule:
                                max_instances=1, coalesce=True)
         self.scheduler.add_job(self._deliver, "interval", seconds=DELIVER_EVERY_SECONDS, id="delivery",
                                max_instances=1, coalesce=True)
+        if self.crm is not None:
+            self.scheduler.add_job(self._crm_sync, id="crm-at-start")
+            self.scheduler.add_job(self._crm_sync, "interval", seconds=CRM_EVERY_SECONDS, id="crm",
+                                   max_instances=1, coalesce=True)
         self.scheduler.start()
 
     async def stop(self, _app=None) -> None:
@@ -78,6 +86,12 @@ class Schedule:
                 log.info("weekly digests to %d managers to send", added)
         except Exception:
             log.exception("the weekly digest failed; the next run retries")
+
+    async def _crm_sync(self) -> None:
+        try:
+            await self.crm.run_once()
+        except Exception as exc:  # recorded for `crm status`; a CrmError's message names the CRM and what to check
+            log.error("the CRM sync failed; the next one is due in CRM_SYNC_MINUTES: %s", exc)
 
     async def _deliver(self) -> None:
         try:

@@ -70,6 +70,18 @@ def build_web_app(runtime: Runtime, slack=None, teams=None) -> web.Application:
     return app
 
 
+def crm_schedule(runtime: Runtime):
+    """The scheduled CRM sync, or None when no CRM is configured."""
+    from crm.factory import connector_from
+
+    connector = connector_from(runtime.settings)
+    if connector is None:
+        return None
+    from bot.crm_job import ScheduledCrmSync
+
+    return ScheduledCrmSync(runtime, connector)
+
+
 def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> None:
     from bot.slack.app import SlackCoach
 
@@ -94,7 +106,7 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
         senders = platform_senders(runtime, teams)
         schedule = Schedule(ReminderSweep(runtime, senders), NudgeSweep(runtime, senders),
                             TeamOverview(runtime, senders), WeeklyDigest(runtime, senders),
-                            DeliveryLoop(runtime, senders))
+                            DeliveryLoop(runtime, senders), crm_schedule(runtime))
         web_app.on_startup.append(schedule.start)
         web_app.on_shutdown.append(schedule.stop)
     if slack is not None:
@@ -129,5 +141,8 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool = True) -> Non
     if teams is not None and not teams.tenants:
         print("WARNING: no MicrosoftAppTenantId or TEAMS_ALLOWED_TENANTS: Teams activities from any tenant are "
               "served.", file=sys.stderr, flush=True)
-    print(f"salescoach serving on http://{host}:{port}  ·  Slack: {mode}  ·  Teams: {teams_mode}", flush=True)
+    crm = (f"{settings.crm}, synced every {settings.crm_sync_minutes} min" + ("" if scheduler else " elsewhere")
+           if settings.crm else "none (the coach's own database)")
+    print(f"salescoach serving on http://{host}:{port}  ·  Slack: {mode}  ·  Teams: {teams_mode}  ·  CRM: {crm}",
+          flush=True)
     web.run_app(web_app, host=host, port=port, print=None, access_log=None, handle_signals=True)

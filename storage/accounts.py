@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from coach import account_memory
 from coach.errors import InputError
 from storage.deal_import import find_user
-from storage.models import Account, AccountFact, Deal, FollowUp, User, Visit, clock_of
+from storage.models import LIVE_DEAL, Account, AccountFact, Deal, FollowUp, User, Visit, clock_of
 from storage.store import account_key
 
 
@@ -50,7 +50,7 @@ def account_report(session: Session, name: str, owner: str | None = None) -> dic
             facts[key] = value
     deals = [{"id": d.id, "title": d.title, "stage": d.stage, "amount": f"{d.amount:.2f}",
               "probability": d.probability, "decision_date": d.decision_date.isoformat() if d.decision_date else None}
-             for d in session.scalars(mine(Deal).order_by(Deal.id))]
+             for d in session.scalars(mine(Deal).where(LIVE_DEAL).order_by(Deal.id))]
     follow_ups = [{"id": f.id, "action": f.action, "due": f.due_at.isoformat()}
                   for f in session.scalars(mine(FollowUp).where(FollowUp.status == "open")
                                            .order_by(FollowUp.due_at, FollowUp.id))]

@@ -45,7 +45,7 @@ from coach.outgoing import Outgoing
 from coach.pipeline import CLOSED_STAGES
 from coach.records import DigestTeam, Manager
 from storage.contact_norm_queries import norm_accounts
-from storage.models import Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of, upsert
+from storage.models import LIVE_DEAL, Account, Deal, DigestSnapshot, FollowUp, Team, User, Visit, clock_of, upsert
 from storage.outbox import enqueue
 from storage.types import UTCDateTime
 
@@ -87,9 +87,9 @@ class _Query:
 
     def team_deals(self, *columns: Any) -> Select:
         """Deals of the team's members on the team's own accounts: a member who moved in from another team
-        brings no deals of that team's customers along."""
+        brings no deals of that team's customers along. Deals removed in the CRM are not among them."""
         return (select(*columns).join(User, User.id == Deal.owner_id).join(Account, Account.id == Deal.account_id)
-                .where(User.team_id == self.team.id, Account.team_id == self.team.id))
+                .where(User.team_id == self.team.id, Account.team_id == self.team.id, LIVE_DEAL))
 
     def first(self, ranked) -> Select:
         """The rows of a ranked subquery up to the listing cap, by rank."""

@@ -79,6 +79,7 @@ class Team(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_crm_owner", "crm", "crm_owner_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Platform-qualified: "console:alice", "slack:U0123", "teams:<aad-object-id>".
@@ -91,6 +92,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="rep")
     away_until: Mapped[date | None] = mapped_column(Date)  # no reminders up to and including this day
     created_at: Mapped[datetime] = mapped_column(default=stamp)
+    # The CRM owner this user is, matched by e-mail at each sync ("hubspot" or "salesforce", and its owner id).
+    crm: Mapped[str | None] = mapped_column(String(12))
+    crm_owner_id: Mapped[str | None] = mapped_column(String(64))
 
     team: Mapped[Team | None] = relationship()
 
@@ -99,7 +103,7 @@ class Account(Base):
     """A customer or prospect. Scoped to a team, or to one user while they have no team."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("scope", "name_key"),)
+    __table_args__ = (UniqueConstraint("scope", "name_key"), Index("ix_accounts_crm_id", "crm", "crm_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(40))  # "team:<id>" or "user:<id>"
@@ -112,6 +116,10 @@ class Account(Base):
     abc_class: Mapped[str | None] = mapped_column(String(1))  # A | B | C
     class_since: Mapped[datetime | None] = mapped_column()  # when it got its present class (coach.contact_norm)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
+    # The CRM company this account is (see crm.sync); removed: archived or deleted in the CRM.
+    crm: Mapped[str | None] = mapped_column(String(12))
+    crm_id: Mapped[str | None] = mapped_column(String(64))
+    crm_removed_at: Mapped[datetime | None] = mapped_column()
 
 
 class AccountFact(Base):
@@ -135,6 +143,7 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         UniqueConstraint("account_id", "quote_ref"),
+        Index("ix_deals_crm_id", "crm", "crm_id", unique=True),
         Index("ix_deals_owner_stage", "owner_id", "stage"),
     )
 
@@ -155,9 +164,21 @@ class Deal(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
+    # The CRM deal this is. `crm_base` holds the CRM's values as last pulled, in our terms (`storage.crm_writes`):
+    # a field whose CRM value still equals it was not changed in the CRM, so a local edit of it stands (and is
+    # what a push sends). `crm_modified_at` is the CRM's modified time of the pull that last changed it. A deal
+    # removed in the CRM stays, out of every pipeline, forecast and digest (`LIVE_DEAL`).
+    crm: Mapped[str | None] = mapped_column(String(12))
+    crm_id: Mapped[str | None] = mapped_column(String(64))
+    crm_base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    crm_modified_at: Mapped[datetime | None] = mapped_column()
+    crm_removed_at: Mapped[datetime | None] = mapped_column()
 
     account: Mapped[Account] = relationship()
     owner: Mapped[User] = relationship()
+
+
+LIVE_DEAL = Deal.crm_removed_at.is_(None)  # not removed in the CRM: every pipeline, forecast and digest query
 
 
 class Visit(Base):
@@ -187,7 +208,8 @@ class FollowUp(Base):
 
     __tablename__ = "followups"
     __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due_at"),
-                      Index("ix_followups_reminder_due", "status", "reminded_at", "due_at"))
+                      Index("ix_followups_reminder_due", "status", "reminded_at", "due_at"),
+                      Index("ix_followups_crm_id", "crm", "crm_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -197,13 +219,18 @@ class FollowUp(Base):
     action: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(12), default="action", server_default="action")  # action|prep|debrief
     due_at: Mapped[datetime] = mapped_column()
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | done | removed (in the CRM)
     done_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     # The reminder: put in the outbox at `reminded_at`; held back until `deferred_until` when it fell due outside
     # the rep's working hours, on a holiday or while they were away.
     reminded_at: Mapped[datetime | None] = mapped_column()
     deferred_until: Mapped[datetime | None] = mapped_column()
+    # The CRM task this is; `crm_base` and `crm_modified_at` as on Deal.
+    crm: Mapped[str | None] = mapped_column(String(12))
+    crm_id: Mapped[str | None] = mapped_column(String(64))
+    crm_base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    crm_modified_at: Mapped[datetime | None] = mapped_column()
 
     account: Mapped[Account] = relationship()
 
@@ -310,3 +337,53 @@ class DigestSnapshot(Base):
     week_start: Mapped[date] = mapped_column(Date)
     data: Mapped[dict[str, Any]] = mapped_column()  # {"months": {"YYYY-MM": "1234.50", …}}
     created_at: Mapped[datetime] = mapped_column(default=stamp)
+
+
+class CrmPendingCompany(Base):
+    """A CRM company no account holds yet: its owner is not linked to a chat user (or it has none). The first
+    deal or task of a linked owner places it in that owner's team (`crm.sync`), and the row goes."""
+
+    __tablename__ = "crm_pending_companies"
+    __table_args__ = (UniqueConstraint("crm", "crm_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(12))
+    crm_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    modified_at: Mapped[datetime] = mapped_column()
+
+
+class CrmSyncKind(Base):
+    """How the sync of one kind of CRM record (owners, companies, deals, tasks) went last: its cursor (the highest
+    modified time committed, from which the next incremental sync pulls), the last run's start, end and counts,
+    the records it skipped with their reason (the first `crm.ports.MAX_LISTED`), and its error."""
+
+    __tablename__ = "crm_sync"
+    __table_args__ = (UniqueConstraint("crm", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(12))
+    cursor: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    succeeded_at: Mapped[datetime | None] = mapped_column()  # the end of the last run without an error
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"created": 3, "updated": 1, …}
+    skipped: Mapped[list[Any]] = mapped_column(default=list)  # [{"id", "name", "reason"}]
+    unknown_stages: Mapped[list[Any]] = mapped_column(default=list)  # deals' stage labels the coach guessed for
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class CrmSyncClaim(Base):
+    """Who syncs the CRM now, under a lease (`storage.leases`), and when the next scheduled sync is due
+    (`not_before`): one row per CRM, so two instances never sync at once."""
+
+    __tablename__ = "crm_sync_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(12), unique=True)
+    state: Mapped[str] = mapped_column(String(10), default="idle")  # idle | running
+    not_before: Mapped[datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    lease_token: Mapped[str | None] = mapped_column(String(36))

@@ -20,7 +20,18 @@ from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, Fol
 from storage.contact_norm_queries import norm_accounts
 from storage.conversations import Conversations
 from storage.digest_queries import digest_and_previous
-from storage.models import Account, AccountFact, Deal, DialogState, FollowUp, Team, User, Visit, upsert
+from storage.models import (
+    LIVE_DEAL,
+    Account,
+    AccountFact,
+    Deal,
+    DialogState,
+    FollowUp,
+    Team,
+    User,
+    Visit,
+    upsert,
+)
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 OPEN_STAGES = ("suspect", "prospect", "hot prospect", "quote")
@@ -236,7 +247,7 @@ class SqlStore:
 
     # deals -------------------------------------------------------------------------------
     def _own_deals(self, user: UserInfo):
-        return select(Deal).where(Deal.owner_id == user.id)
+        return select(Deal).where(Deal.owner_id == user.id, LIVE_DEAL)
 
     def open_deals(self, user: UserInfo, account_id: int | None = None) -> list[DealInfo]:
         q = self._own_deals(user).where(Deal.stage.in_(OPEN_STAGES))
@@ -251,7 +262,7 @@ class SqlStore:
         if user.role != "manager" or user.team_id is None:
             return None
         q = (select(Deal, User).join(User, User.id == Deal.owner_id)
-             .where(User.team_id == user.team_id, Deal.stage.in_(OPEN_STAGES))
+             .where(User.team_id == user.team_id, Deal.stage.in_(OPEN_STAGES), LIVE_DEAL)
              .order_by(User.display_name, User.identity, Deal.decision_date.is_(None), Deal.decision_date, Deal.id))
         return [(owner.display_name or owner.identity, deal_info(deal)) for deal, owner in self.session.execute(q)]
 

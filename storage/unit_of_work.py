@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.errors import InputError
-from storage import accounts, deal_import, digest_queries, sales_teams, user_data
-from storage.models import Deal, Team, User
+from storage import accounts, crm_store, deal_import, digest_queries, sales_teams, user_data
+from storage.models import LIVE_DEAL, Deal, Team, User
 from storage.store import OPEN_STAGES, SqlStore
 
 
@@ -34,7 +34,7 @@ class DealBook:
 
     def open_deals(self, owner: str | None, team: str | None) -> tuple[list[Deal], str, str]:
         """The open deals of a rep and/or a team, the fallback currency and a description of the selection."""
-        query, currency, label = select(Deal).where(Deal.stage.in_(OPEN_STAGES)), "EUR", "all open deals"
+        query, currency, label = select(Deal).where(Deal.stage.in_(OPEN_STAGES), LIVE_DEAL), "EUR", "all open deals"
         if team is not None:
             found = self.session.scalar(select(Team).where(Team.name == " ".join(team.split())))
             if found is None:
@@ -60,11 +60,12 @@ class AccountBook:
 
 
 class UserRecords:
-    """Everything stored about one user, for their data rights."""
+    """Everything stored about one user, for their data rights; and the e-mail that links them to a CRM owner."""
 
     def __init__(self, session: Session) -> None:
         self.export = partial(user_data.export_user, session)
         self.delete = partial(user_data.delete_user, session)
+        self.link_email = partial(crm_store.link_email, session)
 
 
 class DigestArchive:
