@@ -444,7 +444,9 @@ _NUMBER_WORDS.update({w: 10 * n for n, names in enumerate((
 _NUMBER_WORDS.update({"a hundred": 100, "thousand": 1000, "duizend": 1000})
 _AMOUNT = r"(\d+(?:[.,]\d{3})*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 # "from two to fifty branches", "van 5 naar 80 licenties": not a date range ("from 1 to 15 March") or hours
-_FROM_TO = re.compile(rf"\b(from|van) {_AMOUNT} (to|naar|tot|up to) {_AMOUNT}\b(?!\s?([:.]\d|(am|pm|uur|o'clock"
+_MONEY = r"(?:(?:€|\$|£|eur|euro) ?)?"  # an amount of money counts like any other: "from €8,000 to €80,000"
+_FROM_TO = re.compile(rf"\b(from|van) {_MONEY}{_AMOUNT} (to|naar|tot|up to) {_MONEY}{_AMOUNT}"
+                      rf"\b(?!\s?([:.]\d|(am|pm|uur|o'clock"
                       rf"|{_MONTHS}|{_MONTH_ABBR})\b))")
 _GROW = _rx(r"\b(increas\w*|grow\w*|rais\w*|expand\w*|bring\w*|brought|take|taking|get|push\w*|scal\w* up"
             r"|boost\w*|lift\w*|verhog\w*|brengen|breng\w*|uitbreid\w*|uit te breiden|laten groeien|opschal\w*"
@@ -454,7 +456,11 @@ _TIMES = re.compile(rf"\b{_AMOUNT} ?(times|x|keer|maal) (as (much|many)|zo ?veel
                     # "ten times their yearly spend", "honderd keer de huidige jaaromzet"
                     rf"|\b{_AMOUNT} ?(times|x|keer|maal) (their|the|its|his|her|hun|de|het|zijn|haar) (\S+ ){{0,3}}?"
                     r"(\w*spend|\w*revenue|turnover|sales|\w*budget|\w*volumes?|purchases|\w*omzet|inkoop\w*|afname"
-                    r"|uitgaven)\b")
+                    r"|uitgaven)\b"
+                    # "ten times the quoted number of vans", "tien keer het aantal machines uit de offerte"
+                    rf"|\b{_AMOUNT} ?(times|x|keer|maal) (the|their|its|hun|de|het|zijn|haar) (\S+ ){{0,2}}?(number"
+                    r"|amount|quantity|aantal|hoeveelheid)\b")
+_PERCENT_AFTER = re.compile(r"\s?(%|percent\b|procent\b)")
 
 
 def _amount(text: str) -> float:
@@ -463,11 +469,15 @@ def _amount(text: str) -> float:
 
 def _multiplies(s: str) -> bool:
     """A target that multiplies what they buy: "three times as many" (like tripling), or growing "from 2 to 50"
-    (five times or more: "from 1 to 3 sites" for a pilot can be done)."""
-    if any(_amount(m.group(1) or m.group(5)) >= 3 for m in _TIMES.finditer(s)):
+    (five times or more: "from 1 to 3 sites" for a pilot can be done). Tenfold or more needs no verb of growth
+    ("laten overstappen van 2 naar 200 leaseauto's"), unless it is a percentage (a rate from 9 to 95%)."""
+    if any(_amount(next(g for g in m.groups() if g and g[0].isalnum())) >= 3 for m in _TIMES.finditer(s)):
         return True
-    return bool(_GROW.search(s)) and any(0 < _amount(m.group(2)) * 5 <= _amount(m.group(4))
-                                         for m in _FROM_TO.finditer(s))
+    ratios = [(_amount(m.group(2)), _amount(m.group(4)), m.end()) for m in _FROM_TO.finditer(s)
+              if _amount(m.group(2)) > 0]
+    # (without a verb of growth, "from 1 to 10" is a scale: "score the service from 1 to 10")
+    return any(high >= 5 * low and _GROW.search(s)
+               or low > 1 and high >= 10 * low and not _PERCENT_AFTER.match(s, end) for low, high, end in ratios)
 
 
 def _realistic(s: str, visit_type: VisitType) -> tuple[bool, str | None]:

@@ -137,6 +137,10 @@ _BAD = {
         r"incomplete|inaccurate|incorrect|out of date|malfunction\w*|faults?|faulty|glitch\w*|bugs?",
         r"behind schedule|(fall|falls|falling|fallen|fell) behind|slippage|slipped|slipping|overrun\w*|overdue",
         r"over budget|reject(s|ed|ion|ions)?",
+        # goods gone off or out of spec, and a degree beyond what is wanted: "spoiled batches", "colour deviations",
+        # "too late", "too slow"
+        r"spoil(ed|t|s|ing|age)?|go(es|ne)? off|deviat\w*|out of spec\w*|off-spec",
+        r"too (late|slow|long|high|expensive|few|little|often|early)",
         # running over time or short of something: "keeps running over", "run short of gloves" (not "run over the list")
         r"(run|runs|running|ran) over\b(?! (the|a|an|your|our|their|this|that|it|them)\b)|(run|runs|running|ran) short"
         # out of supplies, not a contract that runs out (ends) or trucks run out of a depot (from it)
@@ -185,6 +189,10 @@ _BAD = {
         r"hapert|haperen|hapering\w*|vertraagde?n?|uitgestelde?n?|uitloop\w*|faal\w*|falen|gefaalde?n?",
         r"achter (op )?(het )?schema|achterlo\w*|(loopt|lopen|liep|liepen) (\w+ ){0,3}achter",
         r"overschrijd\w*|overschreden|over de deadline|over het budget|afgekeurd\w*|afkeur\w*",
+        # goods gone off or out of spec, and a degree beyond what is wanted: "bedorven partijen", "kleurafwijkingen",
+        # "een te late levering", "te trage service"
+        r"bedorven|bederf\w*|\w*afwijking\w*|buiten (de )?spec\w*",
+        r"te (laat|late|traag|trage|lang|lange|hoog|hoge|duur|dure|weinig|vaak|vroeg)",
         _STATUS_QUO["nl"],
         r"(een|\d+|twee|drie|vier|paar|enkele) (minuten|minuut|uur|uren|dag|dagen|week|weken) later",
         # work done twice or for nothing: "opnieuw plannen", "dubbel werk", "voor niets langskomen"
@@ -451,9 +459,13 @@ def _bad_matches(s: str, lang: str) -> list[re.Match[str]]:
             and not (_HOW_PASSIVE_BEFORE.search(s[: m.start()]) and _PARTICIPLE_AFTER.match(s, m.end()))]
 
 
+# (not "this" naming a time: "at this moment", "op dit moment", "deze maand" say when, not what)
+_NOT_A_TIME_EN = r"(?! (moment|year|quarter|month|week|season|time)\b)"
+_NOT_A_TIME_NL = r"(?! (moment|jaar|kwartaal|maand|week|seizoen|tijd)\b)"
 _REFERS_BACK = {
-    "en": _rx(r"\b(that|this|these|those|it|then)\b"),
-    "nl": _rx(r"\b(dat|dit|deze|die|daar\w*|hier\w*|dan|er(van|door|mee|aan|over|uit))\b"),
+    "en": _rx(rf"\b(that|this{_NOT_A_TIME_EN}|these|those|it|then)\b"),
+    "nl": _rx(rf"\b(dat|dit{_NOT_A_TIME_NL}|deze{_NOT_A_TIME_NL}|die|daar\w*|hier\w*|dan",
+              r"er(van|door|mee|aan|over|uit))\b"),
 }
 _HYPOTHETICAL = {
     "en": _rx(r"\b(would|could|might)\b|'d\b|\bif (we|you|i) (could|can|were|had)\b", r"^(suppose|imagine)\b"),
@@ -490,6 +502,8 @@ _PAYOFF = {
         r"\b(would|could|might|will|can)\b.*\bhelp", r"\bmake (a|any|the) difference\b",
         r"\bwhat'?s in it for\b|\b(the|an?) (upside|payoff|pay-off)\b",
         # a relief to them: "would that be a godsend", "a real relief", "a big help"
+        r"\bhow important (is|would|will) (it|that)\b(\s+\S+){0,4}\s+(that|if|when|to have)\b",
+        r"\breassur\w*|\brest easier\b|\bsleep (better|easier)\b",
         r"\b(a|an) (\w+ )?(godsend|relief|lifesaver)\b|\ba (big|great|real) help\b",
         r"\bof (any |much |real )?use (to|for) (you|your|them|their)\b|\bpeace of mind\b",
         # whether they would welcome it: "would your board appreciate it if", "would you welcome a single invoice"
@@ -519,6 +533,9 @@ _PAYOFF = {
         # being helped by it, or how welcome it is: "geholpen zijn met", "gebaat bij", "interessant als wij ..."
         r"\b(geholpen|gebaat)\b|\b(interessant|aantrekkelijk|welkom|wenselijk)\b.*\b(als|wanneer|zodra|om)\b",
         # a relief to them: "is dat voor u een uitkomst", "een verademing", "een hele hulp"
+        # how important a wanted state is to them, and reassurance: "hoe belangrijk is het voor u dat", "geruststelling"
+        r"\bhoe belangrijk (is|zou|wordt) (het|dat)\b(\s+\S+){0,4}\s+(dat|als|wanneer|om)\b",
+        r"\bgerustgesteld\b|\bgeruststell\w*|\bgeruster\b",
         r"\been (\w+ )?(uitkomst|verademing|verlichting)\b|\been (hele|grote|echte) hulp\b",
     ),
 }
@@ -584,6 +601,11 @@ _IMPLICATION_IF_PROBLEM = {
         r"(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bi )\b(do|does|did) to\b",
         # money or time that goes into a problem: "how much money goes into fixing faulty labels"
         r"\b(money|time|hours|budget|effort)\b(\s+\S+){0,2}\s+(go|goes|went|gone|disappear\w*) (in)?to\b",
+        # a problem that wears down what the business earns or makes, or what they pay for it: "eat into your margin",
+        # "weigh on productivity", "at the expense of", "how much do you pay for repairs after breakdowns"
+        r"\b(eat|eats|ate|eating|cut|cuts|cutting|bite|bites|biting) into\b|\b(weigh|weighs|weighed|weighing) on\b",
+        r"\bat the expense of\b|\b(take|takes|taking|took) (a|its) toll\b|\bdrag(s|ged|ging)? down\b",
+        r"\b(pay|pays|paid|paying)\b",
     ),
     "nl": _rx(
         r"\bkost(en|te|ten)?\b(?! te)|\bbetekent\b|\bbetekend(e|en)?\b|\bbetekenen\b|\bgebeur\w*|\breage\w*",
@@ -593,6 +615,13 @@ _IMPLICATION_IF_PROBLEM = {
         r"\b(zit|zitten|zat|zaten) (er )?(\S+ ){0,3}(tijd|uur|uren|geld) in\b",
         r"\b(tijd|uur|uren|geld)\b(\s+\S+)?\s+(zit|zitten|zat|zaten)\b(\s+\S+){0,3}\s+in\b",
         r"\bbestee?d\w*|\bzorg(t|en)\b.*\bvoor\b|\bverlie[sz]\w*|\bverloren\b|\bkwijt\b|\bbezig\b",
+        # a problem that wears down what the business earns or makes, or what they pay for it: "ten koste van de marge",
+        # "drukt op de productiviteit", "tast de omzet aan", "hoeveel geeft u uit aan het herstellen van"
+        # (the verb is the cue: the subject between it and its particle is the evidence of a problem)
+        r"\bten koste van\b|\b(?P<cue_press>drukt|drukken|drukte|drukten)\b(\s+\S+){0,5}\s+op\b",
+        r"\b(?P<cue_impair>tast|tasten|tastte|tastten)\b(\s+\S+){1,5}\s+aan\b|\baangetast\b",
+        r"\b(?P<cue_gnaw>knaagt|knagen|knaagde|knaagden|vreet|vreten)\b(\s+\S+){0,5}\s+aan\b",
+        r"\b(geeft|geven|gaf|gaven)\b(\s+\S+){0,5}\s+uit aan\b|\buitgeven aan\b|\b(betaalt|betalen|betaald)\b",
         r"\bmet zich mee\b|\bvertaa?l\w* (zich )?(in|naar)\b|\bterug(zien|ziet|te zien)\b|\bzie\w* (\w+ ){0,4}terug\b",
         # the subject in between is evidence of a problem: "wat doen de klachten over het eten met de sfeer"
         r"\b(?P<cue_verb>wat (doet|doen|deed|deden|zou|zouden))\b (?!(u|je|jij|jullie|we|wij|ze|zij)\b)"
