@@ -3,6 +3,7 @@ and what a rep sees in chat."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -62,3 +63,22 @@ def chat(database_url: str, user: str, message: str, clock: Callable[[], datetim
     done = run(["chat", "--user", user], database_url, f"{message}\n", clock=clock)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def sync(database_url: str, env: dict[str, str], clock: Callable[[], datetime]) -> dict:
+    """`salescoach crm sync --json`, which must succeed."""
+    done = run(["crm", "sync", "--json"], database_url, env=env, clock=clock)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def counts(report: dict) -> dict[str, dict[str, int]]:
+    """The counts per kind that are not 0."""
+    return {kind: {k: n for k, n in run["counts"].items() if n} for kind, run in report["kinds"].items()}
+
+
+def status(database_url: str, env: dict[str, str], clock: Callable[[], datetime]) -> dict:
+    """`salescoach crm status --json`."""
+    done = run(["crm", "status", "--json"], database_url, env=env, clock=clock)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

@@ -3,7 +3,6 @@ connector on HubSpot's SDK, the stand-in over HTTP and the database, as an opera
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
@@ -13,7 +12,7 @@ from bot.runtime import Runtime
 from coach.clock import SetClock
 from crm.hubspot import HubSpotConnector
 from tests.bot.cli_runner import run
-from tests.crm.e2e import chat, deals, followups, seed_team, stamps, written_tables
+from tests.crm.e2e import chat, counts, deals, followups, seed_team, stamps, status, sync, written_tables
 from tests.crm.hubspot_standin import HubSpotStandIn
 
 DEALS = 230  # more than a search page (200)
@@ -52,22 +51,6 @@ def account(hubspot: HubSpotStandIn, runtime: Runtime) -> dict[str, str]:
 @pytest.fixture
 def env(hubspot: HubSpotStandIn) -> dict[str, str]:
     return {"HUBSPOT_ACCESS_TOKEN": hubspot.token, "HUBSPOT_API_URL": hubspot.url}
-
-
-def sync(database_url: str, env: dict[str, str], clock: SetClock, *args: str) -> dict:
-    done = run(["crm", "sync", "--json", *args], database_url, env=env, clock=clock)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def counts(report: dict) -> dict[str, dict[str, int]]:
-    return {kind: {k: n for k, n in run["counts"].items() if n} for kind, run in report["kinds"].items()}
-
-
-def status(database_url: str, env: dict[str, str], clock: SetClock) -> dict:
-    done = run(["crm", "status", "--json"], database_url, env=env, clock=clock)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def calls(hubspot: HubSpotStandIn, since: int) -> list[str]:

@@ -4,7 +4,7 @@ is) and the database, as an operator runs it."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 from coach.clock import SetClock
 from crm.salesforce import SalesforceConnector
 from tests.bot.cli_runner import run
-from tests.crm.e2e import chat, deals, followups, seed_team, stamps, written_tables
+from tests.crm.e2e import chat, counts, deals, followups, seed_team, stamps, status, sync, written_tables
 from tests.crm.salesforce_standin import SalesforceStandIn
 
 DEALS = 2_050  # more than a query batch (2,000)
@@ -23,7 +23,7 @@ MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
-def standin() -> SalesforceStandIn:
+def standin() -> Iterator[SalesforceStandIn]:
     server = SalesforceStandIn()
     server.start()
     yield server
@@ -74,22 +74,6 @@ def org(standin: SalesforceStandIn, runtime: Runtime) -> dict[str, str]:
 def env(standin: SalesforceStandIn) -> dict[str, str]:
     return {"SALESFORCE_INSTANCE_URL": standin.instance_url, "SALESFORCE_ACCESS_TOKEN": standin.token,
             "REQUESTS_CA_BUNDLE": standin.ca_file}
-
-
-def sync(database_url: str, env: dict[str, str], clock: SetClock) -> dict:
-    done = run(["crm", "sync", "--json"], database_url, env=env, clock=clock)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def counts(report: dict) -> dict[str, dict[str, int]]:
-    return {kind: {k: n for k, n in run["counts"].items() if n} for kind, run in report["kinds"].items()}
-
-
-def status(database_url: str, env: dict[str, str], clock: SetClock) -> dict:
-    done = run(["crm", "status", "--json"], database_url, env=env, clock=clock)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def calls(standin: SalesforceStandIn, since: int) -> list[str]:
