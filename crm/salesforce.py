@@ -329,7 +329,8 @@ class SalesforceConnector:
                 raise CrmUnavailable(f"Salesforce's login answered {exc.code}: try again later") from exc
             raise CrmAuthError(
                 f"Salesforce refused the login of {login.username} at {login.url} ({exc.code}: {exc.auth_message}): "
-                "check the username, password and security token, the login domain, and that "
+                "check SALESFORCE_USERNAME, SALESFORCE_PASSWORD, SALESFORCE_SECURITY_TOKEN and SALESFORCE_DOMAIN, "
+                "and that "
                 f"{PERMISSIONS}") from exc
         except requests.RequestException as exc:
             raise CrmUnavailable(f"Salesforce's login at {login.url} could not be reached ({type(exc).__name__}): "
@@ -345,8 +346,8 @@ class SalesforceConnector:
         if self._login is not None:
             return CrmAuthError(f"Salesforce refused the session of {self._login.username} ({code}: {message}) "
                                 f"right after logging in: check that {PERMISSIONS}")
-        return CrmAuthError(f"Salesforce refused the access token ({code}: {message}): check the access token and "
-                            "the instance URL; a connected app's token needs the 'api' OAuth scope (and "
+        return CrmAuthError(f"Salesforce refused the access token ({code}: {message}): check SALESFORCE_ACCESS_TOKEN "
+                            "and SALESFORCE_INSTANCE_URL; a connected app's token needs the 'api' OAuth scope (and "
                             f"'refresh_token' to outlive the session), and {PERMISSIONS}")
 
 
