@@ -13,6 +13,8 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 
+from tests.threaded_server import ThreadedServer
+
 
 @dataclass
 class Call:
@@ -139,34 +141,21 @@ class SlackStandIn:
                     self.socket_acks.append(json.loads(message.data))
         return ws
 
+    def _app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)
+        app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/respond/{path:.*}", self._respond)
+        return app
+
     def start(self) -> None:
-        ready = threading.Event()
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            app = web.Application()
-            app.router.add_post("/api/{method}", self._handle)
-            app.router.add_get("/api/{method}", self._handle)
-            app.router.add_get("/socket", self._socket)
-            app.router.add_post("/upload/{file_id}", self._upload)
-            app.router.add_post("/respond/{path:.*}", self._respond)
-            runner = web.AppRunner(app)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            self._loop, self._runner = loop, runner
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        self._server = ThreadedServer(self._app)
+        self.port = self._server.start()
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ when asked for, from a kept order, so 10,000 deals and 20,000 tasks (`populate`)
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
@@ -38,6 +37,7 @@ from tests.crm.hubspot_store import (
     Store,
     iso,
 )
+from tests.threaded_server import ThreadedServer
 
 TOKEN = "pat-na1-7c1b2e4f-0000-4d2a-9e1f-standin"
 SCOPES = frozenset({"crm.objects.owners.read", "crm.objects.companies.read", "crm.objects.companies.write",
@@ -409,31 +409,19 @@ class HubSpotStandIn:
 
     # running
 
+    def _app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
+
     def start(self) -> None:
-        ready = threading.Event()
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            app = web.Application()
-            app.router.add_route("*", "/{tail:.*}", self._handle)
-            runner = web.AppRunner(app)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", self.port)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            self._loop, self._runner = loop, runner
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        """Serves, again on the same port after `stop` (HubSpot is back)."""
+        self._server = ThreadedServer(self._app, port=self.port)
+        self.port = self._server.start()
 
     def stop(self) -> None:
         """Stops serving: a request now finds nothing listening, as when HubSpot cannot be reached."""
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
 
 
 def _record(record: Record, wanted: set[str]) -> dict:

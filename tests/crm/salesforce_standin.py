@@ -14,7 +14,6 @@ matching requests fail with 401, 403, 429 (with Retry-After) or 5xx.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import re
@@ -31,6 +30,7 @@ from aiohttp import web
 
 from tests.crm.soql import Query, SoqlError, parse
 from tests.crm.tls import loopback_certificate
+from tests.threaded_server import ThreadedServer
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 PREFIXES = {"Account": "001", "Note": "002", "User": "005", "Opportunity": "006", "Task": "00T",
@@ -479,33 +479,20 @@ class SalesforceStandIn:
 
     # --- the server ---
 
+    def _app(self) -> web.Application:
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
+
     def start(self) -> None:
-        ready = threading.Event()
         certificate = loopback_certificate()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(certificate.cert_file, certificate.key_file)
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            app = web.Application(client_max_size=16 * 1024 * 1024)
-            app.router.add_route("*", "/{tail:.*}", self._handle)
-            runner = web.AppRunner(app, access_log=None)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            self._loop, self._runner = loop, runner
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        self._server = ThreadedServer(self._app, ssl_context=context, access_log=False)
+        self.port = self._server.start()
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
 
 
 def _decimals(fields: dict[str, Any]) -> dict[str, Any]:
