@@ -50,6 +50,7 @@ from crm.connector import (
     DealUpdate,
     Kind,
     TaskDraft,
+    holds_marker,
 )
 from crm.hubspot_http import Meter, metered
 from crm.hubspot_records import Stage
@@ -190,6 +191,16 @@ class HubSpotConnector:
     def move_task(self, task_id: str, due_at: datetime) -> None:
         properties = {"hs_timestamp": records.stamp(due_at)}
         self._objects.update("tasks", task_id, SimplePublicObjectInput(properties=properties))
+
+    def find_task(self, marker: str, deal_id: str | None) -> str | None:
+        """One search of the tasks whose body holds the marker's token (deal_id unused: the marker is unique)."""
+        request = PublicObjectSearchRequest(
+            filter_groups=[FilterGroup(filters=[Filter(property_name="hs_task_body", operator="CONTAINS_TOKEN",
+                                                       value=marker)])],
+            properties=["hs_task_body"], limit=10)
+        page = self._search.do_search("tasks", request)
+        return next((r.id for r in page.results or [] if holds_marker(r.properties.get("hs_task_body"),
+                                                                              marker)), None)
 
     # the requests behind them
 
