@@ -18,6 +18,7 @@ from storage.crm_outbox import CrmOutbox
 from storage.models import CrmPushItem, Deal, FollowUp
 from storage.sales_teams import add_member, create_team
 from storage.store import store_factory
+from tests.bot.cli_runner import run
 from tests.coach.chat_helper import Chat
 from tests.crm.hubspot_standin import HubSpotStandIn
 
@@ -202,7 +203,7 @@ def test_a_429_with_retry_after_is_waited_out_or_retried_after_it(runtime: Runti
 
 
 def test_a_rejected_write_is_given_up_and_shown_in_status(runtime: Runtime, hubspot: HubSpotStandIn, linked: str,
-                                                          chat: Chat, push: CrmPush) -> None:
+                                                          chat: Chat, push: CrmPush, database_url: str) -> None:
     debrief(chat)
     hubspot.fail(400, times=1, path=f"/crm/v3/objects/deals/{linked}")
 
@@ -212,6 +213,14 @@ def test_a_rejected_write_is_given_up_and_shown_in_status(runtime: Runtime, hubs
     status = CrmOutbox(runtime.sessions, "hubspot").status(push.clock())
     assert (status.waiting, status.done, status.rejected) == (0, 2, 1)
     assert status.rejections[0].operation == "update_deal" and "HubSpot" in status.rejections[0].reason
+
+    shown = run(["crm", "status"], database_url, env={"CRM": "hubspot", "HUBSPOT_ACCESS_TOKEN": hubspot.token,
+                                                      "HUBSPOT_API_URL": hubspot.url})
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert "written back: 2 done, 0 waiting, 1 rejected" in lines
+    assert any(line.startswith("  rejected update deal (2026-11-24 10:00): ") and "HubSpot" in line for line in lines)
+    assert "Traceback" not in shown.stderr
 
 
 def test_a_refused_token_stops_the_push_and_keeps_every_write(runtime: Runtime, hubspot: HubSpotStandIn, linked: str,
@@ -237,3 +246,12 @@ def test_without_a_configured_crm_or_a_linked_deal_nothing_is_queued(runtime: Ru
     debrief(Chat(Coach(store_factory(runtime.sessions, crm="hubspot"), clock=clock), user="anna"))
     with runtime.sessions() as s:
         assert s.scalars(select(CrmPushItem)).all() == []
+
+
+def test_find_task_takes_the_marker_as_a_whole_word(hubspot: HubSpotStandIn, connector: HubSpotConnector) -> None:
+    hubspot.add_task("Call back", hs_task_body="<p>salescoach:followup:12</p>")
+    assert connector.find_task("salescoach:followup:1", None) is None
+    ours = hubspot.add_task("Call back", hs_task_body="<p>salescoach:followup:1</p>")
+    assert connector.find_task("salescoach:followup:1", None) == ours
+    assert sent(hubspot, "POST", "/crm/v3/objects/tasks/search")[-1].body["filterGroups"][0]["filters"][0] == {
+        "propertyName": "hs_task_body", "operator": "CONTAINS_TOKEN", "value": "salescoach:followup:1"}
