@@ -132,6 +132,9 @@ class CrmConnector(Protocol):
     def removed(self, kind: Kind, since: datetime | None) -> Iterator[str]:
         """Ids of records of `kind` archived or deleted at or after `since`."""
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        """One deal as the CRM has it now (one request once the stages are known); CrmRejected when it is gone."""
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None: ...
     def add_note(self, deal_id: str, body: str, at: datetime) -> str: ...
     def create_task(self, draft: TaskDraft) -> str: ...

@@ -149,6 +149,12 @@ class HubSpotConnector:
 
     # pushes
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        stages = self._stages if self._stages is not None else self._load_stages()
+        record = self._objects.get_by_id("deals", deal_id, properties=DEAL_PROPERTIES)
+        stage = stages.get(record.properties.get("dealstage") or "")
+        return records.deal(record, records.modified(record), stage, None, self._zone)
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None:
         if properties := self._deal_properties(deal_id, update):
             self._objects.update("deals", deal_id, SimplePublicObjectInput(properties=properties))

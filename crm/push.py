@@ -7,7 +7,9 @@ limited: tried again after its Retry-After, else after 1, 2, 4 … minutes, and 
 would meet the same); rejected (CrmRejected: trying again will not help), kept with the reason for `crm status`;
 the credentials refused (CrmAuthError): handed back and the loop stops until they are fixed.
 
-A retry never duplicates: updates and moves write values, not changes; a create retried after an attempt that may
+Before a deal update it reads the deal's current values: a field the CRM changed since the last pull keeps the
+CRM's value (it is not written; the deal here takes it and the rep is told). A retry never duplicates: updates
+and moves write values, not changes; a create retried after an attempt that may
 have reached the CRM (a crash between the call and storing its id) first looks for the task carrying its marker.
 """
 
@@ -31,6 +33,7 @@ from crm.connector import (
     DealUpdate,
     TaskDraft,
 )
+from crm.mapped import pushed_fields
 from crm.note_text import note_body
 from crm.ports import PushItem, PushStore
 
@@ -67,7 +70,7 @@ class CrmPush:
     def _push(self, item: PushItem, report: PushReport) -> bool:
         """One write and its result; False when the pass should stop."""
         try:
-            crm_id = self._write(item)
+            crm_id, kept = self._write(item)
         except CrmAuthError as exc:
             self.store.hand_back(item, self.token, self.clock(), str(exc))
             report.auth_error = str(exc)
@@ -86,22 +89,22 @@ class CrmPush:
             log.info("%s push paused (attempt %d of a %s): %s", self.connector.name, item.attempts, item.operation,
                      type(exc).__name__)
             return False
-        self.store.done(item, self.token, self.clock(), crm_id)
+        self.store.done(item, self.token, self.clock(), crm_id, kept)
         report.done[item.operation] = report.done.get(item.operation, 0) + 1
         return True
 
-    def _write(self, item: PushItem) -> str | None:
-        """The call an item stands for; the CRM id of what it made, if anything."""
+    def _write(self, item: PushItem) -> tuple[str | None, dict | None]:
+        """The call an item stands for: the CRM id of what it made, if anything, and the deal's fields the CRM
+        kept (see `_update_deal`)."""
         payload, connector = item.payload, self.connector
         if item.operation in ("update_deal", "add_note", "create_task") and item.deal_crm_id is None:
             raise CrmRejected("the deal is no longer linked to the CRM")
         if item.operation == "update_deal":
-            connector.update_deal(item.deal_crm_id, self._deal_update(payload))
-            return None
+            return None, self._update_deal(item)
         if item.operation == "add_note":
-            return connector.add_note(item.deal_crm_id, note_body(payload), datetime.fromisoformat(payload["at"]))
+            return connector.add_note(item.deal_crm_id, note_body(payload), datetime.fromisoformat(payload["at"])), None
         if item.operation == "create_task":
-            return self._create_task(item)
+            return self._create_task(item), None
         if item.task_crm_id is None:
             raise CrmRejected("its task was never created in the CRM")
         if item.operation == "complete_task":
@@ -110,7 +113,20 @@ class CrmPush:
             connector.move_task(item.task_crm_id, datetime.fromisoformat(payload["due_at"]))
         else:
             raise CrmRejected(f"unknown operation {item.operation!r}")
-        return None
+        return None, None
+
+    def _update_deal(self, item: PushItem) -> dict:
+        """Writes the fields the CRM did not change since they were last pulled (or written); a field whose CRM
+        value differs from that base was changed there meanwhile, and the CRM's value wins: it is not written and
+        is answered, so the deal here takes it."""
+        now = pushed_fields(self.connector.deal(item.deal_crm_id))
+        base = item.base or {}
+        kept = {field: now[field] for field, ours in item.payload.items()
+                if field in base and now.get(field) != base[field] and now.get(field) != ours}
+        written = {field: value for field, value in item.payload.items() if field not in kept}
+        if written:
+            self.connector.update_deal(item.deal_crm_id, self._deal_update(written))
+        return kept
 
     def _create_task(self, item: PushItem) -> str:
         """A task for the follow-up; after an earlier attempt, the one that attempt made if it got through."""

@@ -166,6 +166,16 @@ class SalesforceConnector:
 
     # --- pushes ---
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        if not SALESFORCE_ID.match(deal_id):
+            raise CrmRejected(f"{deal_id!r} is no Salesforce id")
+        stages = self._stage_table()
+        fields = OPPORTUNITY_FIELDS + ((CURRENCY_FIELD,) if self._multi_currency else ())
+        row = next(self._query(f"SELECT {', '.join(fields)} FROM Opportunity WHERE Id = '{deal_id}'"), None)
+        if row is None:
+            raise CrmRejected(f"Salesforce has no opportunity {deal_id} (deleted?)")
+        return deal_from_row(row, stages)
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None:
         fields = self._deal_fields(update)
         if fields:

@@ -11,14 +11,16 @@ while the follow-up has a create that is not settled.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from crm.notice_text import kept_notice
 from crm.ports import PushItem, PushStatus, Rejection
+from storage import outbox as chat_outbox
 from storage.leases import Leases
 from storage.models import CrmPushItem as Row
 from storage.models import Deal, FollowUp, User
@@ -120,11 +122,14 @@ class CrmOutbox:
             return PushItem(id=taken.id, operation=taken.operation, attempts=taken.attempts, payload=taken.payload,
                             deal_crm_id=deal.crm_id if deal is not None else None,
                             task_crm_id=followup.crm_id if followup is not None else None,
-                            marker=MARKER.format(id=taken.followup_id) if taken.followup_id else None)
+                            marker=MARKER.format(id=taken.followup_id) if taken.followup_id else None,
+                            base=deal.crm_base if deal is not None else None)
 
-    def done(self, item: PushItem, token: str, now: datetime, crm_id: str | None = None) -> bool:
+    def done(self, item: PushItem, token: str, now: datetime, crm_id: str | None = None,
+             kept: dict[str, Any] | None = None) -> bool:
         """The CRM took it: a created task's id goes on its follow-up, a deal's written fields into its base, in
-        the same transaction. False when the lease was lost meanwhile."""
+        the same transaction; `kept`: the fields the CRM had changed meanwhile (its value won, not written), which
+        the deal takes here, and its owner is told in chat. False when the lease was lost meanwhile."""
         with self.sessions.begin() as session:
             row = session.get(Row, item.id)
             if not LEASES.update(session, [item.id], token, state="done", settled_at=now, lease_until=None,
@@ -136,8 +141,27 @@ class CrmOutbox:
             if item.operation == "update_deal":
                 deal = session.get(Deal, row.deal_id)
                 if deal is not None and deal.crm_base is not None:
-                    deal.crm_base = {**deal.crm_base, **item.payload}
+                    deal.crm_base = {**deal.crm_base, **item.payload, **(kept or {})}
+                if deal is not None and kept:
+                    self._keep(session, deal, item, kept, now)
             return True
+
+    def _keep(self, session: Session, deal: Deal, item: PushItem, kept: dict[str, Any], now: datetime) -> None:
+        """The deal takes the CRM's values; its owner hears which, in their language, through the chat outbox."""
+        theirs_and_ours = {field: (value, item.payload.get(field)) for field, value in kept.items()}
+        if "amount" in kept and kept["amount"] is not None:
+            deal.amount = Decimal(kept["amount"])
+        if "decision_date" in kept and kept["decision_date"] is not None:
+            deal.decision_date = date.fromisoformat(kept["decision_date"])
+        if "probability" in kept and kept["probability"] is not None:
+            deal.probability = kept["probability"]
+        if "stage" in kept and kept["stage"] is not None:
+            deal.stage = kept["stage"]
+        owner = session.get(User, deal.owner_id)
+        name = " — ".join(part for part in (deal.account.name, deal.title) if part)
+        notice = kept_notice(self.crm, owner.identity, owner.language, name, deal.currency, theirs_and_ours,
+                             key=f"crm-kept:{item.id}")
+        chat_outbox.enqueue(session, [notice], now)
 
     def retry(self, item: PushItem, token: str, at: datetime, error: str) -> bool:
         return self._settle(item, token, state="failed", not_before=at, last_error=error[:500])

@@ -4,6 +4,7 @@ the CRM outbox by the real connector, with the CRM down, rate limited, crashing 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -11,11 +12,12 @@ from sqlalchemy import select
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from coach.engine import Coach
+from coach.replies import Reply
 from crm.hubspot import HubSpotConnector
 from crm.push import CrmPush
 from crm.sync import CrmSync
 from storage.crm_outbox import CrmOutbox
-from storage.models import CrmPushItem, Deal, FollowUp
+from storage.models import CrmPushItem, Deal, FollowUp, OutboxMessage
 from storage.sales_teams import add_member, create_team
 from storage.store import store_factory
 from tests.bot.cli_runner import run
@@ -155,7 +157,8 @@ def test_the_crm_down_then_back_loses_nothing_and_duplicates_nothing(runtime: Ru
         clock.advance(timedelta(minutes=10))
         push.run()
 
-    assert [r.status for r in sent(hubspot, "PATCH", f"/crm/v3/objects/deals/{linked}")] == [500, 500, 500, 200]
+    deal_requests = [(r.method, r.status) for r in hubspot.of(path=f"/crm/v3/objects/deals/{linked}")]
+    assert deal_requests == [("GET", 500)] * 3 + [("GET", 200), ("PATCH", 200)]  # its values read, then written
     assert [r.status for r in sent(hubspot, "POST", "/crm/v3/objects/notes")] == [201]
     assert [r.status for r in sent(hubspot, "POST", "/crm/v3/objects/tasks")] == [201]
     with runtime.sessions() as s:
@@ -255,3 +258,28 @@ def test_find_task_takes_the_marker_as_a_whole_word(hubspot: HubSpotStandIn, con
     assert connector.find_task("salescoach:followup:1", None) == ours
     assert sent(hubspot, "POST", "/crm/v3/objects/tasks/search")[-1].body["filterGroups"][0]["filters"][0] == {
         "propertyName": "hs_task_body", "operator": "CONTAINS_TOKEN", "value": "salescoach:followup:1"}
+
+
+def test_a_field_changed_in_hubspot_since_the_pull_keeps_hubspots_value(runtime: Runtime, hubspot: HubSpotStandIn,
+                                                                        linked: str, chat: Chat,
+                                                                        push: CrmPush) -> None:
+    hubspot.store.update("deals", linked, {"amount": "52000"})  # a colleague changed it in HubSpot after the pull
+    debrief(chat)  # the rep enters 50,000, hot prospect, 60%, 15 March
+
+    assert push.run().done == {"update_deal": 1, "add_note": 1, "create_task": 1}
+
+    written = sent(hubspot, "PATCH", f"/crm/v3/objects/deals/{linked}")[0].body["properties"]
+    assert set(written) == {"dealstage", "hs_forecast_probability", "closedate"}  # not the amount
+    assert hubspot.record("deals", linked)["amount"] == "52000"
+    with runtime.sessions() as s:
+        deal = s.scalars(select(Deal)).one()
+        assert (deal.amount, deal.probability, deal.crm_base["amount"]) == (Decimal("52000.00"), 60, "52000.00")
+        told = s.scalars(select(OutboxMessage)).one()
+    assert told.recipient == "console:anna" and told.kind == "crm-notice"
+    assert Reply.model_validate(told.message["reply"]).plain() == (
+        "HubSpot had a newer amount for Acme — Falcon (€52,000.00); I kept it instead of yours (€50,000.00).")
+
+    hubspot.requests.clear()
+    CrmSync(push.connector, runtime.crm_store("hubspot"), push.clock, timedelta(minutes=5)).run()
+    with runtime.sessions() as s:  # the next pull finds nothing to change back
+        assert s.scalars(select(Deal)).one().amount == Decimal("52000.00")

@@ -5,7 +5,7 @@ reading the opportunity's task descriptions (SOQL cannot filter a long text area
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,11 +14,12 @@ from sqlalchemy import select
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from coach.engine import Coach
+from coach.replies import Reply
 from crm.push import CrmPush
 from crm.salesforce import SalesforceConnector
 from crm.sync import CrmSync
 from storage.crm_outbox import CrmOutbox
-from storage.models import CrmPushItem, FollowUp
+from storage.models import CrmPushItem, Deal, FollowUp, OutboxMessage
 from storage.sales_teams import add_member, create_team
 from storage.store import store_factory
 from tests.coach.chat_helper import Chat
@@ -149,3 +150,26 @@ def test_a_salesforce_outage_is_retried_without_duplicates(runtime: Runtime, sta
     assert len(standin.of("POST", "/sobjects/Note")) == 1
     with runtime.sessions() as s:
         assert set(s.scalars(select(CrmPushItem.state))) == {"done"}
+
+
+def test_a_close_date_changed_in_salesforce_wins_and_the_rep_is_told_in_dutch(runtime: Runtime,
+                                                                             standin: SalesforceStandIn,
+                                                                             opportunity: str, chat: Chat,
+                                                                             push: CrmPush) -> None:
+    standin.edit(opportunity, CloseDate="2027-04-30", Amount=Decimal("52000"))  # changed in Salesforce after the pull
+    debrief(chat)
+
+    push.run()
+
+    written = standin.of("PATCH", f"/sobjects/Opportunity/{opportunity}")[0].body
+    assert set(written) == {"StageName", "Probability"}
+    with runtime.sessions() as s:
+        deal = s.scalars(select(Deal)).one()
+        assert (deal.amount, deal.decision_date, deal.stage) == (Decimal("52000.00"), date(2027, 4, 30),
+                                                                 "hot prospect")
+        told = s.scalars(select(OutboxMessage)).one()
+    assert [line for line in Reply.model_validate(told.message["reply"]).plain().splitlines() if line] == [
+        "Salesforce had een nieuwer bedrag voor Acme — Falcon (€\xa052.000,00); dat heb ik aangehouden in plaats van "
+        "het jouwe (€\xa050.000,00).",
+        "Salesforce had een nieuwere beslisdatum voor Acme — Falcon (30 apr 2027); die heb ik aangehouden in plaats "
+        "van de jouwe (15 mrt 2027)."]
