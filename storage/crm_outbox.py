@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from crm.notice_text import kept_notice
+from coach.records import WriteBack
+from crm.notice_text import CRM_NAMES, kept_notice
 from crm.ports import PushItem, PushStatus, Rejection
 from storage import outbox as chat_outbox
 from storage.leases import Leases
@@ -43,6 +44,16 @@ class CrmWrites:
     def __init__(self, session: Session, crm: str | None) -> None:
         self.session = session
         self.crm = crm
+        self.added: list[tuple[str, dict[str, Any]]] = []  # (operation, payload), this unit of work's
+
+    def write_back(self) -> WriteBack | None:
+        if not self.added:
+            return None
+        operations = [operation for operation, _payload in self.added]
+        fields = tuple(dict.fromkeys(field for operation, payload in self.added if operation == "update_deal"
+                                     for field in payload))
+        return WriteBack(crm=CRM_NAMES.get(self.crm, self.crm), fields=fields, note="add_note" in operations,
+                         task="create_task" in operations)
 
     def linked_deal(self, deal_id: int | None) -> Deal | None:
         deal = self.session.get(Deal, deal_id) if deal_id is not None and self.crm else None
@@ -94,6 +105,7 @@ class CrmWrites:
 
     def _add(self, operation: str, now: datetime, payload: dict[str, Any], deal_id: int | None = None,
              followup_id: int | None = None) -> None:
+        self.added.append((operation, payload))
         self.session.add(Row(crm=self.crm, operation=operation, deal_id=deal_id, followup_id=followup_id,
                              payload=payload, state="pending", not_before=now, attempts=0, created_at=now))
 

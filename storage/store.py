@@ -16,7 +16,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from coach.account_memory import norms
 from coach.contact_norm import AccountVisits
 from coach.digest_policy import DigestNumbers, Snapshot
-from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from coach.records import (
+    AccountInfo,
+    AccountMemory,
+    DealChanges,
+    DealInfo,
+    FollowUpInfo,
+    UserInfo,
+    VisitInfo,
+    WriteBack,
+)
 from storage.contact_norm_queries import norm_accounts
 from storage.conversations import Conversations
 from storage.crm_outbox import CrmWrites
@@ -414,6 +423,9 @@ class SqlStore:
         if result.rowcount == 1:
             self.crm_writes.followup_moved(followup_id, due_at, clock_of(self.session)())
         return result.rowcount == 1
+
+    def write_back(self) -> WriteBack | None:
+        return self.crm_writes.write_back()
 
     def complete_visit_followups(self, user: UserInfo, visit_id: int, at: datetime) -> int:
         result = self.session.execute(

@@ -87,8 +87,9 @@ def followup(runtime: Runtime) -> FollowUp:
 
 def test_a_debrief_writes_the_deal_a_note_and_a_task_once(runtime: Runtime, hubspot: HubSpotStandIn, linked: str,
                                                           chat: Chat, push: CrmPush) -> None:
-    debrief(chat)
+    said = debrief(chat)
     assert hubspot.requests == []  # written in the turn's transaction, sent by the push
+    assert "Written back to HubSpot: stage, amount, probability, close date, a note and a task for 1 Dec" in said
 
     report = push.run()
 
@@ -246,9 +247,10 @@ def test_without_a_configured_crm_or_a_linked_deal_nothing_is_queued(runtime: Ru
         assert s.scalars(select(CrmPushItem)).all() == []
         s.execute(Deal.__table__.update().values(crm_id=None, crm=None))
         s.commit()
-    debrief(Chat(Coach(store_factory(runtime.sessions, crm="hubspot"), clock=clock), user="anna"))
+    said = debrief(Chat(Coach(store_factory(runtime.sessions, crm="hubspot"), clock=clock), user="anna"))
     with runtime.sessions() as s:
         assert s.scalars(select(CrmPushItem)).all() == []
+    assert "Written back" not in said
 
 
 def test_find_task_takes_the_marker_as_a_whole_word(hubspot: HubSpotStandIn, connector: HubSpotConnector) -> None:

@@ -68,11 +68,11 @@ def push(runtime: Runtime, connector: SalesforceConnector, clock: SetClock) -> C
     return CrmPush(connector, CrmOutbox(runtime.sessions, "salesforce"), clock)
 
 
-def debrief(chat: Chat) -> None:
+def debrief(chat: Chat) -> str:
     chat.send("nabespreking Acme")
     chat.send("1")
     chat.click("open")
-    chat.submit({"outcome": "Eva wil eerst een demo", "title": "Falcon", "stage": "hot prospect",
+    return chat.submit({"outcome": "Eva wil eerst een demo", "title": "Falcon", "stage": "hot prospect",
                  "amount": "50000", "probability": "60", "decision_date": "2027-03-15", "dmu_known": "yes",
                  "next_step": "Demo op locatie", "follow_up": "2026-12-01"})
 
@@ -85,7 +85,9 @@ def followup(runtime: Runtime) -> FollowUp:
 def test_a_debrief_writes_the_opportunity_a_dutch_note_and_a_task(runtime: Runtime, standin: SalesforceStandIn,
                                                                   opportunity: str, chat: Chat,
                                                                   push: CrmPush) -> None:
-    debrief(chat)
+    said = debrief(chat)
+    assert "Teruggeschreven naar Salesforce: fase, bedrag, kans, beslisdatum, een notitie en een taak voor 1 dec" \
+        in said
 
     assert push.run().done == {"update_deal": 1, "add_note": 1, "create_task": 1}
 
