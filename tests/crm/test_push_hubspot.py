@@ -3,12 +3,14 @@ the CRM outbox by the real connector, with the CRM down, rate limited, crashing 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from bot.crm_job import ScheduledCrmSync
 from bot.runtime import Runtime
 from coach.clock import SetClock
 from coach.engine import Coach
@@ -285,3 +287,29 @@ def test_a_field_changed_in_hubspot_since_the_pull_keeps_hubspots_value(runtime:
     CrmSync(push.connector, runtime.crm_store("hubspot"), push.clock, timedelta(minutes=5)).run()
     with runtime.sessions() as s:  # the next pull finds nothing to change back
         assert s.scalars(select(Deal)).one().amount == Decimal("52000.00")
+
+
+def test_crm_sync_writes_back_before_it_pulls(runtime: Runtime, hubspot: HubSpotStandIn, linked: str, chat: Chat,
+                                              database_url: str) -> None:
+    debrief(chat)
+
+    done = run(["crm", "sync"], database_url, env={"CRM": "hubspot", "HUBSPOT_ACCESS_TOKEN": hubspot.token,
+                                                   "HUBSPOT_API_URL": hubspot.url})
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "written back to hubspot: 1 update deal, 1 add note, 1 create task; 0 to retry, 0 rejected",
+        "hubspot synced since the last sync:"]
+    first_write = next(i for i, r in enumerate(hubspot.requests) if r.method == "PATCH")
+    first_search = next(i for i, r in enumerate(hubspot.requests) if r.path == "/crm/v3/objects/companies/search")
+    assert first_write < first_search
+
+
+def test_serve_writes_back_on_every_pass(runtime: Runtime, hubspot: HubSpotStandIn, linked: str, chat: Chat,
+                                         connector: HubSpotConnector) -> None:
+    debrief(chat)
+
+    asyncio.run(ScheduledCrmSync(runtime, connector).run_once())
+
+    assert hubspot.record("deals", linked)["amount"] == "50000.00"
+    assert len(sent(hubspot, "POST", "/crm/v3/objects/tasks")) == 1
