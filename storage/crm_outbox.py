@@ -5,8 +5,9 @@ without its write nor a write without its change; only for a deal linked to the 
 that is a CRM task or belongs to such a deal. `CrmOutbox` is the push loop's side (`crm.ports.PushStore`): the
 one claim under a lease (`storage.leases`, as the chat outbox's), then done, retried later, rejected or handed back.
 
-A complete or move of a follow-up whose task is still being created waits for that create: it is not claimable
-while the follow-up has a create that is not settled.
+The writes to one record go in the order they were made: a write waits while an earlier one to the same follow-up
+(its task's create, a move) or an earlier update of the same deal is not settled, so a retried write never lands
+after a later one.
 """
 
 from __future__ import annotations
@@ -61,12 +62,15 @@ class CrmWrites:
             else None
 
     def deal_saved(self, deal: Deal, now: datetime) -> None:
-        """An update of the fields whose value here differs from the CRM's as last pulled (a cleared close date
-        is not written: the CRM keeps its own)."""
+        """An update of the fields whose value here differs from the CRM's as last pulled, or from what an update
+        still waiting will write (a cleared close date is not written: the CRM keeps its own)."""
         if self.linked_deal(deal.id) is None:
             return
-        base = deal.crm_base or {}
-        changed = {k: v for k, v in deal_fields(deal).items() if v is not None and base.get(k) != v}
+        expected = dict(deal.crm_base or {})  # what the CRM will hold once the updates still waiting are written
+        for payload in self.session.scalars(select(Row.payload).where(
+                Row.deal_id == deal.id, Row.operation == "update_deal", Row.state.not_in(SETTLED)).order_by(Row.id)):
+            expected |= payload
+        changed = {k: v for k, v in deal_fields(deal).items() if v is not None and expected.get(k) != v}
         if changed:
             self._add("update_deal", now, changed, deal_id=deal.id)
 
@@ -119,11 +123,11 @@ class CrmOutbox:
 
     def claim(self, token: str, now: datetime, until: datetime) -> PushItem | None:
         """The longest waiting due write, leased to `token`, with the CRM ids it needs as they are now."""
-        creating = aliased(Row)
-        create_unsettled = exists().where(creating.followup_id == Row.followup_id,
-                                          creating.operation == "create_task", creating.state.not_in(SETTLED))
-        claimable = and_(LEASES.due(now), Row.crm == self.crm,
-                         or_(Row.operation.not_in(("complete_task", "move_task")), ~create_unsettled))
+        earlier = aliased(Row)
+        waits_behind = exists().where(earlier.id < Row.id, earlier.state.not_in(SETTLED), or_(
+            earlier.followup_id == Row.followup_id,
+            and_(earlier.deal_id == Row.deal_id, earlier.operation == "update_deal", Row.operation == "update_deal")))
+        claimable = and_(LEASES.due(now), Row.crm == self.crm, ~waits_behind)
         with self.sessions.begin() as session:
             taken = LEASES.claim(session, claimable, token, until, Row.id, Row.operation, Row.deal_id,
                                  Row.followup_id, Row.payload, Row.attempts)

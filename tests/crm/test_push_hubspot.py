@@ -313,3 +313,25 @@ def test_serve_writes_back_on_every_pass(runtime: Runtime, hubspot: HubSpotStand
 
     assert hubspot.record("deals", linked)["amount"] == "50000.00"
     assert len(sent(hubspot, "POST", "/crm/v3/objects/tasks")) == 1
+
+
+def test_a_later_debrief_is_written_after_an_earlier_one_that_waits(runtime: Runtime, hubspot: HubSpotStandIn,
+                                                                    linked: str, chat: Chat, push: CrmPush,
+                                                                    clock: SetClock) -> None:
+    debrief(chat)  # 50,000
+    hubspot.fail(500, times=1, path=f"/crm/v3/objects/deals/{linked}")
+    push.run()  # that update waits its backoff
+    chat.send("debrief Acme")
+    chat.send("1")
+    chat.click("Still open")
+    chat.submit({"outcome": "Budget cut", "title": "Falcon", "stage": "hot prospect", "amount": "45000",
+                 "probability": "60", "decision_date": "2027-03-15", "dmu_known": "yes", "next_step": "Call Eva"})
+    # 45,000 is what HubSpot had at the pull, yet it is written: the waiting update would otherwise overwrite it
+
+    assert "update_deal" not in push.run().done  # the second update waits behind the first
+    clock.advance(timedelta(minutes=10))
+    assert push.run().done["update_deal"] == 2
+
+    amounts = [r.body["properties"].get("amount") for r in sent(hubspot, "PATCH", f"/crm/v3/objects/deals/{linked}")]
+    assert amounts == ["50000.00", "45000.00"]
+    assert hubspot.record("deals", linked)["amount"] == "45000.00"
