@@ -46,6 +46,25 @@ def _skipped(runs) -> list[str]:
     return lines
 
 
+def _push_json(pushes) -> dict[str, Any]:
+    return {"waiting": pushes.waiting, "done": pushes.done, "rejected": pushes.rejected,
+            "last_error": pushes.last_error,
+            "oldest_waiting": pushes.oldest_waiting.isoformat() if pushes.oldest_waiting else None,
+            "rejections": [{"id": r.id, "operation": r.operation, "at": r.at.isoformat() if r.at else None,
+                            "reason": r.reason} for r in pushes.rejections]}
+
+
+def _push_lines(pushes, shown) -> list[str]:
+    """The write-back: what waits (and why, when it failed), what was done, and each write the CRM rejected."""
+    lines = [f"written back: {pushes.done} done, {pushes.waiting} waiting"
+             + (f" (oldest since {shown(pushes.oldest_waiting)})" if pushes.oldest_waiting else "")
+             + f", {pushes.rejected} rejected"]
+    if pushes.waiting and pushes.last_error:
+        lines.append(f"  waiting because: {pushes.last_error}")
+    lines += [f"  rejected {r.operation.replace('_', ' ')} ({shown(r.at)}): {r.reason}" for r in pushes.rejections]
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     crm_app = typer.Typer(help="The CRM: sync it now, or see how its syncs went.", no_args_is_help=True)
     app.add_typer(crm_app, name="crm")
@@ -58,7 +77,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Pull owners, companies, deals and tasks from the configured CRM now."""
         from bot.cli import BadInput, cli_errors, err, open_runtime
-        from bot.crm_job import crm_sync
+        from bot.crm_job import crm_push, crm_sync, push_summary
         from crm.connector import CrmError
         from crm.factory import connector_from
 
@@ -67,6 +86,11 @@ def register(app: typer.Typer) -> None:
             connector = connector_from(rt.settings)
             if connector is None:
                 raise BadInput(NO_CRM)
+            pushed = crm_push(rt, connector).run()
+            if pushed.auth_error:
+                err.print(f"[bold red]failed:[/] {escape(pushed.auth_error)} (the writes to the CRM wait; nothing "
+                          "was changed here)", highlight=False)
+                raise typer.Exit(1)
             try:
                 report = crm_sync(rt, connector).run(full=full)
             except CrmError as exc:
@@ -79,9 +103,12 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1)
             if as_json:
                 out = {"crm": report.crm, "full": report.full,
+                       "pushed": {"done": pushed.done, "retried": pushed.retried, "rejected": pushed.rejected},
                        "kinds": {kind: _kind_json(run) for kind, run in report.runs.items()}}
                 sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
                 return
+            if pushed.done or pushed.retried or pushed.rejected:
+                typer.echo(f"written back to {report.crm}: {push_summary(pushed)}")
             typer.echo(f"{report.crm} synced" + (" in full" if report.full else " since the last sync") + ":")
             for kind, run in report.runs.items():
                 typer.echo(f"  {kind:<10} {_counts(run)}")
@@ -107,6 +134,7 @@ def register(app: typer.Typer) -> None:
                 return
             store = rt.crm_store(settings.crm)
             runs, claim = store.runs(), store.claim_state()
+            pushes = rt.crm_outbox(settings.crm).status(rt.clock())
             usage, usage_error = None, None
             try:
                 usage = connector_from(settings).usage()
@@ -120,7 +148,8 @@ def register(app: typer.Typer) -> None:
                 out = {"crm": settings.crm, "every_minutes": settings.crm_sync_minutes, "running": running,
                        "next_run": next_run.isoformat() if next_run else None,
                        "usage": {"used": usage.used, "limit": usage.limit} if usage else None,
-                       "usage_error": usage_error, "kinds": {kind: _kind_json(run) for kind, run in runs.items()}}
+                       "usage_error": usage_error, "kinds": {kind: _kind_json(run) for kind, run in runs.items()},
+                       "write_back": _push_json(pushes)}
                 sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
                 return
             zone = ZoneInfo(settings.coach_timezone)
@@ -149,3 +178,4 @@ def register(app: typer.Typer) -> None:
             skipped = _skipped(runs)
             if skipped:
                 typer.echo("skipped in the last run:\n" + "\n".join(skipped))
+            typer.echo("\n".join(_push_lines(pushes, shown)))

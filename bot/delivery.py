@@ -22,7 +22,7 @@ from coach.outgoing import LEASE, Claimed, Outgoing, platform, retry_delay
 
 log = logging.getLogger(__name__)
 LABELS = {"reminder": "reminders", "nudge": "daily nudges", "team-overview": "team overviews",
-          "digest": "weekly digests"}
+          "digest": "weekly digests", "crm-notice": "CRM notices"}
 
 
 @dataclass

@@ -22,6 +22,7 @@ from storage.db import default_database_url, make_engine, make_sessionmaker, pen
 from storage.store import SqlStore, store_factory
 
 if TYPE_CHECKING:  # loaded where used: a Slack worker process needs only the inbox
+    from storage.crm_outbox import CrmOutbox
     from storage.crm_store import CrmStore
     from storage.inbox import Inbox
     from storage.job_store import JobStore
@@ -81,7 +82,7 @@ class Runtime:
 
     def coach(self, clock: Clock | None = None) -> Coach:
         stores = store_factory(self.sessions, self.settings.coach_language, self.settings.coach_timezone,
-                               self.settings.admins())
+                               self.settings.admins(), self.settings.crm)
         return Coach(stores, clock=clock or self.clock)
 
     @contextmanager
@@ -92,7 +93,8 @@ class Runtime:
         with self.sessions() as session:
             try:
                 yield UnitOfWork(session, SqlStore(session, self.settings.coach_language,
-                                                   self.settings.coach_timezone, self.settings.admins()))
+                                                   self.settings.coach_timezone, self.settings.admins(),
+                                                   self.settings.crm))
             finally:
                 session.rollback()
 
@@ -114,6 +116,12 @@ class Runtime:
         from storage.crm_store import CrmStore
 
         return CrmStore(self.sessions, crm)
+
+    def crm_outbox(self, crm: str) -> CrmOutbox:
+        """The writes to `crm` waiting in the CRM outbox (`crm.ports.PushStore`), a transaction per call."""
+        from storage.crm_outbox import CrmOutbox
+
+        return CrmOutbox(self.sessions, crm)
 
     def upgrade(self) -> None:
         """Migrate the schema to the newest version."""

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coach.identity import Identity
 from coach.replies import Reply
 
-Kind = Literal["reminder", "nudge", "team-overview", "digest"]
+Kind = Literal["reminder", "nudge", "team-overview", "digest", "crm-notice"]
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 

@@ -14,7 +14,16 @@ from typing import Any, Protocol
 
 from coach.contact_norm import AccountVisits
 from coach.digest_policy import DigestNumbers, Snapshot
-from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from coach.records import (
+    AccountInfo,
+    AccountMemory,
+    DealChanges,
+    DealInfo,
+    FollowUpInfo,
+    UserInfo,
+    VisitInfo,
+    WriteBack,
+)
 
 
 class StoreBusy(Exception):
@@ -106,6 +115,9 @@ class CoachStore(Protocol):
     def reschedule_followup(self, user: UserInfo, followup_id: int, due_at: datetime) -> bool: ...
     def complete_visit_followups(self, user: UserInfo, visit_id: int, at: datetime) -> int:
         """Close the open follow-ups tied to a visit (its debrief reminder); returns how many."""
+
+    def write_back(self) -> WriteBack | None:
+        """What this unit of work has put in the CRM outbox so far; None without a CRM or when nothing."""
 
     def commit(self) -> None: ...
 

@@ -152,3 +152,13 @@ class DigestTeam:
     country: str | None
     digest_at: str
     managers: tuple[Manager, ...]
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    """What a unit of work is about to write back to the team's CRM (named as its users know it)."""
+
+    crm: str
+    fields: tuple[str, ...]  # the deal's: stage, amount, probability, decision_date
+    note: bool
+    task: bool

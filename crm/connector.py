@@ -15,6 +15,7 @@ otherwise raises `CrmRateLimited`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -131,10 +132,22 @@ class CrmConnector(Protocol):
     def removed(self, kind: Kind, since: datetime | None) -> Iterator[str]:
         """Ids of records of `kind` archived or deleted at or after `since`."""
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        """One deal as the CRM has it now (one request once the stages are known); CrmRejected when it is gone."""
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None: ...
     def add_note(self, deal_id: str, body: str, at: datetime) -> str: ...
     def create_task(self, draft: TaskDraft) -> str: ...
     def complete_task(self, task_id: str) -> None: ...
     def move_task(self, task_id: str, due_at: datetime) -> None: ...
+    def find_task(self, marker: str, deal_id: str | None) -> str | None:
+        """The id of a task (on deal `deal_id`) whose body holds `marker` as a whole word, if there is one: a create
+        retried after an attempt that may have gone through looks for what that attempt made."""
+
     def usage(self) -> ApiUsage | None:
         """The CRM's API usage in its window, where it reports one (Salesforce); None otherwise."""
+
+
+def holds_marker(text: str | None, marker: str) -> bool:
+    """Whether `marker` is in `text` as a whole word (salescoach:followup:1 is not in …:followup:12)."""
+    return bool(text) and re.search(re.escape(marker) + r"(?![\w:])", text) is not None

@@ -50,6 +50,7 @@ from crm.connector import (
     DealUpdate,
     Kind,
     TaskDraft,
+    holds_marker,
 )
 from crm.hubspot_http import Meter, metered
 from crm.hubspot_records import Stage
@@ -148,6 +149,12 @@ class HubSpotConnector:
 
     # pushes
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        stages = self._stages if self._stages is not None else self._load_stages()
+        record = self._objects.get_by_id("deals", deal_id, properties=DEAL_PROPERTIES)
+        stage = stages.get(record.properties.get("dealstage") or "")
+        return records.deal(record, records.modified(record), stage, None, self._zone)
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None:
         if properties := self._deal_properties(deal_id, update):
             self._objects.update("deals", deal_id, SimplePublicObjectInput(properties=properties))
@@ -190,6 +197,16 @@ class HubSpotConnector:
     def move_task(self, task_id: str, due_at: datetime) -> None:
         properties = {"hs_timestamp": records.stamp(due_at)}
         self._objects.update("tasks", task_id, SimplePublicObjectInput(properties=properties))
+
+    def find_task(self, marker: str, deal_id: str | None) -> str | None:
+        """One search of the tasks whose body holds the marker's token (deal_id unused: the marker is unique)."""
+        request = PublicObjectSearchRequest(
+            filter_groups=[FilterGroup(filters=[Filter(property_name="hs_task_body", operator="CONTAINS_TOKEN",
+                                                       value=marker)])],
+            properties=["hs_task_body"], limit=10)
+        page = self._search.do_search("tasks", request)
+        return next((r.id for r in page.results or [] if holds_marker(r.properties.get("hs_task_body"),
+                                                                              marker)), None)
 
     # the requests behind them
 

@@ -130,6 +130,14 @@ def deal_values(deal: CrmDeal, owners: dict[str, Owner]) -> DealValues | Skipped
                or (None if deal.company_id else "is not tied to a company"))
     if problem:
         return Skipped(deal.id, title or None, problem)
+    stage, probability, guessed = _stage_and_chance(deal)
+    return DealValues(deal.id, title, deal.company_id, owners[deal.owner_id].user_id, deal.amount,
+                      deal.currency.upper() if deal.currency else None, deal.close_date, probability, stage,
+                      deal.modified_at, guessed)
+
+
+def _stage_and_chance(deal: CrmDeal) -> tuple[Stage, int, str | None]:
+    """Our stage and the deal's probability; the CRM's stage label when our stage was guessed from the chance."""
     info = stage_info(deal.stage)
     guessed = None
     if deal.closed:
@@ -139,13 +147,17 @@ def deal_values(deal: CrmDeal, owners: dict[str, Owner]) -> DealValues | Skipped
     else:  # unknown, or a closing label on a deal the CRM calls open
         stage, guessed = guess_stage(deal.probability), deal.stage
     if stage in (Stage.WON, Stage.LOST):
-        probability = 100 if stage is Stage.WON else 0
-    else:
-        chance = deal.probability if deal.probability is not None else info.probability if info else None
-        probability = min(max(chance or 0, 0), 100)
-    return DealValues(deal.id, title, deal.company_id, owners[deal.owner_id].user_id, deal.amount,
-                      deal.currency.upper() if deal.currency else None, deal.close_date, probability, stage,
-                      deal.modified_at, guessed)
+        return stage, 100 if stage is Stage.WON else 0, guessed
+    chance = deal.probability if deal.probability is not None else info.probability if info else None
+    return stage, min(max(chance or 0, 0), 100), guessed
+
+
+def pushed_fields(deal: CrmDeal) -> dict[str, Any]:
+    """The fields a debrief writes back, as the CRM has them now, in the terms a deal's `crm_base` keeps."""
+    stage, probability, _guessed = _stage_and_chance(deal)
+    return {"stage": str(stage), "probability": probability,
+            "amount": str(deal.amount.quantize(Decimal("0.01"))) if deal.amount is not None else None,
+            "decision_date": deal.close_date.isoformat() if deal.close_date else None}
 
 
 def task_values(task: CrmTask, owners: dict[str, Owner]) -> TaskValues | TaskDone | Skipped:

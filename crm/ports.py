@@ -105,3 +105,48 @@ class SyncStore(Protocol):
         """Each kind's stored state; a kind never synced is a fresh KindRun."""
     def claim_state(self) -> ClaimState | None:
         """None when this CRM was never synced here."""
+
+
+# the push side: the CRM outbox (`storage.crm_outbox`) and its loop (`crm.push`)
+
+@dataclass(frozen=True)
+class PushItem:
+    """One write to the CRM, claimed: `payload` in our terms (see storage.crm_outbox), the CRM ids of its deal and
+    its follow-up's task as they are now, and the marker a task created for its follow-up carries in its body."""
+
+    id: int
+    operation: str  # update_deal | add_note | create_task | complete_task | move_task
+    attempts: int  # this one included
+    payload: dict
+    deal_crm_id: str | None
+    task_crm_id: str | None
+    marker: str | None
+    base: dict | None  # the deal's fields as last pulled (or written): a CRM value unlike it was changed there
+
+
+@dataclass(frozen=True)
+class Rejection:
+    id: int
+    operation: str
+    at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PushStatus:
+    waiting: int
+    done: int
+    rejected: int
+    last_error: str | None  # of a write still waiting (the CRM down, rate limited, the credentials refused)
+    oldest_waiting: datetime | None
+    rejections: list[Rejection]
+
+
+class PushStore(Protocol):
+    def claim(self, token: str, now: datetime, until: datetime) -> PushItem | None: ...
+    def done(self, item: PushItem, token: str, now: datetime, crm_id: str | None = None,
+             kept: dict | None = None) -> bool: ...
+    def retry(self, item: PushItem, token: str, at: datetime, error: str) -> bool: ...
+    def reject(self, item: PushItem, token: str, now: datetime, error: str) -> bool: ...
+    def hand_back(self, item: PushItem, token: str, now: datetime, error: str) -> bool: ...
+    def status(self, now: datetime, listed: int = 20) -> PushStatus: ...

@@ -13,6 +13,7 @@ in the Recycle Bin (15 days), so a sync that was down longer than that should ru
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from crm.connector import (
     DealUpdate,
     Kind,
     TaskDraft,
+    holds_marker,
 )
 from crm.salesforce_http import CountingAdapter, counting_session
 from crm.salesforce_records import (
@@ -63,6 +65,7 @@ from crm.salesforce_records import (
 )
 
 log = logging.getLogger(__name__)
+SALESFORCE_ID = re.compile(r"^[A-Za-z0-9]{15,18}$")
 T = TypeVar("T")
 
 API_VERSION = DEFAULT_API_VERSION  # "59.0" in simple-salesforce 1.12
@@ -163,6 +166,16 @@ class SalesforceConnector:
 
     # --- pushes ---
 
+    def deal(self, deal_id: str) -> CrmDeal:
+        if not SALESFORCE_ID.match(deal_id):
+            raise CrmRejected(f"{deal_id!r} is no Salesforce id")
+        stages = self._stage_table()
+        fields = OPPORTUNITY_FIELDS + ((CURRENCY_FIELD,) if self._multi_currency else ())
+        row = next(self._query(f"SELECT {', '.join(fields)} FROM Opportunity WHERE Id = '{deal_id}'"), None)
+        if row is None:
+            raise CrmRejected(f"Salesforce has no opportunity {deal_id} (deleted?)")
+        return deal_from_row(row, stages)
+
     def update_deal(self, deal_id: str, update: DealUpdate) -> None:
         fields = self._deal_fields(update)
         if fields:
@@ -187,6 +200,15 @@ class SalesforceConnector:
         """Moves the due date; Salesforce keeps a date only, the due time's own calendar date."""
         fields = {"ActivityDate": due_at.date().isoformat()}
         self._call(lambda sf: sf.Task.update(task_id, fields), f"moving task {task_id}")
+
+    def find_task(self, marker: str, deal_id: str | None) -> str | None:
+        """The deal's tasks, their description read here: SOQL cannot filter on a long text area."""
+        if deal_id is None or not SALESFORCE_ID.match(deal_id):
+            return None
+        for row in self._query(f"SELECT Id, Description FROM Task WHERE WhatId = '{deal_id}'"):
+            if holds_marker(row.get("Description"), marker):
+                return row["Id"]
+        return None
 
     # --- batch pushes (sObject Collections: up to 200 records a request) ---
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Extract the messages of the coach (coach/) and its adapters (bot/) into messages.pot and merge them into
-the Dutch catalog, one for both.
+"""Extract the messages of the coach (coach/), its adapters (bot/) and the CRM notes (crm/) into messages.pot
+and merge them into the Dutch catalog, one for all.
 
     python scripts/i18n.py            extract + update coach/locale/nl/LC_MESSAGES/messages.po
     python scripts/i18n.py --check    exit 1 if any message lacks a Dutch translation
@@ -18,7 +18,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("coach", "bot")
+SOURCES = ("coach", "bot", "crm")
 POT = ROOT / "coach" / "locale" / "messages.pot"
 PO = ROOT / "coach" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2)}

@@ -387,3 +387,28 @@ class CrmSyncClaim(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column()
     lease_token: Mapped[str | None] = mapped_column(String(36))
+
+
+class CrmPushItem(Base):
+    """One write to the CRM a change here caused (a debrief's deal update, note or task, a follow-up done or moved),
+    kept until the CRM took it; see storage.crm_outbox. `payload` is in our terms, `crm_result` the CRM's id of
+    what the write made (a note, a task)."""
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (Index("ix_crm_outbox_state_not_before", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(12))
+    operation: Mapped[str] = mapped_column(String(16))  # update_deal|add_note|create_task|complete_task|move_task
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|failed|done|rejected
+    not_before: Mapped[datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    crm_result: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
+    settled_at: Mapped[datetime | None] = mapped_column()  # done or rejected

@@ -16,9 +16,19 @@ from sqlalchemy.sql.elements import ColumnElement
 from coach.account_memory import norms
 from coach.contact_norm import AccountVisits
 from coach.digest_policy import DigestNumbers, Snapshot
-from coach.records import AccountInfo, AccountMemory, DealChanges, DealInfo, FollowUpInfo, UserInfo, VisitInfo
+from coach.records import (
+    AccountInfo,
+    AccountMemory,
+    DealChanges,
+    DealInfo,
+    FollowUpInfo,
+    UserInfo,
+    VisitInfo,
+    WriteBack,
+)
 from storage.contact_norm_queries import norm_accounts
 from storage.conversations import Conversations
+from storage.crm_outbox import CrmWrites
 from storage.digest_queries import digest_and_previous
 from storage.models import (
     LIVE_DEAL,
@@ -30,6 +40,7 @@ from storage.models import (
     Team,
     User,
     Visit,
+    clock_of,
     upsert,
 )
 
@@ -90,8 +101,11 @@ def followup_info(f: FollowUp) -> FollowUpInfo:
 
 class SqlStore:
     def __init__(self, session: Session, default_language: str = "en",
-                 default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset()) -> None:
+                 default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset(),
+                 crm: str | None = None) -> None:
+        """`crm`: the configured CRM, whose linked deals and tasks the changes made here are written back to."""
         self.session = session
+        self.crm_writes = CrmWrites(session, crm)
         self.conversations = Conversations(session)
         self.default_language = default_language
         self.default_timezone = default_timezone
@@ -300,6 +314,7 @@ class SqlStore:
             deal.closed_on = today
         self.session.flush()
         self.session.refresh(deal)
+        self.crm_writes.deal_saved(deal, clock_of(self.session)())
         return deal_info(deal)
 
     # visits ------------------------------------------------------------------------------
@@ -361,6 +376,7 @@ class SqlStore:
             update(Visit).where(Visit.id == visit_id, Visit.owner_id == user.id)
             .values(debrief=debrief, status="debriefed", debriefed_at=at).execution_options(synchronize_session=False)
         )
+        self.crm_writes.debriefed(debrief, user.language, at)
 
     # follow-ups --------------------------------------------------------------------------
     def _own_followups(self, user: UserInfo):
@@ -384,6 +400,7 @@ class SqlStore:
                      deal_id=deal_id, visit_id=visit_id, kind=kind)
         self.session.add(f)
         self.session.flush()
+        self.crm_writes.followup_added(f, clock_of(self.session)())
         return followup_info(f)
 
     def complete_followup(self, user: UserInfo, followup_id: int, at: datetime) -> bool:
@@ -392,6 +409,8 @@ class SqlStore:
                                    FollowUp.status == "open")
             .values(status="done", done_at=at).execution_options(synchronize_session=False)
         )
+        if result.rowcount == 1:
+            self.crm_writes.followups_done([followup_id], at)
         return result.rowcount == 1
 
     def reschedule_followup(self, user: UserInfo, followup_id: int, due_at: datetime) -> bool:
@@ -401,29 +420,37 @@ class SqlStore:
             .values(due_at=due_at, reminded_at=None, deferred_until=None)  # a new due time: a new reminder
             .execution_options(synchronize_session=False)
         )
+        if result.rowcount == 1:
+            self.crm_writes.followup_moved(followup_id, due_at, clock_of(self.session)())
         return result.rowcount == 1
+
+    def write_back(self) -> WriteBack | None:
+        return self.crm_writes.write_back()
 
     def complete_visit_followups(self, user: UserInfo, visit_id: int, at: datetime) -> int:
         result = self.session.execute(
             update(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.owner_id == user.id,
                                    FollowUp.status == "open")
-            .values(status="done", done_at=at).execution_options(synchronize_session=False)
+            .values(status="done", done_at=at).returning(FollowUp.id).execution_options(synchronize_session=False)
         )
-        return result.rowcount
+        done = list(result.scalars())
+        self.crm_writes.followups_done(done, at)
+        return len(done)
 
     def commit(self) -> None:
         self.session.commit()
 
 
 def store_factory(sessions: sessionmaker[Session], default_language: str = "en",
-                  default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset()):
+                  default_timezone: str = DEFAULT_TIMEZONE, admins: frozenset[str] = frozenset(),
+                  crm: str | None = None):
     """A `coach.ports.StoreFactory`: each call opens one transaction; leaving without commit rolls back."""
 
     @contextmanager
     def open_store() -> Iterator[SqlStore]:
         with sessions() as session:
             try:
-                yield SqlStore(session, default_language, default_timezone, admins)
+                yield SqlStore(session, default_language, default_timezone, admins, crm)
             finally:
                 session.rollback()
 

@@ -18,7 +18,7 @@ from coach.flows import common
 from coach.flows.discount import discount_remark
 from coach.followups import due_on
 from coach.i18n import N_
-from coach.records import DealChanges
+from coach.records import DealChanges, WriteBack
 from coach.replies import (
     Block,
     Card,
@@ -38,6 +38,8 @@ NEW_DEAL = "new"
 RESULTS = ("open", "won", "lost")
 GOAL_RESULTS = ("reached", "partly", "not")
 CLOSED = (Stage.WON.value, Stage.LOST.value)
+WRITTEN_FIELDS = {"stage": N_("stage"), "amount": N_("amount"), "probability": N_("probability"),
+                  "decision_date": N_("close date")}  # a deal's fields written back to the CRM
 
 
 class Debrief(common.AccountSteps, Flow):
@@ -308,6 +310,8 @@ class Debrief(common.AccountSteps, Flow):
             ctx.store.add_followup(ctx.user, data["account_id"], action, due_on(ctx, day), deal_id=deal.id,
                                    visit_id=visit_id)
         say.append(self._summary(ctx, data, deal, follow_up))
+        if written := ctx.store.write_back():
+            say.append(text(self._written_back(ctx, written, follow_up)))
         if closed:
             say.append(text(ctx.t.ngettext("{n} earlier follow-up is closed: this debrief replaces it.",
                                            "{n} earlier follow-ups are closed: this debrief replaces them.",
@@ -370,6 +374,17 @@ class Debrief(common.AccountSteps, Flow):
         return [text(bold(_("Quote check: not all criteria hold. Missing:"))), bullets(missing),
                 text(_("Needless quotes cost time, distort the forecast and hand the buyer a price to "
                        "squeeze competitors with. Close these gaps first, or keep the chance realistic."))]
+
+    @staticmethod
+    def _written_back(ctx: Ctx, written: WriteBack, follow_up: str | None) -> str:
+        """"Written back to HubSpot: stage, amount, a note and a task for 12 Dec"."""
+        _ = ctx.gettext
+        what = [_(WRITTEN_FIELDS[field]) for field in written.fields if field in WRITTEN_FIELDS]
+        if written.note:
+            what.append(_("a note"))
+        if written.task and follow_up:
+            what.append(_("a task for {day}").format(day=ctx.t.date(date.fromisoformat(follow_up), "d MMM")))
+        return _("Written back to {crm}: {what}").format(crm=written.crm, what=ctx.t.names(what))
 
     def _summary(self, ctx: Ctx, data: dict[str, Any], deal, follow_up: str | None) -> Card:
         _ = ctx.gettext

@@ -28,9 +28,9 @@ def test_every_message_is_translated_to_dutch() -> None:
     assert i18n_script.missing(_catalog()) == []
 
 
-def test_the_catalog_holds_the_adapters_messages_too() -> None:
+def test_the_catalog_holds_the_adapters_and_crm_notes_messages_too() -> None:
     sources = {path.split("/")[0] for m in i18n_script.extract() for path, _line in m.locations}
-    assert sources == {"coach", "bot"}
+    assert sources == {"coach", "bot", "crm"}
 
 
 def test_translations_keep_their_placeholders() -> None:

@@ -303,6 +303,9 @@ def _test(condition: dict) -> Callable[[Record], bool]:
     name, kind = condition.get("propertyName") or "", condition.get("operator", "EQ")
     if kind in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
         return lambda r: (r.properties.get(name) is not None) == (kind == "HAS_PROPERTY")
+    if kind == "CONTAINS_TOKEN":  # HubSpot matches tokens of the text; a substring is near enough here
+        token = str(condition.get("value") or "").casefold()
+        return lambda r: token in (r.properties.get(name) or "").casefold()
     if kind in ("IN", "NOT_IN"):
         values = set(condition.get("values") or [])
         return lambda r: (r.properties.get(name) in values) == (kind == "IN")
