@@ -56,6 +56,7 @@ class Who:
     display_name: str | None = None
     language: str | None = None  # a hint for first contact (platform locale)
     timezone: str | None = None  # where the platform says the user is now: updates the stored time zone
+    email: str | None = None  # the platform profile's e-mail: the user's when they have none (matches a CRM owner)
     # (identity, reference) pairs: where to reach this user, or the channel they wrote in, outside a turn;
     # saved with the turn
     references: tuple[tuple[str, dict[str, Any]], ...] = ()
@@ -84,7 +85,7 @@ class Coach:
         """The user's home page (follow-ups this week, pipeline); leaves the dialog alone. None for a
         redelivered `event`."""
         with self.stores() as store:
-            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone, who.email)
             if event and not store.conversations.first_delivery(*event):
                 return None
             ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
@@ -137,7 +138,7 @@ class Coach:
             return errors
 
     def _pending(self, store, who: Who, scope: str) -> tuple[Ctx, Form | None]:
-        user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+        user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone, who.email)
         ctx = Ctx(store=store, user=user, t=translator(user.language), now=self.clock())
         state = _load_state(store.load_dialog(who.conversation_key)[0])
         if state.active is None or scope_of(state.active.flow, state.active.step) != scope:
@@ -148,7 +149,7 @@ class Coach:
         """One try at the turn; RETRY when another writer saved this conversation first, None when `event`
         was handled already."""
         with self.stores() as store:
-            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone)
+            user = store.ensure_user(who.identity, who.display_name, who.language, who.timezone, who.email)
             if event and not store.conversations.first_delivery(*event):
                 return None
             for identity, reference in who.references:

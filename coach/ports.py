@@ -52,7 +52,9 @@ class CoachStore(Protocol):
     conversations: Conversations
 
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
-                    timezone: str | None) -> UserInfo: ...
+                    timezone: str | None, email: str | None = None) -> UserInfo:
+        """The user, created at first contact; what the platform says fills what is not known yet (display name,
+        e-mail) or has changed (time zone)."""
     def user(self, identity: str) -> UserInfo | None:
         """An existing user, or None (never creates one)."""
     def set_language(self, user: UserInfo, language: str) -> None: ...

@@ -127,12 +127,13 @@ class SqlStore:
 
     # users -------------------------------------------------------------------------------
     def ensure_user(self, identity: str, display_name: str | None, language: str | None,
-                    timezone: str | None) -> UserInfo:
+                    timezone: str | None, email: str | None = None) -> UserInfo:
+        email = email.strip()[:254] if email and "@" in email else None
         user = self.session.scalar(select(User).where(User.identity == identity))
         if user is None:
             user = User(identity=identity, display_name=display_name,
                         language=language or self.default_language,
-                        timezone=timezone if timezone and known_timezone(timezone) else None)
+                        timezone=timezone if timezone and known_timezone(timezone) else None, email=email)
             try:
                 with self.session.begin_nested():
                     self.session.add(user)
@@ -141,6 +142,8 @@ class SqlStore:
         else:
             if display_name and not user.display_name:
                 user.display_name = display_name
+            if email and not user.email:  # one set by `user link` stays
+                user.email = email
             if timezone and timezone != user.timezone and known_timezone(timezone):  # the platform says it moved
                 user.timezone = timezone
         return user_info(user, self.default_timezone)

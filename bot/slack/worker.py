@@ -68,18 +68,19 @@ class SlackWork:
     # who is writing ----------------------------------------------------------------------
     def who(self, team: str | None, user: str) -> Who:
         identity = f"slack:{user}"
-        language = timezone = None
+        language = timezone = email = None
         if identity not in self.known and not self.coach.knows(identity):
-            try:  # first contact: take the language and time zone from the Slack profile
+            try:  # first contact: the language, time zone and e-mail (users:read.email) of the Slack profile
                 info = self.client.users_info(user=user, include_locale=True).get("user") or {}
                 language, timezone = normalize_language(info.get("locale")), info.get("tz")
+                email = (info.get("profile") or {}).get("email")
             except Exception:  # a profile we cannot read is no reason to refuse the user
                 log.warning("users.info failed for a first-time user", exc_info=True)
         with self.lock:
             if len(self.known) < 100_000:
                 self.known.add(identity)
         return Who(identity=identity, conversation_key=f"slack:{team or '-'}:{user}", language=language,
-                   timezone=timezone)
+                   timezone=timezone, email=email)
 
     def dm_of(self, user: str) -> str | None:
         """The id of the coach's DM with `user` (None if Slack does not say); asked once per user and process."""

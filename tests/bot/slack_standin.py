@@ -97,7 +97,8 @@ class SlackStandIn:
         if method == "users.info":
             profile = self.users.get(args.get("user", ""), {})
             return web.json_response({"ok": True, "user": {"id": args.get("user"), "locale": profile.get(
-                "locale", "en-US"), "tz": profile.get("tz", "Europe/Amsterdam")}})
+                "locale", "en-US"), "tz": profile.get("tz", "Europe/Amsterdam"),
+                "profile": {key: profile[key] for key in ("email", "real_name") if key in profile}}})
         if method in ("chat.postMessage", "chat.update"):
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
         if method == "conversations.open":  # a DM's id is not the user's id: D… for U…

@@ -101,6 +101,21 @@ def test_slash_command_answers_in_the_dm_in_the_users_language(server: WebApp, s
     assert slack.of("users.info")[0].args["user"] == USER
 
 
+def test_the_slack_profiles_email_becomes_the_users_so_the_crm_sync_can_match_their_owner(
+        server: WebApp, slack: SlackStandIn, runtime: Runtime) -> None:
+    """Issue 14: users.info gives the e-mail with the users:read.email scope; a link set by hand is kept."""
+    slack.users[USER] = {"locale": "en-GB", "email": "Anna.de.Vries@example.com"}
+    slack.users["U0SET"] = {"email": "a.profile@example.com"}
+    with runtime.sessions.begin() as s:
+        s.add(User(identity="slack:U0SET", email="linked.by.hand@example.com"))
+    assert server.dm(USER, "help", "EvMail1").status == 200
+    assert server.dm("U0SET", "help", "EvMail2").status == 200
+    server.settle()
+    with runtime.sessions() as s:
+        emails = dict(s.execute(select(User.identity, User.email)).all())
+    assert emails == {f"slack:{USER}": "Anna.de.Vries@example.com", "slack:U0SET": "linked.by.hand@example.com"}
+
+
 def test_retried_event_is_handled_once(server: WebApp, slack: SlackStandIn, runtime: Runtime) -> None:
     assert server.dm(USER, "help", "Ev001").status == 200
     assert server.dm(USER, "help", "Ev001", headers={"X-Slack-Retry-Num": "1",

@@ -20,6 +20,7 @@ def test_manifest_matches_the_adapter() -> None:
     # What the adapter calls or receives, and nothing more: app_mention events, chat.postMessage and chat.update,
     # /coach, message.im events, conversations.open, users.info, the digest chart's upload.
     assert sorted(m["oauth_config"]["scopes"]["bot"]) == [
-        "app_mentions:read", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read"]
+        "app_mentions:read", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read",
+        "users:read.email"]
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert len(m["display_information"]["name"]) <= 35

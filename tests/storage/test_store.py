@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select
 from bot.runtime import Runtime
 from coach.records import DealChanges
 from storage.db import MIGRATIONS_DIR, make_engine, pending_migrations, upgrade
-from storage.models import Account, Base
+from storage.models import Account, Base, User
 from storage.sales_teams import TeamError, add_member, create_team
 from storage.store import SqlStore, account_key
 
@@ -44,6 +44,20 @@ def test_a_rep_reaches_only_their_own_deals_and_follow_ups(runtime: Runtime) -> 
             store.add_followup(bob, acme.id, "sneaky", NOW)
         assert store.complete_followup(alice, f.id, NOW) is True
         assert store.open_followups(alice) == []
+
+
+def test_a_platforms_email_fills_a_users_missing_one_and_never_replaces_a_linked_one(runtime: Runtime) -> None:
+    """The e-mail matches the user to their CRM owner (issue 14); `user link` sets one that a profile must not undo."""
+    with runtime.sessions.begin() as s:
+        store = SqlStore(s)
+        store.ensure_user("slack:U1", "Anna", None, None, "anna@example.com")
+        store.ensure_user("slack:U2", "Bram", None, None, "not an address")
+        store.ensure_user("slack:U2", "Bram", None, None, "bram@example.com")  # a later look-up has one
+        s.add(User(identity="slack:U3", email="linked@example.com"))
+        s.flush()
+        store.ensure_user("slack:U3", "Cor", None, None, "profile@example.com")
+        emails = dict(s.execute(select(User.identity, User.email)).all())
+    assert emails == {"slack:U1": "anna@example.com", "slack:U2": "bram@example.com", "slack:U3": "linked@example.com"}
 
 
 def test_accounts_fold_case_and_spaces_and_find_by_part(runtime: Runtime) -> None:
