@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationReference
 
@@ -54,6 +55,18 @@ class CardActionResponse(AdaptiveCardInvokeResponse):
 
 class NotReachable(Unreachable):
     """The user has never talked to the coach in Teams, so there is no conversation to write to."""
+
+
+async def member_email(context: TurnContext) -> str | None:
+    """The sender's e-mail from their Teams member profile (its UPN when no e-mail is given), so the CRM sync can
+    match them to their CRM owner; None when Teams does not say."""
+    try:
+        member = await TeamsInfo.get_member(context, context.activity.from_property.id)
+    except Exception as exc:  # a profile we cannot read is no reason to refuse the user
+        log.info("the Teams member profile could not be read: %s", type(exc).__name__)
+        return None
+    found = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+    return found if found and "@" in found else None
 
 
 def client_timezone(activity: Activity) -> str | None:
@@ -157,13 +170,14 @@ class TeamsCoach(ActivityHandler):
             channel = activity.conversation.id.split(";", 1)[0]
             references.append((f"teams:{channel}", {**reference, "conversation": {**reference["conversation"],
                                                                                    "id": channel}}))
-        language = None
+        language = email = None
         if not await asyncio.to_thread(self.coach.knows, identity):
             language = normalize_language(activity.locale)
+            email = await member_email(context)
         timezone = activity.local_timezone or client_timezone(activity)  # every message: a user may travel
         return Who(identity=identity, conversation_key=f"teams:{tenant_of(activity) or '-'}:{aad}",
                    display_name=getattr(user, "name", None), language=language, timezone=timezone,
-                   references=tuple(references))
+                   references=tuple(references), email=email)
 
     async def _turn(self, context: TurnContext, who: Who, inbound: Inbound) -> Reply | None:
         """The coach's answer, recorded with the activity's id; None when the connector redelivered an

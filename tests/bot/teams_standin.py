@@ -41,6 +41,9 @@ class TeamsStandIn:
     calls: list[Call] = field(default_factory=list)
     port: int = 0
     key_fetches: int = 0  # how often the signing keys were asked for
+    # member profiles by Teams user id (29:…), as GET /v3/conversations/{id}/members/{id} answers them
+    members: dict[str, dict] = field(default_factory=dict)
+    member_lookups: list[str] = field(default_factory=list)
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -121,6 +124,18 @@ class TeamsStandIn:
             self.calls.append(Call("CREATE", conversation, first_id, parameters, dict(request.headers)))
         return web.json_response({"id": conversation, "activityId": first_id}, status=201)
 
+    async def _member(self, request: web.Request) -> web.Response:
+        """One member's profile (TeamsInfo.get_member), with its e-mail and UPN; 404 as Teams answers it."""
+        member = request.match_info["member"]
+        with self._lock:
+            self.member_lookups.append(member)
+            profile = self.members.get(member)
+        if profile is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation",
+                                                "message": "The member was not found in the conversation."}},
+                                     status=404)
+        return web.json_response({"id": member, "userRole": "user", **profile})
+
     def _new_id(self) -> str:
         return f"activity-{next(self._ids)}"
 
@@ -144,6 +159,7 @@ class TeamsStandIn:
         app.router.add_get("/{realm}/.well-known/openidconfiguration", self._openid)
         app.router.add_get("/{realm}/keys", self._keys)
         app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._activity)
         for method in ("POST", "PUT", "DELETE"):
             app.router.add_route(method, "/v3/conversations/{conversation}/activities/{activity}", self._activity)

@@ -411,3 +411,22 @@ def test_personal_commands_mentioned_in_a_channel_are_answered_in_the_personal_c
     public = say(server, connector, stranger, text="spin How many sites do you run?", mention=True,
                  conversation_id=CHANNEL)
     assert [r["conversation"]["id"] for r in public] == [CHANNEL] and "situation" in texts(public).lower()
+
+
+def test_the_teams_member_profiles_email_becomes_the_users_so_the_crm_sync_can_match_their_owner(
+        server: WebApp, connector: TeamsStandIn, runtime: Runtime) -> None:
+    """Issue 14: at first contact (the install) the member profile is read once; its e-mail, else its UPN."""
+    anna = TeamsUser(aad="00000000-0000-0000-0000-0000000000b1")
+    bram = TeamsUser(aad="00000000-0000-0000-0000-0000000000b2", name="Bram")
+    connector.members[f"29:{anna.aad}"] = {"name": anna.name, "aadObjectId": anna.aad,
+                                           "email": "anna.jansen@example.com", "userPrincipalName": "anna@example.com"}
+    connector.members[f"29:{bram.aad}"] = {"name": bram.name, "aadObjectId": bram.aad,
+                                           "userPrincipalName": "bram@example.com"}
+    assert post_activity(server, activity(anna, connector.url, kind="installationUpdate", action="add")).status in (
+        200, 201)
+    say(server, connector, anna, text="help")
+    say(server, connector, bram, text="help")
+    with runtime.sessions() as s:
+        emails = dict(s.execute(select(User.identity, User.email)).all())
+    assert emails == {f"teams:{anna.aad}": "anna.jansen@example.com", f"teams:{bram.aad}": "bram@example.com"}
+    assert connector.member_lookups == [f"29:{anna.aad}", f"29:{bram.aad}"]  # once each: at first contact
