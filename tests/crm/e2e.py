@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, func, select
 
 from bot.runtime import Runtime
-from storage.models import Deal, FollowUp
+from storage.models import CrmPushItem, Deal, FollowUp
 from storage.sales_teams import add_member, create_team
 from tests.bot.cli_runner import run
 
@@ -56,6 +56,12 @@ def written_tables() -> Iterator[set[str]]:
         yield tables
     finally:
         event.remove(Engine, "before_cursor_execute", note)
+
+
+def outbox_rows(runtime) -> int:
+    """What waits to be written back to the CRM."""
+    with runtime.sessions() as s:
+        return s.scalar(select(func.count()).select_from(CrmPushItem))
 
 
 def chat(database_url: str, user: str, message: str, clock: Callable[[], datetime]) -> str:
