@@ -35,6 +35,7 @@ class ThreadedServer:
             ready.set()
             loop.run_forever()
             loop.run_until_complete(runner.cleanup())
+            loop.close()
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()

@@ -9,7 +9,6 @@ prints its port.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import itertools
 import json
@@ -23,6 +22,8 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.threaded_server import ThreadedServer
 
 ISSUER = "https://api.botframework.com"  # the issuer of the tokens the Bot Framework sends bots
 
@@ -167,28 +168,11 @@ class TeamsStandIn:
 
     def start(self) -> None:
         """Serve on a free loopback port in a background thread; `port` and `url` are set on return."""
-        ready = threading.Event()
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            runner = web.AppRunner(self._app())
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", self.port)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        self._server = ThreadedServer(self._app, port=self.port)
+        self.port = self._server.start()
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
 
 
 @functools.cache
