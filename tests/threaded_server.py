@@ -43,6 +43,8 @@ class ThreadedServer:
         return self.port
 
     def stop(self) -> None:
-        """Stops serving: a request now finds nothing listening."""
+        """Stops serving: a request now finds nothing listening. Stopping a stopped server does nothing."""
+        if self._thread is None or not self._thread.is_alive():
+            return
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
