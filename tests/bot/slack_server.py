@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import socket
@@ -22,6 +23,7 @@ from tests.bot.slack_standin import dm_of
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-signing-secret"
 TEAM = "T0TEAM"
+TRIGGERS = itertools.count()  # every command and click a trigger id of its own, as Slack gives them
 
 
 def free_port() -> int:
@@ -64,11 +66,12 @@ class CoachServer:
 
     # Slack payload shapes --------------------------------------------------------------------
     def slash(self, user: str, text: str, channel: str | None = None, channel_name: str = "directmessage",
-              response_url: str = "http://127.0.0.1:9/respond", **kw) -> Response:
-        """`/coach text` typed by `user` in `channel`, by default in their DM with the coach."""
+              response_url: str = "http://127.0.0.1:9/respond", trigger_id: str | None = None, **kw) -> Response:
+        """`/coach text` typed by `user` in `channel`, by default in their DM with the coach. Each command has a
+        trigger id of its own, as Slack gives it (the same body signed in the same second is a replay)."""
         form = {"command": "/coach", "text": text, "user_id": user, "team_id": TEAM,
                 "channel_id": channel or dm_of(user), "channel_name": channel_name, "response_url": response_url,
-                "trigger_id": "trig", "token": "x"}
+                "trigger_id": trigger_id or f"trig{next(TRIGGERS)}", "token": "x"}
         return self.post_signed(urlencode(form).encode(), "application/x-www-form-urlencoded", **kw)
 
     def event(self, event: dict, event_id: str, **kw) -> Response:
@@ -85,10 +88,12 @@ class CoachServer:
         return self.post_signed(urlencode({"payload": json.dumps(payload)}).encode(),
                                 "application/x-www-form-urlencoded", **kw)
 
-    def click(self, user: str, message: dict, block: dict, element: dict, channel: str, **kw) -> Response:
+    def click(self, user: str, message: dict, block: dict, element: dict, channel: str,
+              trigger_id: str | None = None, **kw) -> Response:
         action = {"type": element["type"], "action_id": element["action_id"], "value": element.get("value"),
                   "block_id": block.get("block_id", "slack-made-id"), "action_ts": "1"}
-        return self.interaction({"type": "block_actions", "user": {"id": user}, "trigger_id": "trig",
+        return self.interaction({"type": "block_actions", "user": {"id": user},
+                                 "trigger_id": trigger_id or f"trig{next(TRIGGERS)}",
                                  "container": {"type": "message", "channel_id": channel,
                                                "message_ts": message.get("ts", "1")},
                                  "channel": {"id": channel}, "message": message, "actions": [action]}, **kw)
